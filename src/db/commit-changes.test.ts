@@ -1,0 +1,145 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { liveQuery } from 'dexie';
+import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
+import { commitChanges } from './commit-changes';
+import { createFieldbookDb } from './fieldbook-db';
+import { getDashboardCounts, listContacts, listRecentActivities } from './queries';
+
+const stores: TestStore[] = [];
+const open = async () => {
+  const created = await createTestStore();
+  stores.push(created);
+  return created;
+};
+afterEach(async () => {
+  for (const { db } of stores.splice(0)) await db.delete();
+});
+
+describe('commitChanges', () => {
+  it('[G1] commits a row and its outbox entry together, with only the changed fields', async () => {
+    const { db, store } = await open();
+    const added = await store.addContact(contactInput());
+    expect(added.ok).toBe(true);
+    const id = added.ok ? added.value : '';
+
+    const outbox = await db.outbox.toArray();
+    expect(outbox.map((entry) => [entry.table, entry.op])).toEqual([
+      ['contacts', 'insert'],
+      ['member_activities', 'insert'],
+    ]);
+    expect(outbox[0]?.row_id).toBe(id);
+
+    await store.updateContact(id, contactInput({ phone: '+44 7700 900123' }));
+    const update = (await db.outbox.toArray())[2];
+    expect(update?.op).toBe('update');
+    expect(update?.changes).toEqual({ phone: '+44 7700 900123' });
+    const row = await db.contacts.get(id);
+    expect(row?.phone).toBe('+44 7700 900123');
+    expect(row?.field_stamps['phone']).toBe(update?.stamp);
+    expect(row?.field_stamps['phone']! > row!.field_stamps['first_name']!).toBe(true);
+  });
+
+  it('[G1] stores neither the row nor the outbox entry when the transaction fails', async () => {
+    const { db, ctx } = await open();
+    const duplicateId = crypto.randomUUID();
+    const failing = { ...ctx, newId: () => duplicateId };
+    const first = await commitChanges(db, [{ table: 'contacts', op: 'insert', id: crypto.randomUUID(), fields: { first_name: 'A' } }], failing);
+    expect(first.ok).toBe(true);
+    const secondId = crypto.randomUUID();
+    // The outbox's unique mutation_id index rejects the second entry, which must roll back its row too.
+    const second = await commitChanges(db, [{ table: 'contacts', op: 'insert', id: secondId, fields: { first_name: 'B' } }], failing);
+    expect(second.ok).toBe(false);
+    expect(await db.contacts.get(secondId)).toBeUndefined();
+    expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('writes nothing to the outbox when an update changes no field', async () => {
+    const { db, store } = await open();
+    const added = await store.addContact(contactInput());
+    const id = added.ok ? added.value : '';
+    const before = await db.outbox.count();
+    await store.updateContact(id, contactInput());
+    expect(await db.outbox.count()).toBe(before);
+  });
+
+  it('deletes by tombstone, records the activity, and undo restores both', async () => {
+    const { db, store } = await open();
+    const added = await store.addContact(contactInput());
+    const id = added.ok ? added.value : '';
+    const deleted = await store.deleteContact(id);
+    expect(deleted.ok).toBe(true);
+    expect((await db.contacts.get(id))?.deleted_at).not.toBeNull();
+    expect(await listContacts(db)).toEqual([]);
+    expect((await listRecentActivities(db, 10)).map((a) => a.activity_type)).toEqual(['contact_deleted', 'contact_added']);
+
+    if (deleted.ok) await store.restoreContact(id, deleted.value.activityId);
+    expect((await listContacts(db)).map((c) => c.id)).toEqual([id]);
+    expect((await listRecentActivities(db, 10)).map((a) => a.activity_type)).toEqual(['contact_added']);
+    const last = (await db.outbox.toArray()).slice(-2);
+    expect(last.map((e) => e.changes)).toEqual([{ deleted_at: null }, { deleted_at: expect.any(String) }]);
+  });
+
+  it('reports a missing row as a readable error without writing', async () => {
+    const { db, store } = await open();
+    const result = await store.updateContact(crypto.randomUUID(), contactInput());
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/no longer on this device/);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('reopens a database the browser closed and keeps the outbox', async () => {
+    const { db, store } = await open();
+    await store.addContact(contactInput());
+    db.close({ disableAutoOpen: true });
+    const result = await store.addContact(contactInput({ first_name: 'Ola' }));
+    expect(result.ok).toBe(true);
+    expect(await db.outbox.count()).toBe(4);
+    expect((await listContacts(db)).map((c) => c.first_name)).toEqual(['Jane', 'Ola']);
+  });
+
+  it('turns a full disk into a quota error with a readable message and stores nothing', async () => {
+    const { db, store } = await open();
+    db.close();
+    db.use({
+      stack: 'dbcore',
+      name: 'full-disk',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: () => Promise.reject(Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' })),
+          };
+        },
+      }),
+    });
+    await db.open();
+    const result = await store.addContact(contactInput());
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe('quota');
+      expect(result.error.message).toMatch(/out of storage space/);
+    }
+    db.close();
+    db.unuse({ stack: 'dbcore', name: 'full-disk' });
+    await db.open();
+    expect(await db.contacts.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('updates live queries on writes made through a second Dexie instance', async () => {
+    const { db, name, store } = await open();
+    void store;
+    const other = createFieldbookDb(name);
+    const seen: number[] = [];
+    const subscription = liveQuery(() => getDashboardCounts(db, '2026-11-24T00:00:00.000Z')).subscribe((counts) => seen.push(counts.contactCount));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const otherStore = (await createTestStore({ name })).store;
+    await otherStore.addContact(contactInput({ first_name: 'Remote' }));
+    await expect.poll(() => seen.at(-1), { timeout: 2000 }).toBe(1);
+    subscription.unsubscribe();
+    other.close();
+  });
+});

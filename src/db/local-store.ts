@@ -1,0 +1,226 @@
+import { contactFullName, splitFullName, type Contact, type ContactInput } from '../domain/contact';
+import { CONTACT_STAGES } from '../domain/contact';
+import type { DeviceSettings } from '../domain/device-settings';
+import type { EmailTemplate, EmailTemplateInput } from '../domain/email-template';
+import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-activity';
+import type { MemberProfileInput } from '../domain/member-profile';
+import type { SyncedTable } from '../domain/synced-table';
+import { err, ok, type Result } from '../shared/result';
+import { commitChanges, withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
+import type { FieldbookDb } from './fieldbook-db';
+import { toStorageError, type StorageError } from './storage-error';
+
+export const WORKSPACE_MEMBER_KEY = 'workspace_member_id';
+
+export type OutreachChannel = 'call' | 'text' | 'whatsapp';
+
+export type StoreResult<T> = Promise<Result<T, CommitError>>;
+
+export type CommitListener = (event: { tables: readonly SyncedTable[]; rowIds: readonly string[] }) => void;
+
+/**
+ * The user's commands on local data. Each command is one call to commitChanges, so the row change, the
+ * activity that the feed shows for it, and their outbox entries land in one transaction or not at all.
+ */
+export type LocalStore = ReturnType<typeof createLocalStore>;
+
+export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
+  const listeners = new Set<CommitListener>();
+  const nowIso = () => new Date(ctx.now()).toISOString();
+
+  const commit = async (changes: RowChange[]): StoreResult<void> => {
+    const result = await commitChanges(db, changes, ctx);
+    if (!result.ok) return result;
+    const event = { tables: [...new Set(changes.map((change) => change.table))], rowIds: changes.map((change) => change.id) };
+    for (const listener of listeners) listener(event);
+    return ok(undefined);
+  };
+
+  const activity = (type: ActivityType, contactId: string | null, metadata: ActivityMetadata): RowChange => ({
+    table: 'member_activities',
+    op: 'insert',
+    id: ctx.newId(),
+    fields: { contact_id: contactId, activity_type: type, metadata, occurred_at: nowIso() },
+  });
+
+  const loadContact = async (id: string): Promise<Result<Contact, CommitError>> => {
+    try {
+      const contact = await withReopen(db, () => db.contacts.get(id));
+      return contact ? ok(contact) : err({ kind: 'missing', message: 'This contact is no longer on this device.', cause: null });
+    } catch (error) {
+      return err(toStorageError(error));
+    }
+  };
+
+  return {
+    memberId: ctx.memberId,
+
+    /** Called after each successful commit made through this store (this tab's own writes). */
+    onCommit(listener: CommitListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async addContact(input: ContactInput): StoreResult<string> {
+      const id = ctx.newId();
+      const fields = { ...input, last_touched_at: nowIso() };
+      const result = await commit([
+        { table: 'contacts', op: 'insert', id, fields },
+        activity('contact_added', id, { contact_name: contactFullName(input) }),
+      ]);
+      return result.ok ? ok(id) : result;
+    },
+
+    async quickAddContact(name: string, phone: string): StoreResult<string> {
+      return this.addContact({
+        ...splitFullName(name),
+        phone: phone.trim(),
+        email: '',
+        stage: 'new',
+        contact_type: 'customer',
+        lead_source: '',
+        tags: [],
+        notes: '',
+        next_follow_up_on: null,
+      });
+    },
+
+    async updateContact(id: string, input: ContactInput): StoreResult<void> {
+      const current = await loadContact(id);
+      if (!current.ok) return current;
+      const before = current.value;
+      const changedKeys = (Object.keys(input) as (keyof ContactInput)[]).filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(input[key]),
+      );
+      if (changedKeys.length === 0) return ok(undefined);
+      const name = contactFullName(input);
+      const changes: RowChange[] = [{ table: 'contacts', op: 'update', id, fields: { ...input } }];
+      if (changedKeys.includes('stage')) changes.push(activity('stage_changed', id, { contact_name: name, stage: input.stage }));
+      else if (changedKeys.includes('next_follow_up_on') && changedKeys.length === 1)
+        changes.push(activity('follow_up_set', id, input.next_follow_up_on ? { contact_name: name, follow_up_on: input.next_follow_up_on } : { contact_name: name }));
+      else changes.push(activity('contact_updated', id, { contact_name: name }));
+      return commit(changes);
+    },
+
+    /** Tombstones the contact; returns the id of the "Deleted" activity so undo can retract it too. */
+    async deleteContact(id: string): StoreResult<{ activityId: string }> {
+      const current = await loadContact(id);
+      if (!current.ok) return current;
+      const deletion = activity('contact_deleted', id, { contact_name: contactFullName(current.value) });
+      const result = await commit([{ table: 'contacts', op: 'update', id, fields: { deleted_at: nowIso() } }, deletion]);
+      return result.ok ? ok({ activityId: deletion.id }) : result;
+    },
+
+    /** Undoes a delete: clears the tombstone and retracts the "Deleted" activity. */
+    async restoreContact(id: string, activityId: string): StoreResult<void> {
+      return commit([
+        { table: 'contacts', op: 'update', id, fields: { deleted_at: null } },
+        { table: 'member_activities', op: 'update', id: activityId, fields: { deleted_at: nowIso() } },
+      ]);
+    },
+
+    /** The outcome sheet: logs the call or message and sets (or clears) the next follow-up. */
+    async logOutreach(contactId: string, channel: OutreachChannel, outcome: Outcome | null, nextFollowUpOn: string | null, templateName?: string): StoreResult<void> {
+      const current = await loadContact(contactId);
+      if (!current.ok) return current;
+      const contact = current.value;
+      const metadata: ActivityMetadata = { contact_name: contactFullName(contact) };
+      if (outcome !== null) metadata.outcome = outcome;
+      if (templateName) metadata.template_name = templateName;
+      const stage = contact.stage === 'new' ? { stage: 'contacted' as const } : {};
+      return commit([
+        { table: 'contacts', op: 'update', id: contactId, fields: { last_touched_at: nowIso(), next_follow_up_on: nextFollowUpOn, ...stage } },
+        activity(channel, contactId, metadata),
+      ]);
+    },
+
+    /** "Send" hands the email to the mail app; we record the sent email and its activity together. */
+    async recordEmailSent(contactId: string, template: Pick<EmailTemplate, 'id' | 'name'> | null, toEmail: string, subject: string, body: string): StoreResult<void> {
+      const current = await loadContact(contactId);
+      if (!current.ok) return current;
+      const metadata: ActivityMetadata = { contact_name: contactFullName(current.value) };
+      if (template) metadata.template_name = template.name;
+      else if (subject) metadata.subject = subject.slice(0, 200);
+      return commit([
+        {
+          table: 'sent_emails',
+          op: 'insert',
+          id: ctx.newId(),
+          fields: { contact_id: contactId, template_id: template?.id ?? null, to_email: toEmail, subject, body, status: 'handed_off', sent_at: nowIso() },
+        },
+        { table: 'contacts', op: 'update', id: contactId, fields: { last_touched_at: nowIso() } },
+        activity('email_sent', contactId, metadata),
+      ]);
+    },
+
+    async saveTemplate(id: string | null, input: EmailTemplateInput): StoreResult<string> {
+      const templateId = id ?? ctx.newId();
+      const result = await commit([{ table: 'email_templates', op: id === null ? 'insert' : 'update', id: templateId, fields: { ...input } }]);
+      return result.ok ? ok(templateId) : result;
+    },
+
+    async deleteTemplate(id: string): StoreResult<void> {
+      return commit([{ table: 'email_templates', op: 'update', id, fields: { deleted_at: nowIso() } }]);
+    },
+
+    async saveProfile(input: MemberProfileInput): StoreResult<void> {
+      const existing = await withReopen(db, () => db.member_profiles.get(ctx.memberId)).catch(() => undefined);
+      return commit([{ table: 'member_profiles', op: existing ? 'update' : 'insert', id: ctx.memberId, fields: { ...input } }]);
+    },
+
+    async addTestActivity(note: string): StoreResult<void> {
+      return commit([activity('test', null, { note })]);
+    },
+
+    /** Development seeding: realistic contacts through the normal write path (outbox included). */
+    async seedContacts(count: number, prefix = 'Test'): StoreResult<void> {
+      const changes: RowChange[] = [];
+      const day = 86_400_000;
+      for (let i = 0; i < count; i += 1) {
+        const touched = new Date(ctx.now() - ((i * 7919) % 60) * day).toISOString();
+        changes.push({
+          table: 'contacts',
+          op: 'insert',
+          id: ctx.newId(),
+          fields: {
+            first_name: `${prefix}${FIRST_NAMES[i % FIRST_NAMES.length]}`,
+            last_name: `${LAST_NAMES[(i * 7) % LAST_NAMES.length]} ${i + 1}`,
+            phone: `+1 555 ${String(1000 + (i % 9000)).padStart(4, '0')} ${String(i % 100).padStart(2, '0')}`,
+            email: `contact${i + 1}@example.com`,
+            stage: CONTACT_STAGES[i % CONTACT_STAGES.length],
+            contact_type: i % 3 === 0 ? 'business' : 'customer',
+            lead_source: i % 2 === 0 ? 'Instagram' : 'Referral',
+            tags: i % 5 === 0 ? ['vip'] : [],
+            notes: i % 4 === 0 ? 'Interested in the starter kit' : '',
+            next_follow_up_on: null,
+            last_touched_at: touched,
+          },
+        });
+      }
+      return commit(changes);
+    },
+
+    async saveSettings(settings: DeviceSettings): Promise<Result<void, StorageError>> {
+      try {
+        await withReopen(db, () => db.settings.bulkPut(Object.entries(settings).map(([key, value]) => ({ key, value }))));
+        return ok(undefined);
+      } catch (error) {
+        return err(toStorageError(error));
+      }
+    },
+  };
+}
+
+const FIRST_NAMES = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Femi', 'Grace', 'Hugo', 'Isla', 'Jon', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olu', 'Priya'];
+const LAST_NAMES = ['Adams', 'Brown', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jones', 'Khan', 'Lopez', 'Martin', 'Nguyen'];
+
+/** Reads (or on first run creates) the local workspace's member id. */
+export async function ensureWorkspaceMemberId(db: FieldbookDb, newId: () => string): Promise<string> {
+  return db.transaction('rw', db.settings, async () => {
+    const existing = await db.settings.get(WORKSPACE_MEMBER_KEY);
+    if (typeof existing?.value === 'string') return existing.value;
+    const id = newId();
+    await db.settings.put({ key: WORKSPACE_MEMBER_KEY, value: id });
+    return id;
+  });
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** ISO timestamps as Postgres `timestamptz` renders them through PostgREST, or as the client writes them. */
+export const timestampSchema = z.iso.datetime({ offset: true });
+
+/** A local calendar day, `YYYY-MM-DD`. */
+export const daySchema = z.iso.date();
+
+/** Per-field HLC stamps: the field name to the stamp of its last write. */
+export const fieldStampsSchema = z.record(z.string(), z.string());
+
+/**
+ * The columns every synced table has, with the names the Supabase tables use, so a row is stored
+ * locally exactly as the server sends it: client-generated uuid, owner, times, tombstone, stamps.
+ */
+export const syncColumnsShape = {
+  id: z.uuid(),
+  member_id: z.uuid(),
+  created_at: timestampSchema,
+  updated_at: timestampSchema,
+  deleted_at: timestampSchema.nullable(),
+  field_stamps: fieldStampsSchema,
+} as const;
+
+export const SYNC_COLUMNS = ['id', 'member_id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'] as const;
+
+export type SyncColumns = {
+  id: string;
+  member_id: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  field_stamps: Record<string, string>;
+};
+
+/** Trims and collapses an optional text input to '' so forms and rows agree. */
+export const optionalText = (max: number, label: string) =>
+  z.string().trim().max(max, `${label} can be at most ${max} characters`).default('');

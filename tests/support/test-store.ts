@@ -1,0 +1,45 @@
+import 'fake-indexeddb/auto';
+import { createHlcClock } from '../../src/domain/hlc';
+import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
+import { createLocalStore, ensureWorkspaceMemberId, type LocalStore } from '../../src/db/local-store';
+import type { WriteContext } from '../../src/db/commit-changes';
+import type { ContactInput } from '../../src/domain/contact';
+
+export type TestClock = { now: () => number; advance: (ms: number) => void; set: (ms: number) => void };
+
+export function createTestClock(start = Date.parse('2026-11-24T09:00:00.000Z')): TestClock {
+  let current = start;
+  return { now: () => current, advance: (ms) => (current += ms), set: (ms) => (current = ms) };
+}
+
+let dbCounter = 0;
+
+export type TestStore = { db: FieldbookDb; store: LocalStore; clock: TestClock; ctx: WriteContext; name: string };
+
+/** A fresh database under fake-indexeddb with a real local store and an injected clock. */
+export async function createTestStore(options: { name?: string; clock?: TestClock } = {}): Promise<TestStore> {
+  dbCounter += 1;
+  const name = options.name ?? `fieldbook-test-${process.pid}-${dbCounter}-${Math.random().toString(36).slice(2)}`;
+  const db = createFieldbookDb(name);
+  const clock = options.clock ?? createTestClock();
+  const newId = () => crypto.randomUUID();
+  const memberId = await ensureWorkspaceMemberId(db, newId);
+  const ctx: WriteContext = { memberId, clock: createHlcClock({ now: clock.now, node: 'test' }), now: clock.now, newId };
+  return { db, store: createLocalStore(db, ctx), clock, ctx, name };
+}
+
+export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
+  return {
+    first_name: 'Jane',
+    last_name: 'Doe',
+    phone: '+1 555 010 0199',
+    email: 'jane@example.com',
+    stage: 'new',
+    contact_type: 'customer',
+    lead_source: 'Instagram',
+    tags: ['vip'],
+    notes: 'Met at the school fair',
+    next_follow_up_on: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const THEME_COLOR = '#0f5132';
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeManifestIcons: false,
+      manifest: {
+        id: '/',
+        name: 'Fieldbook: offline-first CRM',
+        short_name: 'Fieldbook',
+        description: 'Prospects, follow-ups and templates that work with or without signal.',
+        start_url: '/today?source=pwa',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        background_color: '#f6f7f4',
+        theme_color: THEME_COLOR,
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        shortcuts: [
+          { name: 'Quick add', short_name: 'Add', url: '/contacts/new?source=shortcut', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
+          { name: 'Today', short_name: 'Today', url: '/today?source=shortcut', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
+        ],
+      },
+      workbox: {
+        // App shell only: data lives in IndexedDB, and Supabase API/auth responses are never cached.
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/rest\//, /^\/auth\//, /^\/realtime\//, /^\/storage\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  define: {
+    __BUILD_ID__: JSON.stringify(process.env.FIELDBOOK_BUILD_ID ?? new Date().toISOString()),
+  },
+  build: { target: 'es2022', sourcemap: false },
+});
