@@ -11,6 +11,7 @@ import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
 
 export const WORKSPACE_MEMBER_KEY = 'workspace_member_id';
+export const HLC_NODE_KEY = 'hlc_node';
 
 export type OutreachChannel = 'call' | 'text' | 'whatsapp';
 
@@ -214,13 +215,15 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
 const FIRST_NAMES = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Femi', 'Grace', 'Hugo', 'Isla', 'Jon', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olu', 'Priya'];
 const LAST_NAMES = ['Adams', 'Brown', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jones', 'Khan', 'Lopez', 'Martin', 'Nguyen'];
 
-/** Reads (or on first run creates) the local workspace's member id. */
-export async function ensureWorkspaceMemberId(db: FieldbookDb, newId: () => string): Promise<string> {
+/** Reads a device-local setting, creating it on first run (the workspace member id, the HLC node id). */
+export async function ensureSetting(db: FieldbookDb, key: string, create: () => string): Promise<string> {
   return db.transaction('rw', db.settings, async () => {
-    const existing = await db.settings.get(WORKSPACE_MEMBER_KEY);
+    const existing = await db.settings.get(key);
     if (typeof existing?.value === 'string') return existing.value;
-    const id = newId();
-    await db.settings.put({ key: WORKSPACE_MEMBER_KEY, value: id });
-    return id;
+    const value = create();
+    await db.settings.put({ key, value });
+    return value;
   });
 }
+
+export const ensureWorkspaceMemberId = (db: FieldbookDb, newId: () => string) => ensureSetting(db, WORKSPACE_MEMBER_KEY, newId);

@@ -101,3 +101,10 @@ export function parseTags(text: string): string[] {
   }
   return tags;
 }
+
+/** Quick add: a name and (optionally) a phone; everything else takes its default. */
+export const quickAddSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(CONTACT_LIMITS.name * 2, 'That name is too long'),
+  phone: phoneFieldSchema,
+});
+export type QuickAddInput = z.infer<typeof quickAddSchema>;

@@ -1,0 +1,177 @@
+import { useEffect, type ReactNode } from 'react';
+import { AppServicesContext } from '../hooks/app-services';
+import { useRoute, useNavigate, type Route } from '../hooks/use-route';
+import { useStoreValue } from '../hooks/use-store-value';
+import { useDashboardRealtime } from '../hooks/use-dashboard-realtime';
+import { TodayScreen } from '../features/today/today-screen';
+import { DashboardScreen } from '../features/dashboard/dashboard-screen';
+import { ContactsScreen } from '../features/contacts/contacts-screen';
+import { ContactScreen } from '../features/contacts/contact-screen';
+import { ContactEditScreen } from '../features/contacts/contact-edit-screen';
+import { ContactNewScreen } from '../features/contacts/contact-new-screen';
+import { OutcomeSheet } from '../features/contacts/outcome-sheet';
+import { ActivityFeed } from '../features/activity-feed/activity-feed';
+import { TemplatesScreen } from '../features/emails/templates-screen';
+import { SettingsScreen } from '../features/settings/settings-screen';
+import { DevPanelScreen } from '../features/dev-panel/dev-panel-screen';
+import { EmptyState } from '../ui/empty-state';
+import { Icon, type IconName } from '../ui/icon';
+import type { Services } from './create-services';
+import { ErrorBoundary } from './error-boundary';
+import { InstallHint } from './install-hint';
+import { PwaPrompts } from './pwa-prompts';
+import { StatusRegion } from './status-region';
+import { Toasts } from './toasts';
+
+const NAV: readonly { readonly path: string; readonly label: string; readonly icon: IconName; readonly match: readonly Route['name'][] }[] = [
+  { path: '/today', label: 'Today', icon: 'today', match: ['today'] },
+  { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new'] },
+  { path: '/dashboard', label: 'Dashboard', icon: 'dashboard', match: ['dashboard', 'activity'] },
+  { path: '/templates', label: 'Templates', icon: 'templates', match: ['templates'] },
+  { path: '/settings', label: 'Settings', icon: 'settings', match: ['settings', 'dev'] },
+];
+
+function Screen({ route }: { readonly route: Route }): ReactNode {
+  switch (route.name) {
+    case 'today':
+      return <TodayScreen />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'contacts':
+      return <ContactsScreen />;
+    case 'contact-new':
+      return <ContactNewScreen />;
+    case 'contact':
+      return <ContactScreen id={route.id} />;
+    case 'contact-edit':
+      return <ContactEditScreen id={route.id} />;
+    case 'activity':
+      return (
+        <section className="screen">
+          <ActivityFeed title="Activity" limit={50} />
+        </section>
+      );
+    case 'templates':
+      return <TemplatesScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    case 'dev':
+      return <DevPanelScreen />;
+    case 'not-found':
+      return <EmptyState title="Page not found">There is nothing at {route.path}.</EmptyState>;
+  }
+}
+
+/** A quiet indicator of where data lives: here, local-only until sync is set up. */
+function SyncIndicator() {
+  const { pendingCount } = useDashboardRealtime();
+  const navigate = useNavigate();
+  return (
+    <a
+      className="sync-chip"
+      href="/settings"
+      onClick={(event) => {
+        event.preventDefault();
+        navigate('/settings');
+      }}
+      title="Everything is saved on this device. Sync is not set up yet."
+    >
+      <span className="sync-chip__dot" aria-hidden="true" />
+      <span>Local only</span>
+      {pendingCount > 0 ? <span className="sync-chip__count">{pendingCount.toLocaleString('en')} unsynced</span> : null}
+    </a>
+  );
+}
+
+function Shell({ services }: { readonly services: Services }) {
+  const route = useRoute();
+  const navigate = useNavigate();
+  const problem = useStoreValue(services.storageProblem);
+  const navItems = services.devTools === 'editable' ? [...NAV, { path: '/dev', label: 'Dev', icon: 'dev' as const, match: ['dev'] as const }] : NAV;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a
+          className="brand"
+          href="/today"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/today');
+          }}
+        >
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Fieldbook</span>
+        </a>
+        <SyncIndicator />
+      </header>
+      {problem ? (
+        <div className="banner banner--error" role="alert">
+          <span>{problem.message}</span>
+          <button type="button" className="button" onClick={() => void problem.retry()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      <nav className="nav" aria-label="Main">
+        <ul>
+          {navItems.map((item) => {
+            const active = item.match.includes(route.name);
+            return (
+              <li key={item.path}>
+                <a
+                  href={item.path}
+                  aria-current={active ? 'page' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(item.path);
+                  }}
+                >
+                  <Icon name={item.icon} />
+                  <span className="nav__label">{item.label}</span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main id="main" className="main">
+        {route.name === 'today' ? <InstallHint services={services} /> : null}
+        <ErrorBoundary
+          resetKey={route.name + ('id' in route ? route.id : '')}
+          onRetry={async () => {
+            if (!services.db.isOpen()) await services.db.open();
+          }}
+        >
+          <Screen route={route} />
+        </ErrorBoundary>
+      </main>
+      <OutcomeSheet />
+      <Toasts sticky={<PwaPrompts />} />
+    </div>
+  );
+}
+
+/** The app: services in context, the one status region, the shell. */
+export function App({ services }: { readonly services: Services }) {
+  useEffect(
+    // Ask the browser to keep our data once the member has something worth keeping.
+    () => {
+      const stop = services.store.onCommit(() => {
+        stop();
+        void services.platform.requestPersistentStorage();
+      });
+      return stop;
+    },
+    [services],
+  );
+  return (
+    <AppServicesContext.Provider value={services}>
+      <StatusRegion announcements={services.announcements} />
+      <Shell services={services} />
+    </AppServicesContext.Provider>
+  );
+}

@@ -1,0 +1,101 @@
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { CONTACT_STAGES, CONTACT_TYPE_LABELS, CONTACT_TYPES, STAGE_LABELS, contactFullName, type ContactStage, type ContactType } from '../../domain/contact';
+import { filterContacts } from '../../domain/contact-search';
+import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
+import { useNavigate } from '../../hooks/use-route';
+import { SelectField, TextField } from '../../ui/field';
+import { EmptyState } from '../../ui/empty-state';
+
+const ROW_HEIGHT = 68;
+
+/** All contacts, searchable offline, filtered by stage and type; only the visible rows are rendered. */
+export function ContactsScreen() {
+  const navigate = useNavigate();
+  const { contacts, searchable, isLoading } = useContactsRealtime();
+  const [query, setQuery] = useState('');
+  const [stage, setStage] = useState<ContactStage | 'all'>('all');
+  const [type, setType] = useState<ContactType | 'all'>('all');
+  const deferredQuery = useDeferredValue(query);
+  const results = useMemo(() => filterContacts(searchable, { query: deferredQuery, stage, contact_type: type }), [searchable, deferredQuery, stage, type]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+
+  useEffect(() => {
+    if (contacts !== undefined) performance.mark('fieldbook:contacts-rendered');
+  }, [contacts]);
+
+  const filtered = query !== '' || stage !== 'all' || type !== 'all';
+  return (
+    <section className="screen screen--fill" aria-labelledby="contacts-title">
+      <div className="screen__header">
+        <h1 id="contacts-title">Contacts</h1>
+        <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
+          + Quick add
+        </button>
+      </div>
+      <div className="contacts-toolbar">
+        <TextField label="Search contacts" name="search" type="search" inputMode="search" value={query} onChange={setQuery} placeholder="Name, phone, email, tag or note" />
+        <div className="contacts-toolbar__filters">
+          <SelectField
+            label="Stage"
+            name="stage-filter"
+            value={stage}
+            onChange={setStage}
+            options={[{ value: 'all' as const, label: 'All stages' }, ...CONTACT_STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }))]}
+          />
+          <SelectField
+            label="Type"
+            name="type-filter"
+            value={type}
+            onChange={setType}
+            options={[{ value: 'all' as const, label: 'All types' }, ...CONTACT_TYPES.map((value) => ({ value, label: CONTACT_TYPE_LABELS[value] }))]}
+          />
+        </div>
+        <p className="contacts-toolbar__count" data-testid="contact-count">
+          {isLoading ? 'Loading…' : filtered ? `${results.length.toLocaleString('en')} of ${(contacts?.length ?? 0).toLocaleString('en')} contacts` : `${results.length.toLocaleString('en')} contacts`}
+        </p>
+      </div>
+      {!isLoading && results.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No contacts match">Try fewer words, or clear the filters.</EmptyState>
+        ) : (
+          <EmptyState title="No contacts yet">
+            <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
+              Add your first contact
+            </button>
+          </EmptyState>
+        )
+      ) : (
+        <div className="contact-list" ref={scroller}>
+          <ul aria-label="Contact list" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const contact = results[item.index];
+              if (contact === undefined) return null;
+              return (
+                <li key={contact.id} className="contact-row" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+                  <a
+                    href={`/contacts/${contact.id}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(`/contacts/${contact.id}`);
+                    }}
+                  >
+                    <span className="avatar" aria-hidden="true">
+                      {(contact.first_name[0] ?? '?').toUpperCase()}
+                    </span>
+                    <span className="contact-row__main">
+                      <span className="contact-row__name">{contactFullName(contact)}</span>
+                      <span className="contact-row__meta">{contact.phone || contact.email || 'No phone or email'}</span>
+                    </span>
+                    <span className={`badge badge--${contact.stage}`}>{STAGE_LABELS[contact.stage]}</span>
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

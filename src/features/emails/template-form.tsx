@@ -1,0 +1,80 @@
+import { useState, type FormEvent } from 'react';
+import { CHANNEL_LABELS, TEMPLATE_CHANNELS, emailTemplateInputSchema, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
+import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
+import { MERGE_FIELDS, listUnknownMergeFields, mergeValuesFor, renderMergeFields } from '../../domain/merge-fields';
+import type { MemberProfile } from '../../domain/member-profile';
+import { useDirtyForm } from '../../hooks/use-dirty-form';
+import { SelectField, TextField } from '../../ui/field';
+
+type Draft = { name: string; channel: TemplateChannel; subject: string; body: string };
+
+const SAMPLE_CONTACT = { first_name: 'Jane', last_name: 'Doe', phone: '+1 555 010 0199', email: 'jane@example.com' };
+
+type TemplateFormProps = {
+  readonly initial: Draft;
+  readonly profile: MemberProfile | null;
+  readonly onSubmit: (input: EmailTemplateInput) => Promise<string | null>;
+  readonly onCancel: () => void;
+};
+
+/** Template editor with a live preview filled in for a sample contact, shown as plain text. */
+export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
+  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = emailTemplateInputSchema.safeParse(draft);
+    const fieldErrors: Record<string, string> = parsed.success ? {} : { ...toFieldErrors(parsed.error) };
+    const unknown = listUnknownMergeFields(`${draft.subject} ${draft.body}`);
+    if (unknown.length > 0) fieldErrors['body'] ??= `Unknown merge field${unknown.length > 1 ? 's' : ''}: ${unknown.map((name) => `{{${name}}}`).join(', ')}`;
+    if (!parsed.success || Object.keys(fieldErrors).length > 0) {
+      setErrors(fieldErrors);
+      return;
+    }
+    setErrors({});
+    const failure = await onSubmit(parsed.data);
+    if (failure !== null) setErrors({ form: failure });
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="Template">
+      {errors['form'] ? (
+        <p className="form__error" role="alert">
+          {errors['form']}
+        </p>
+      ) : null}
+      <div className="form__row">
+        <TextField label="Template name" name="name" value={draft.name} onChange={set('name')} error={errors['name']} required />
+        <SelectField label="Channel" name="channel" value={draft.channel} onChange={set('channel')} options={TEMPLATE_CHANNELS.map((value) => ({ value, label: CHANNEL_LABELS[value] }))} />
+      </div>
+      {draft.channel === 'email' ? <TextField label="Subject" name="subject" value={draft.subject} onChange={set('subject')} error={errors['subject']} /> : null}
+      <TextField
+        label="Message"
+        name="body"
+        value={draft.body}
+        onChange={set('body')}
+        error={errors['body']}
+        multiline
+        required
+        hint={`Merge fields: ${MERGE_FIELDS.map((field) => `{{${field}}}`).join(' ')}. Add a fallback with {{first_name|there}}.`}
+      />
+      <figure className="preview" aria-label="Preview">
+        <figcaption>Preview for Jane Doe</figcaption>
+        {draft.channel === 'email' && draft.subject ? <p className="preview__subject">{renderMergeFields(draft.subject, values)}</p> : null}
+        <p className="preview__body">{renderMergeFields(draft.body, values) || ' '}</p>
+      </figure>
+      <div className="form__actions">
+        <button type="button" className="button button--ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary">
+          Save template
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+import { deviceSettingsSchema, type DeviceSettings } from '../../domain/device-settings';
+import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
+import { memberProfileInputSchema, type MemberProfile } from '../../domain/member-profile';
+import { useAppServices } from '../../hooks/app-services';
+import { useDeviceSettings, useProfile } from '../../hooks/use-local-data';
+import { useDirtyForm } from '../../hooks/use-dirty-form';
+import { useExportData } from '../../hooks/use-export-data';
+import { useNotify } from '../../hooks/use-notify';
+import { useNavigate } from '../../hooks/use-route';
+import { TextField } from '../../ui/field';
+
+function ProfileForm({ profile }: { readonly profile: MemberProfile | null }) {
+  const { store } = useAppServices();
+  const notify = useNotify();
+  const initial = { full_name: profile?.full_name ?? '', company: profile?.company ?? '', phone: profile?.phone ?? '', timezone: profile?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone };
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
+  const set = (key: keyof typeof draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = memberProfileInputSchema.safeParse(draft);
+    if (!parsed.success) return setErrors(toFieldErrors(parsed.error));
+    setErrors({});
+    const result = await store.saveProfile(parsed.data);
+    if (!result.ok) return setErrors({ form: result.error.message });
+    notify('Profile saved');
+  };
+
+  return (
+    <form className="form card" onSubmit={submit} noValidate aria-labelledby="profile-title">
+      <h2 id="profile-title">Your profile</h2>
+      <p className="subtle">Used in templates as {'{{my_name}}'}, {'{{my_company}}'} and {'{{my_phone}}'}.</p>
+      {errors['form'] ? <p className="form__error" role="alert">{errors['form']}</p> : null}
+      <div className="form__row">
+        <TextField label="Your name" name="full_name" value={draft.full_name} onChange={set('full_name')} error={errors['full_name']} autoComplete="name" />
+        <TextField label="Company" name="company" value={draft.company} onChange={set('company')} error={errors['company']} autoComplete="organization" />
+      </div>
+      <div className="form__row">
+        <TextField label="Your phone" name="phone" type="tel" inputMode="tel" value={draft.phone} onChange={set('phone')} error={errors['phone']} autoComplete="tel" />
+        <TextField label="Time zone" name="timezone" value={draft.timezone} onChange={set('timezone')} error={errors['timezone']} />
+      </div>
+      <div className="form__actions form__actions--start">
+        <button type="submit" className="button button--primary">Save profile</button>
+      </div>
+    </form>
+  );
+}
+
+function DeviceSettingsForm({ settings }: { readonly settings: DeviceSettings }) {
+  const { store } = useAppServices();
+  const notify = useNotify();
+  const initial = { feed_size: String(settings.feed_size), batching_delay_ms: String(settings.batching_delay_ms), quiet_days: String(settings.quiet_days), country_code: settings.country_code };
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
+  const set = (key: keyof typeof draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = deviceSettingsSchema.safeParse(draft);
+    if (!parsed.success) return setErrors(toFieldErrors(parsed.error));
+    setErrors({});
+    const result = await store.saveSettings(parsed.data);
+    if (!result.ok) return setErrors({ form: result.error.message });
+    notify('Settings saved');
+  };
+
+  return (
+    <form className="form card" onSubmit={submit} noValidate aria-labelledby="device-title">
+      <h2 id="device-title">This device</h2>
+      {errors['form'] ? <p className="form__error" role="alert">{errors['form']}</p> : null}
+      <div className="form__row">
+        <TextField label="Activities in the feed" name="feed_size" type="number" inputMode="numeric" value={draft.feed_size} onChange={set('feed_size')} error={errors['feed_size']} />
+        <TextField label="Gone quiet after (days)" name="quiet_days" type="number" inputMode="numeric" value={draft.quiet_days} onChange={set('quiet_days')} error={errors['quiet_days']} />
+      </div>
+      <div className="form__row">
+        <TextField label="Batching delay (ms)" name="batching_delay_ms" type="number" inputMode="numeric" value={draft.batching_delay_ms} onChange={set('batching_delay_ms')} error={errors['batching_delay_ms']} hint="How long incoming changes are gathered before the screen updates." />
+        <TextField label="Default country calling code" name="country_code" inputMode="numeric" value={draft.country_code} onChange={set('country_code')} error={errors['country_code']} hint="Used for WhatsApp links when a number has no +." />
+      </div>
+      <div className="form__actions form__actions--start">
+        <button type="submit" className="button button--primary">Save settings</button>
+      </div>
+    </form>
+  );
+}
+
+/** Profile, device preferences, data export, and the way to the dev panel. */
+export function SettingsScreen() {
+  const profile = useProfile();
+  const settings = useDeviceSettings();
+  const navigate = useNavigate();
+  const exportData = useExportData();
+  return (
+    <section className="screen" aria-labelledby="settings-title">
+      <div className="screen__header">
+        <h1 id="settings-title">Settings</h1>
+      </div>
+      {profile === undefined ? <p className="loading">Loading…</p> : <ProfileForm key={profile?.updated_at ?? 'new'} profile={profile} />}
+      <DeviceSettingsForm key={JSON.stringify(settings)} settings={settings} />
+      <section className="card" aria-labelledby="sync-title">
+        <h2 id="sync-title">Sync</h2>
+        <p>Sync is not set up on this device yet. Everything you add is saved here, works offline, and will upload once sync is set up.</p>
+      </section>
+      <section className="card" aria-labelledby="data-title">
+        <h2 id="data-title">Your data</h2>
+        <p className="subtle">Download everything stored on this device, including changes waiting to sync.</p>
+        <div className="form__actions form__actions--start">
+          <button type="button" className="button" onClick={() => void exportData()}>Export data (JSON)</button>
+          <button type="button" className="button button--ghost" onClick={() => navigate('/dev')}>Open diagnostics</button>
+        </div>
+      </section>
+    </section>
+  );
+}

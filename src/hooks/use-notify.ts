@@ -1,0 +1,24 @@
+import { useCallback } from 'react';
+import { useAppServices, type ToastAction } from './app-services';
+
+/**
+ * Shows a toast and announces it through the one status region. Toasts with an action stay a little
+ * longer, so "Undo" can be reached.
+ */
+export function useNotify() {
+  const { toasts, announcements } = useAppServices();
+  return useCallback(
+    (message: string, action?: ToastAction, durationMs = action ? 6000 : 3500) => {
+      const id = Math.max(0, ...toasts.getSnapshot().map((toast) => toast.id)) + 1;
+      toasts.set((current) => [...current.slice(-2), action ? { id, message, action, durationMs } : { id, message, durationMs }]);
+      announcements.set(message);
+      return id;
+    },
+    [toasts, announcements],
+  );
+}
+
+export function useDismissToast() {
+  const { toasts } = useAppServices();
+  return useCallback((id: number) => toasts.set((current) => current.filter((toast) => toast.id !== id)), [toasts]);
+}

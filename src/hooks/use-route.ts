@@ -1,0 +1,42 @@
+import { useAppServices } from './app-services';
+import { useStoreValue } from './use-store-value';
+
+export type Route =
+  | { readonly name: 'today' }
+  | { readonly name: 'dashboard' }
+  | { readonly name: 'contacts' }
+  | { readonly name: 'contact-new' }
+  | { readonly name: 'contact'; readonly id: string }
+  | { readonly name: 'contact-edit'; readonly id: string }
+  | { readonly name: 'activity' }
+  | { readonly name: 'templates' }
+  | { readonly name: 'settings' }
+  | { readonly name: 'dev' }
+  | { readonly name: 'not-found'; readonly path: string };
+
+export function parseRoute(path: string): Route {
+  const clean = path.split(/[?#]/)[0]?.replace(/\/+$/, '') ?? '';
+  const parts = clean.split('/').filter(Boolean);
+  const [first, second, third] = parts;
+  if (parts.length === 0 || (first === 'today' && parts.length === 1)) return { name: 'today' };
+  if (first === 'dashboard' && parts.length === 1) return { name: 'dashboard' };
+  if (first === 'activity' && parts.length === 1) return { name: 'activity' };
+  if (first === 'templates' && parts.length === 1) return { name: 'templates' };
+  if (first === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (first === 'dev' && parts.length === 1) return { name: 'dev' };
+  if (first === 'contacts') {
+    if (second === undefined) return { name: 'contacts' };
+    if (second === 'new' && third === undefined) return { name: 'contact-new' };
+    if (third === undefined) return { name: 'contact', id: decodeURIComponent(second) };
+    if (third === 'edit' && parts.length === 3) return { name: 'contact-edit', id: decodeURIComponent(second) };
+  }
+  return { name: 'not-found', path: clean };
+}
+
+export function useRoute(): Route {
+  return parseRoute(useStoreValue(useAppServices().router));
+}
+
+export function useNavigate() {
+  return useAppServices().router.navigate;
+}
