@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AppServicesContext } from '../hooks/app-services';
 import { useRoute, useNavigate, type Route } from '../hooks/use-route';
 import { useStoreValue } from '../hooks/use-store-value';
@@ -7,14 +7,16 @@ import { TodayScreen } from '../features/today/today-screen';
 import { DashboardScreen } from '../features/dashboard/dashboard-screen';
 import { ContactsScreen } from '../features/contacts/contacts-screen';
 import { ContactScreen } from '../features/contacts/contact-screen';
-import { ContactEditScreen } from '../features/contacts/contact-edit-screen';
-import { ContactNewScreen } from '../features/contacts/contact-new-screen';
 import { OutcomeSheet } from '../features/contacts/outcome-sheet';
 import { ActivityFeed } from '../features/activity-feed/activity-feed';
-import { TemplatesScreen } from '../features/emails/templates-screen';
-import { SettingsScreen } from '../features/settings/settings-screen';
-import { DevPanelScreen } from '../features/dev-panel/dev-panel-screen';
 import { EmptyState } from '../ui/empty-state';
+
+// Screens with forms (and zod) load on first use, keeping the start screen's JavaScript small.
+const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-screen').then((m) => ({ default: m.ContactNewScreen })));
+const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
+const TemplatesScreen = lazy(() => import('../features/emails/templates-screen').then((m) => ({ default: m.TemplatesScreen })));
+const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
+const DevPanelScreen = lazy(() => import('../features/dev-panel/dev-panel-screen').then((m) => ({ default: m.DevPanelScreen })));
 import { Icon, type IconName } from '../ui/icon';
 import type { Services } from './create-services';
 import { ErrorBoundary } from './error-boundary';
@@ -146,7 +148,9 @@ function Shell({ services }: { readonly services: Services }) {
             if (!services.db.isOpen()) await services.db.open();
           }}
         >
-          <Screen route={route} />
+          <Suspense fallback={<p className="loading screen">Loading…</p>}>
+            <Screen route={route} />
+          </Suspense>
         </ErrorBoundary>
       </main>
       <OutcomeSheet />

@@ -1,6 +1,5 @@
 import type { HlcClock } from '../domain/hlc';
-import { SYNC_COLUMNS } from '../domain/sync-columns';
-import type { AnyRow, OutboxEntry, SyncedTable } from '../domain/synced-table';
+import { SYNC_COLUMNS, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
 import type { FieldbookDb } from './fieldbook-db';

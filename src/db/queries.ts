@@ -1,6 +1,6 @@
 import { compareContactsByName } from '../domain/contact-search';
 import type { Contact } from '../domain/contact';
-import { DEFAULT_DEVICE_SETTINGS, deviceSettingsSchema, type DeviceSettings } from '../domain/device-settings';
+import { DEFAULT_DEVICE_SETTINGS, withDefaultSettings, type DeviceSettings } from '../domain/device-settings';
 import type { EmailTemplate } from '../domain/email-template';
 import type { MemberActivity } from '../domain/member-activity';
 import type { MemberProfile } from '../domain/member-profile';
@@ -100,8 +100,7 @@ export async function getProfile(db: FieldbookDb, memberId: string): Promise<Mem
 export async function getDeviceSettings(db: FieldbookDb): Promise<DeviceSettings> {
   const rows = await db.settings.bulkGet(Object.keys(DEFAULT_DEVICE_SETTINGS));
   const stored = Object.fromEntries(rows.flatMap((row) => (row ? [[row.key, row.value]] : [])));
-  const parsed = deviceSettingsSchema.safeParse({ ...DEFAULT_DEVICE_SETTINGS, ...stored });
-  return parsed.success ? parsed.data : DEFAULT_DEVICE_SETTINGS;
+  return withDefaultSettings(stored);
 }
 
 export async function listOutbox(db: FieldbookDb, limit: number): Promise<OutboxEntry[]> {

@@ -1,16 +1,16 @@
-import { z } from 'zod';
+/** Per-device preferences; they never sync. The form validates them with deviceSettingsSchema. */
+export type DeviceSettings = {
+  readonly feed_size: number;
+  readonly batching_delay_ms: number;
+  readonly quiet_days: number;
+  readonly country_code: string;
+};
 
-/** Per-device preferences; they never sync. */
-export const deviceSettingsSchema = z.object({
-  feed_size: z.coerce.number().int().min(3, 'Show at least 3 activities').max(50, 'Show at most 50 activities').default(10),
-  batching_delay_ms: z.coerce.number().int().min(0, 'The delay cannot be negative').max(2000, 'Keep the delay under 2,000 ms').default(50),
-  quiet_days: z.coerce.number().int().min(1, 'At least 1 day').max(365, 'At most 365 days').default(14),
-  country_code: z
-    .string()
-    .trim()
-    .regex(/^\+?\d{0,4}$/, 'Enter a calling code like 1 or 44')
-    .transform((value) => value.replace('+', ''))
-    .default('1'),
-});
-export type DeviceSettings = z.infer<typeof deviceSettingsSchema>;
-export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = deviceSettingsSchema.parse({});
+export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = { feed_size: 10, batching_delay_ms: 50, quiet_days: 14, country_code: '1' };
+
+/** Stored values over the defaults, ignoring any stored value of the wrong type. */
+export function withDefaultSettings(stored: Readonly<Record<string, unknown>>): DeviceSettings {
+  const pick = <K extends keyof DeviceSettings>(key: K): DeviceSettings[K] =>
+    typeof stored[key] === typeof DEFAULT_DEVICE_SETTINGS[key] ? (stored[key] as DeviceSettings[K]) : DEFAULT_DEVICE_SETTINGS[key];
+  return { feed_size: pick('feed_size'), batching_delay_ms: pick('batching_delay_ms'), quiet_days: pick('quiet_days'), country_code: pick('country_code') };
+}

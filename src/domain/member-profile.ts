@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalText, syncColumnsShape } from './sync-columns';
-import { phoneFieldSchema } from './contact';
+import { phoneFieldSchema } from './contact-schema';
 
 export const memberProfileInputSchema = z.object({
   full_name: optionalText(100, 'Name'),

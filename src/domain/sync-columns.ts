@@ -22,17 +22,6 @@ export const syncColumnsShape = {
   field_stamps: fieldStampsSchema,
 } as const;
 
-export const SYNC_COLUMNS = ['id', 'member_id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'] as const;
-
-export type SyncColumns = {
-  id: string;
-  member_id: string;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-  field_stamps: Record<string, string>;
-};
-
 /** Trims and collapses an optional text input to '' so forms and rows agree. */
 export const optionalText = (max: number, label: string) =>
   z.string().trim().max(max, `${label} can be at most ${max} characters`).default('');

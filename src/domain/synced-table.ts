@@ -6,6 +6,9 @@ import type { MemberProfile } from './member-profile';
 import type { SentEmail } from './sent-email';
 import type { HlcStamp } from './hlc';
 
+/** Columns every synced table has (see sync-columns.ts for their schemas). */
+export const SYNC_COLUMNS = ['id', 'member_id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'] as const;
+
 /** Tables that sync with Supabase; local and remote names are the same. */
 export const SYNCED_TABLES = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];

@@ -4,12 +4,12 @@ import {
   CONTACT_TYPE_LABELS,
   CONTACT_TYPES,
   STAGE_LABELS,
-  contactInputSchema,
   parseTags,
   type ContactInput,
   type ContactStage,
   type ContactType,
 } from '../../domain/contact';
+import { contactInputSchema } from '../../domain/contact-schema';
 import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
 import { useDirtyForm } from '../../hooks/use-dirty-form';
 import { SelectField, TextField } from '../../ui/field';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { CONTACT_LIMITS, quickAddSchema, splitFullName } from '../../domain/contact';
+import { CONTACT_LIMITS, splitFullName } from '../../domain/contact';
+import { quickAddSchema } from '../../domain/contact-schema';
 import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
 import { useDirtyForm } from '../../hooks/use-dirty-form';
 import { TextField } from '../../ui/field';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { CHANNEL_LABELS, TEMPLATE_CHANNELS, emailTemplateInputSchema, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
+import { CHANNEL_LABELS, TEMPLATE_CHANNELS, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
+import { emailTemplateInputSchema } from '../../domain/email-template-schema';
 import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
 import { MERGE_FIELDS, listUnknownMergeFields, mergeValuesFor, renderMergeFields } from '../../domain/merge-fields';
 import type { MemberProfile } from '../../domain/member-profile';

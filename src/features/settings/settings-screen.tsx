@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { deviceSettingsSchema, type DeviceSettings } from '../../domain/device-settings';
+import type { DeviceSettings } from '../../domain/device-settings';
+import { deviceSettingsSchema } from '../../domain/device-settings-schema';
 import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
 import { memberProfileInputSchema, type MemberProfile } from '../../domain/member-profile';
 import { useAppServices } from '../../hooks/app-services';

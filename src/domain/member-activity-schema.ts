@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ACTIVITY_TYPES, OUTCOMES } from './member-activity';
+import { daySchema, syncColumnsShape, timestampSchema } from './sync-columns';
+
+/**
+ * What an activity remembers about its subject, so its description survives the contact being renamed
+ * or deleted. Unknown keys from newer clients pass through untouched.
+ */
+export const activityMetadataSchema = z.looseObject({
+  contact_name: z.string().max(201).optional(),
+  template_name: z.string().max(80).optional(),
+  subject: z.string().max(200).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  stage: z.string().max(40).optional(),
+  follow_up_on: daySchema.optional(),
+  note: z.string().max(500).optional(),
+});
+export type ActivityMetadata = z.infer<typeof activityMetadataSchema>;
+
+export const memberActivitySchema = z.object({
+  ...syncColumnsShape,
+  contact_id: z.uuid().nullable(),
+  activity_type: z.enum(ACTIVITY_TYPES),
+  metadata: activityMetadataSchema,
+  occurred_at: timestampSchema,
+});
+export type MemberActivity = z.infer<typeof memberActivitySchema>;
+
