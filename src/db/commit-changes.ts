@@ -85,7 +85,7 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
     changed = Object.fromEntries(Object.entries(dataFields).filter(([key, value]) => !sameValue((current as DataFields)[key], value)));
     if (Object.keys(changed).length === 0) return null;
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
-    row = { ...current, ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow;
+    row = { ...current, ...changed, updated_at: nowIso, field_stamps: stamps };
   }
   await table.put(row);
   const entry: OutboxEntry = {

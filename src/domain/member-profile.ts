@@ -10,7 +10,7 @@ export const memberProfileInputSchema = z.object({
     .string()
     .trim()
     .max(64)
-    .refine((value) => value === '' || /^[A-Za-z_]+(\/[A-Za-z0-9_+\-]+)*$/.test(value), 'Choose a time zone like Europe/London')
+    .refine((value) => value === '' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(value), 'Choose a time zone like Europe/London')
     .default(''),
 });
 export type MemberProfileInput = z.infer<typeof memberProfileInputSchema>;

@@ -21,7 +21,7 @@ export type PlatformPort = {
 };
 
 export type RouterPort = Subscribable<string> & {
-  navigate(path: string, options?: { replace?: boolean }): void;
+  readonly navigate: (path: string, options?: { replace?: boolean }) => void;
 };
 
 export type ToastAction = { readonly label: string; readonly run: () => void };

@@ -12,8 +12,8 @@ export type LogEntry = {
 };
 
 export type Logger = Subscribable<readonly LogEntry[]> & {
-  log(level: LogLevel, scope: string, message: string, data?: Record<string, unknown>): void;
-  scoped(scope: string): ScopedLogger;
+  readonly log: (level: LogLevel, scope: string, message: string, data?: Record<string, unknown>) => void;
+  readonly scoped: (scope: string) => ScopedLogger;
 };
 
 export type ScopedLogger = {

@@ -2,12 +2,12 @@ export type Listener = () => void;
 
 /** A value with `subscribe` + `getSnapshot`, the shape React's useSyncExternalStore reads. */
 export type Subscribable<T> = {
-  subscribe(listener: Listener): () => void;
-  getSnapshot(): T;
+  readonly subscribe: (listener: Listener) => () => void;
+  readonly getSnapshot: () => T;
 };
 
 export type Store<T> = Subscribable<T> & {
-  set(next: T | ((previous: T) => T)): void;
+  readonly set: (next: T | ((previous: T) => T)) => void;
 };
 
 /** Creates a store holding one immutable value; listeners run after each change. */
