@@ -1,0 +1,58 @@
+import type { ReactElement } from 'react';
+import { render } from '@testing-library/react';
+import { AppServicesContext, type AppServices, type ConnectionSnapshot, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
+import { createLogger } from '../../src/shared/logger';
+import { createStore } from '../../src/shared/subscribable';
+import { createTestStore, type TestStore } from './test-store';
+
+export type FakePlatform = PlatformPort & { opened: string[]; returnToApp: () => void };
+
+/** A platform fake: records opened links and lets a test say "the user came back to the app". */
+export function createFakePlatform(now: () => number): FakePlatform {
+  const listeners = new Set<() => void>();
+  const opened: string[] = [];
+  return {
+    device: 'android',
+    opened,
+    now,
+    openExternal: (url) => void opened.push(url),
+    onReturn: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    returnToApp: () => listeners.forEach((listener) => listener()),
+    download: () => undefined,
+    storageEstimate: () => Promise.resolve({ usage: 1024, quota: 1024 * 1024 }),
+    storagePersisted: () => Promise.resolve(false),
+    requestPersistentStorage: () => Promise.resolve(true),
+    isStandalone: () => false,
+  };
+}
+
+export type Harness = TestStore & { services: AppServices; platform: FakePlatform; path: () => string };
+
+export async function createHarness(): Promise<Harness> {
+  const test = await createTestStore();
+  const platform = createFakePlatform(test.clock.now);
+  const route = createStore('/');
+  const services: AppServices = {
+    db: test.db,
+    store: test.store,
+    logger: createLogger(),
+    platform,
+    router: { subscribe: route.subscribe, getSnapshot: route.getSnapshot, navigate: (path) => route.set(path) },
+    connection: createStore<ConnectionSnapshot>({ mode: 'local-only', isConnected: false, isReconnecting: false }),
+    toasts: createStore<readonly Toast[]>([]),
+    announcements: createStore(''),
+    pendingOutreach: createStore<PendingOutreach | null>(null),
+    dirtyForms: createStore(0),
+    storageProblem: createStore<StorageProblem | null>(null),
+    devTools: 'editable',
+    buildId: 'test',
+  };
+  return { ...test, services, platform, path: route.getSnapshot };
+}
+
+export function renderWith(harness: Harness, ui: ReactElement) {
+  return render(<AppServicesContext.Provider value={harness.services}>{ui}</AppServicesContext.Provider>);
+}
