@@ -1,0 +1,22 @@
+import type { Page } from 'playwright-core';
+
+/** Waits until this page's service worker is activated (ready resolves while it may still be activating). */
+export async function waitForActiveServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    if (!worker || worker.state === 'activated') return;
+    await new Promise<void>((resolve) => {
+      worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
+    });
+  });
+}
+
+export async function quickAdd(page: Page, name: string, phone: string): Promise<void> {
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('button', { name: '+ Quick add' }).click();
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Phone' }).fill(phone);
+  await page.getByRole('button', { name: 'Save contact' }).click();
+  await page.getByText(`Added ${name}`).first().waitFor();
+}
