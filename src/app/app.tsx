@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AppServicesContext } from '../hooks/app-services';
 import { useRoute, useNavigate, type Route } from '../hooks/use-route';
 import { useStoreValue } from '../hooks/use-store-value';
-import { useDashboardRealtime } from '../hooks/use-dashboard-realtime';
+import { usePendingCount } from '../hooks/use-pending-count';
 import { TodayScreen } from '../features/today/today-screen';
 import { DashboardScreen } from '../features/dashboard/dashboard-screen';
 import { ContactsScreen } from '../features/contacts/contacts-screen';
@@ -66,7 +66,7 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
 
 /** A quiet indicator of where data lives: here, local-only until sync is set up. */
 function SyncIndicator() {
-  const { pendingCount } = useDashboardRealtime();
+  const pendingCount = usePendingCount() ?? 0;
   const navigate = useNavigate();
   return (
     <a
@@ -79,7 +79,7 @@ function SyncIndicator() {
       title="Everything is saved on this device. Sync is not set up yet."
     >
       <span className="sync-chip__dot" aria-hidden="true" />
-      <span>Local only</span>
+      <span className="sync-chip__label">Local only</span>
       {pendingCount > 0 ? <span className="sync-chip__count">{pendingCount.toLocaleString('en')} unsynced</span> : null}
     </a>
   );

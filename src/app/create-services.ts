@@ -1,5 +1,6 @@
 import { createBrowserPlatform, type BrowserPlatform } from '../adapters/browser/browser-platform';
 import { createHistoryRouter } from '../adapters/browser/history-router';
+import { createContactIndex } from '../db/contact-index';
 import { createFieldbookDb, LOCAL_DATABASE_NAME } from '../db/fieldbook-db';
 import { createLocalStore, ensureSetting, ensureWorkspaceMemberId, HLC_NODE_KEY } from '../db/local-store';
 import { toStorageError } from '../db/storage-error';
@@ -56,6 +57,7 @@ export async function createServices(win: Window): Promise<Services> {
   return {
     db,
     store,
+    contactIndex: createContactIndex(db),
     logger,
     platform,
     browser: platform,

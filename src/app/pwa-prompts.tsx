@@ -4,6 +4,7 @@ import { useAppServices } from '../hooks/app-services';
 import { useStoreValue } from '../hooks/use-store-value';
 
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+const OFFLINE_READY_TOAST_MS = 8000;
 
 /**
  * Service-worker registration in prompt mode. A new build waits until the user says so, and the
@@ -52,8 +53,11 @@ export function PwaPrompts() {
     if (showUpdate) announcements.set('An update is available. Reload to use it.');
   }, [showUpdate, announcements]);
   useEffect(() => {
-    if (offlineReady) announcements.set('Fieldbook is ready to work offline.');
-  }, [offlineReady, announcements]);
+    if (!offlineReady) return;
+    announcements.set('Fieldbook is ready to work offline.');
+    const timer = setTimeout(() => setOfflineReady(false), OFFLINE_READY_TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [offlineReady, announcements, setOfflineReady]);
 
   if (showUpdate)
     return (

@@ -4,7 +4,7 @@ import { liveQuery } from 'dexie';
 import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
 import { commitChanges } from './commit-changes';
 import { createFieldbookDb } from './fieldbook-db';
-import { getDashboardCounts, listContacts, listRecentActivities } from './queries';
+import { countContacts, listContacts, listRecentActivities } from './queries';
 
 const stores: TestStore[] = [];
 const open = async () => {
@@ -64,9 +64,10 @@ describe('commitChanges', () => {
   });
 
   it('deletes by tombstone, records the activity, and undo restores both', async () => {
-    const { db, store } = await open();
+    const { db, store, clock } = await open();
     const added = await store.addContact(contactInput());
     const id = added.ok ? added.value : '';
+    clock.advance(1000);
     const deleted = await store.deleteContact(id);
     expect(deleted.ok).toBe(true);
     expect((await db.contacts.get(id))?.deleted_at).not.toBeNull();
@@ -136,7 +137,7 @@ describe('commitChanges', () => {
     void store;
     const other = createFieldbookDb(name);
     const seen: number[] = [];
-    const subscription = liveQuery(() => getDashboardCounts(db, '2026-11-24T00:00:00.000Z')).subscribe((counts) => seen.push(counts.contactCount));
+    const subscription = liveQuery(() => countContacts(db)).subscribe((count) => seen.push(count));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const otherStore = (await createTestStore({ name })).store;
     await otherStore.addContact(contactInput({ first_name: 'Remote' }));

@@ -43,19 +43,15 @@ export async function listQuietContacts(db: FieldbookDb, cutoff: string, limit: 
   return result;
 }
 
-export type DashboardCounts = {
-  contactCount: number;
+export type ActivityCounts = {
   emailCount: number;
   activityCount: number;
   activityTodayCount: number;
-  pendingCount: number;
 };
 
-/** Live counts from indexes: a table's count minus its tombstones (only tombstones are in the deleted_at index). */
-export async function getDashboardCounts(db: FieldbookDb, startOfToday: string): Promise<DashboardCounts> {
-  const [contacts, deletedContacts, emails, deletedEmails, activities, deletedActivities, todays, pendingCount] = await Promise.all([
-    db.contacts.count(),
-    db.contacts.where('deleted_at').aboveOrEqual('').count(),
+/** Counts from indexes: a table's count minus its tombstones (only tombstones are in the deleted_at index). */
+export async function getActivityCounts(db: FieldbookDb, startOfToday: string): Promise<ActivityCounts> {
+  const [emails, deletedEmails, activities, deletedActivities, todays] = await Promise.all([
     db.sent_emails.count(),
     db.sent_emails.where('deleted_at').aboveOrEqual('').count(),
     db.member_activities.count(),
@@ -65,15 +61,13 @@ export async function getDashboardCounts(db: FieldbookDb, startOfToday: string):
       .aboveOrEqual(startOfToday)
       .filter(isLive)
       .count(),
-    db.outbox.count(),
   ]);
-  return {
-    contactCount: contacts - deletedContacts,
-    emailCount: emails - deletedEmails,
-    activityCount: activities - deletedActivities,
-    activityTodayCount: todays,
-    pendingCount,
-  };
+  return { emailCount: emails - deletedEmails, activityCount: activities - deletedActivities, activityTodayCount: todays };
+}
+
+export async function countContacts(db: FieldbookDb): Promise<number> {
+  const [all, deleted] = await Promise.all([db.contacts.count(), db.contacts.where('deleted_at').aboveOrEqual('').count()]);
+  return all - deleted;
 }
 
 export async function listRecentActivities(db: FieldbookDb, limit: number): Promise<MemberActivity[]> {

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import type { LocalStore } from '../db/local-store';
 import type { DevicePlatform } from '../domain/contact-links';
@@ -45,6 +46,7 @@ export type StorageProblem = { readonly message: string; readonly retry: () => P
 export type AppServices = {
   readonly db: FieldbookDb;
   readonly store: LocalStore;
+  readonly contactIndex: ContactIndex;
   readonly logger: Logger;
   readonly platform: PlatformPort;
   readonly router: RouterPort;

@@ -1,8 +1,6 @@
-import { useMemo } from 'react';
-import { useLiveQuery } from 'dexie-react-hooks';
-import { toSearchable, type SearchableContact } from '../domain/contact-search';
+import { useMemo, useSyncExternalStore } from 'react';
+import type { SearchableContact } from '../domain/contact-search';
 import type { Contact } from '../domain/contact';
-import { listContacts } from '../db/queries';
 import { useAppServices } from './app-services';
 
 export type ContactsRealtime = {
@@ -13,13 +11,15 @@ export type ContactsRealtime = {
   readonly isLoading: boolean;
 };
 
+const EMPTY: readonly SearchableContact[] = [];
+
 /**
  * The seed's `useContactsRealtime()`: every open session sees contacts added, changed or deleted
- * anywhere, because the list is a live query over IndexedDB that sync (or another tab) writes into.
+ * anywhere (this tab, another tab, later sync), through the incrementally maintained contact index.
  */
 export function useContactsRealtime(): ContactsRealtime {
-  const { db } = useAppServices();
-  const contacts = useLiveQuery(() => listContacts(db), [db]);
-  const searchable = useMemo(() => toSearchable(contacts ?? []), [contacts]);
-  return { contacts, searchable, isLoading: contacts === undefined };
+  const { contactIndex } = useAppServices();
+  const { items } = useSyncExternalStore(contactIndex.subscribe, contactIndex.getSnapshot, contactIndex.getSnapshot);
+  const contacts = useMemo(() => items?.map((item) => item.contact), [items]);
+  return { contacts, searchable: items ?? EMPTY, isLoading: items === null };
 }

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
 import { AppServicesContext, type AppServices, type ConnectionSnapshot, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
+import { createContactIndex } from '../../src/db/contact-index';
 import { createLogger } from '../../src/shared/logger';
 import { createStore } from '../../src/shared/subscribable';
 import { createTestStore, type TestStore } from './test-store';
@@ -38,6 +39,7 @@ export async function createHarness(): Promise<Harness> {
   const services: AppServices = {
     db: test.db,
     store: test.store,
+    contactIndex: createContactIndex(test.db),
     logger: createLogger(),
     platform,
     router: { subscribe: route.subscribe, getSnapshot: route.getSnapshot, navigate: (path) => route.set(path) },

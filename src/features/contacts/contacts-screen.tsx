@@ -25,7 +25,7 @@ export function ContactsScreen() {
     if (contacts !== undefined) performance.mark('fieldbook:contacts-rendered');
   }, [contacts]);
 
-  const filtered = query !== '' || stage !== 'all' || type !== 'all';
+  const filtered = deferredQuery !== '' || stage !== 'all' || type !== 'all';
   return (
     <section className="screen screen--fill" aria-labelledby="contacts-title">
       <div className="screen__header">
@@ -52,7 +52,7 @@ export function ContactsScreen() {
             options={[{ value: 'all' as const, label: 'All types' }, ...CONTACT_TYPES.map((value) => ({ value, label: CONTACT_TYPE_LABELS[value] }))]}
           />
         </div>
-        <p className="contacts-toolbar__count" data-testid="contact-count">
+        <p className="contacts-toolbar__count" data-testid="contact-count" data-query={deferredQuery}>
           {isLoading ? 'Loading…' : filtered ? `${results.length.toLocaleString('en')} of ${(contacts?.length ?? 0).toLocaleString('en')} contacts` : `${results.length.toLocaleString('en')} contacts`}
         </p>
       </div>

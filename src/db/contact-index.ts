@@ -1,0 +1,121 @@
+import { Dexie, RangeSet, type ObservabilitySet } from 'dexie';
+import type { Contact } from '../domain/contact';
+import { compareContactsByName, searchTextFor, type SearchableContact } from '../domain/contact-search';
+import type { Subscribable } from '../shared/subscribable';
+import type { FieldbookDb } from './fieldbook-db';
+
+export type ContactIndexSnapshot = {
+  /** Live contacts in name order with their search text; null until the first load finishes. */
+  readonly items: readonly SearchableContact[] | null;
+};
+
+export type ContactIndex = Subscribable<ContactIndexSnapshot>;
+
+/** Above this many changed rows a full reload is cheaper than fetching each one. */
+const MAX_INCREMENTAL_KEYS = 500;
+
+const compareItems = (a: SearchableContact, b: SearchableContact) => compareContactsByName(a.contact, b.contact);
+
+function insertionPoint(items: readonly SearchableContact[], item: SearchableContact): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareItems(items[mid] as SearchableContact, item) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The changed primary keys of `contacts`, or null when a range (clear, deleteRange) or too many rows changed. */
+function changedContactKeys(parts: ObservabilitySet, part: string): string[] | null {
+  const tree = parts[part];
+  if (!tree) return [];
+  const keys: string[] = [];
+  for (const node of RangeSet(tree)) {
+    if (node.from !== node.to || typeof node.from !== 'string' || keys.length >= MAX_INCREMENTAL_KEYS) return null;
+    keys.push(node.from);
+  }
+  return keys;
+}
+
+/*
+ * An in-memory, always-sorted index of live contacts, for the list and search over 10,000 contacts.
+ *
+ * Why not a live query: a live query over the whole table re-reads every row after each write
+ * (~250 ms for 10,000 rows in Chromium, and that read holds up the next write). This index reads the
+ * table once, then listens to Dexie's `storagemutated` event, which reports the primary keys changed by
+ * this tab and, over BroadcastChannel, by other tabs; it fetches just those rows and moves them to their
+ * sorted place. A range change (clear, bulk delete) or a large batch falls back to one full reload.
+ */
+export function createContactIndex(db: FieldbookDb): ContactIndex {
+  const part = `idb://${db.name}/contacts/`;
+  const listeners = new Set<() => void>();
+  let snapshot: ContactIndexSnapshot = { items: null };
+  let byId = new Map<string, SearchableContact>();
+  let queue: Promise<void> = Promise.resolve();
+  let started = false;
+  let stale = false;
+
+  const publish = (items: SearchableContact[]) => {
+    snapshot = { items };
+    for (const listener of [...listeners]) listener();
+  };
+
+  const reloadAll = async () => {
+    stale = false;
+    const rows = await db.contacts.toArray();
+    const items = rows.filter((row) => row.deleted_at === null).map((contact) => ({ contact, text: searchTextFor(contact) }));
+    items.sort(compareItems);
+    byId = new Map(items.map((item) => [item.contact.id, item]));
+    publish(items);
+  };
+
+  const applyRows = (keys: readonly string[], rows: readonly (Contact | undefined)[]) => {
+    const items = snapshot.items ? [...snapshot.items] : [];
+    keys.forEach((id, position) => {
+      const previous = byId.get(id);
+      if (previous) {
+        let at = insertionPoint(items, previous);
+        while (at < items.length && items[at] !== previous) at += 1;
+        if (items[at] === previous) items.splice(at, 1);
+        byId.delete(id);
+      }
+      const row = rows[position];
+      if (row && row.deleted_at === null) {
+        const item = { contact: row, text: searchTextFor(row) };
+        items.splice(insertionPoint(items, item), 0, item);
+        byId.set(id, item);
+      }
+    });
+    publish(items);
+  };
+
+  const enqueue = (work: () => Promise<void>) => {
+    queue = queue.then(work).catch((error: unknown) => {
+      console.warn('Contact index refresh failed; it reloads on the next change', error);
+      stale = true;
+    });
+  };
+
+  const onMutated = (parts: ObservabilitySet) => {
+    const keys = changedContactKeys(parts, part);
+    if (keys === null || (stale && keys.length > 0)) enqueue(reloadAll);
+    else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!started) {
+        started = true;
+        Dexie.on('storagemutated', onMutated);
+        enqueue(reloadAll);
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    getSnapshot: () => snapshot,
+  };
+}

@@ -1,0 +1,8 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useAppServices } from './app-services';
+
+/** Local changes waiting in the outbox (undefined while loading). */
+export function usePendingCount(): number | undefined {
+  const { db } = useAppServices();
+  return useLiveQuery(() => db.outbox.count(), [db]);
+}
