@@ -25,7 +25,7 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
-    rules: { 'no-undef': 'off' },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'off' },
   },
   {
     files: ['**/*.test.ts', '**/*.test.tsx', 'tests/**/*.ts'],
