@@ -89,7 +89,11 @@ function Shell({ services }: { readonly services: Services }) {
   const route = useRoute();
   const navigate = useNavigate();
   const problem = useStoreValue(services.storageProblem);
-  const navItems = services.devTools === 'editable' ? [...NAV, { path: '/dev', label: 'Dev', icon: 'dev' as const, match: ['dev'] as const }] : NAV;
+  // Development builds give Diagnostics its own tab; production reaches it from Settings.
+  const navItems =
+    services.devTools === 'editable'
+      ? [...NAV.map((item) => ({ ...item, match: item.match.filter((name) => name !== 'dev') })), { path: '/dev', label: 'Dev', icon: 'dev' as const, match: ['dev'] as const }]
+      : NAV;
 
   return (
     <div className="shell">

@@ -4,13 +4,15 @@ import { formatRelative } from '../../domain/dates';
 import type { MemberActivity } from '../../domain/member-activity';
 import { useAppServices } from '../../hooks/app-services';
 import { useActivityFeedRealtime } from '../../hooks/use-activity-feed-realtime';
+import { useNavigate } from '../../hooks/use-route';
 import { EmptyState } from '../../ui/empty-state';
 
 /**
  * The recent activity feed. New rows slide in; while a finger (or mouse button) is down on the list,
  * the rows on screen are held still and arrivals wait until it lifts, so nothing moves under a tap.
  */
-export function ActivityFeed({ limit, title = 'Recent activity' }: { readonly limit?: number; readonly title?: string }) {
+export function ActivityFeed({ limit, title = 'Recent activity', moreHref }: { readonly limit?: number; readonly title?: string; readonly moreHref?: string }) {
+  const navigate = useNavigate();
   const { platform } = useAppServices();
   const { activities, newActivityCount, markActivityAsSeen, isLoading } = useActivityFeedRealtime(limit);
   const [held, setHeld] = useState<readonly MemberActivity[] | null>(null);
@@ -29,6 +31,17 @@ export function ActivityFeed({ limit, title = 'Recent activity' }: { readonly li
           <button type="button" className="pill" onClick={markActivityAsSeen}>
             {newActivityCount} new {newActivityCount === 1 ? 'activity' : 'activities'}
           </button>
+        ) : moreHref ? (
+          <a
+            className="feed__more"
+            href={moreHref}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(moreHref);
+            }}
+          >
+            See all
+          </a>
         ) : null}
       </div>
       {isLoading ? (

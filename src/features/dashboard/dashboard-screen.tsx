@@ -27,7 +27,7 @@ export function DashboardScreen() {
         <Stat label="Activities today" value={activityTodayCount} detail={`${activityCount.toLocaleString('en')} in total`} />
         <Stat label="Waiting to sync" value={pendingCount} detail={pendingCount === 0 ? 'All saved' : 'Saved on this device'} />
       </dl>
-      <ActivityFeed />
+      <ActivityFeed moreHref="/activity" />
     </section>
   );
 }
