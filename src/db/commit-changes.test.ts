@@ -4,7 +4,7 @@ import { liveQuery } from 'dexie';
 import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
 import { commitChanges } from './commit-changes';
 import { createFieldbookDb } from './fieldbook-db';
-import { countContacts, listContacts, listRecentActivities } from './queries';
+import { countContacts, exportEverything, listContacts, listRecentActivities } from './queries';
 
 const stores: TestStore[] = [];
 const open = async () => {
@@ -144,5 +144,18 @@ describe('commitChanges', () => {
     await expect.poll(() => seen.at(-1), { timeout: 2000 }).toBe(1);
     subscription.unsubscribe();
     other.close();
+  });
+});
+
+describe('exportEverything', () => {
+  it('includes every synced table with tombstones, the outbox and device settings', async () => {
+    const { db, store } = await open();
+    const added = await store.addContact(contactInput());
+    if (added.ok) await store.deleteContact(added.value);
+    const data = await exportEverything(db);
+    expect(data['format']).toBe('fieldbook-export');
+    expect((data['contacts'] as { deleted_at: string | null }[]).map((row) => row.deleted_at === null)).toEqual([false]);
+    expect((data['outbox'] as unknown[]).length).toBe(4);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
   });
 });

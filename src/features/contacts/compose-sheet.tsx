@@ -33,22 +33,21 @@ export function ComposeSheet({ contact, channel, onClose, buildLink }: ComposeSh
   const subject = template ? renderMergeFields(template.subject, values) : '';
   const body = template ? renderMergeFields(template.body, values) : '';
 
+  // The link opens first, while the tap still counts as a user gesture (Safari blocks late opens);
+  // the record follows, and if it fails the member is told.
   const send = async () => {
     const link = buildLink(body, subject);
     if (link === null) return;
-    if (channel === 'email') {
-      const recorded = await store.recordEmailSent(contact.id, template, contact.email, subject, body);
-      if (!recorded.ok) {
-        notify(recorded.error.message);
-        return;
-      }
-    } else {
+    if (channel !== 'email')
       pendingOutreach.set(
         template ? { contactId: contact.id, channel, templateName: template.name, startedAt: platform.now() } : { contactId: contact.id, channel, startedAt: platform.now() },
       );
-    }
     platform.openExternal(link);
     onClose();
+    if (channel === 'email') {
+      const recorded = await store.recordEmailSent(contact.id, template, contact.email, subject, body);
+      if (!recorded.ok) notify(`The email was opened but not logged: ${recorded.error.message}`);
+    }
   };
 
   const title = channel === 'email' ? `Email ${contact.first_name}` : channel === 'text' ? `Text ${contact.first_name}` : `WhatsApp ${contact.first_name}`;
