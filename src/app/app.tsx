@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AppServicesContext } from '../hooks/app-services';
-import { useRoute, useNavigate, type Route } from '../hooks/use-route';
+import { useRoute, type Route } from '../hooks/use-route';
+import { useLinkTo } from '../hooks/use-link-to';
 import { useStoreValue } from '../hooks/use-store-value';
 import { usePendingCount } from '../hooks/use-pending-count';
 import { TodayScreen } from '../features/today/today-screen';
@@ -67,15 +68,11 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
 /** A quiet indicator of where data lives: here, local-only until sync is set up. */
 function SyncIndicator() {
   const pendingCount = usePendingCount() ?? 0;
-  const navigate = useNavigate();
+  const linkTo = useLinkTo();
   return (
     <a
       className="sync-chip"
-      href="/settings"
-      onClick={(event) => {
-        event.preventDefault();
-        navigate('/settings');
-      }}
+      {...linkTo('/settings')}
       title="Everything is saved on this device. Sync is not set up yet."
     >
       <span className="sync-chip__dot" aria-hidden="true" />
@@ -87,7 +84,7 @@ function SyncIndicator() {
 
 function Shell({ services }: { readonly services: Services }) {
   const route = useRoute();
-  const navigate = useNavigate();
+  const linkTo = useLinkTo();
   const problem = useStoreValue(services.storageProblem);
   // Development builds give Diagnostics its own tab; production reaches it from Settings.
   const navItems =
@@ -103,11 +100,7 @@ function Shell({ services }: { readonly services: Services }) {
       <header className="topbar">
         <a
           className="brand"
-          href="/today"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/today');
-          }}
+          {...linkTo('/today')}
         >
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Fieldbook</span>
@@ -128,14 +121,7 @@ function Shell({ services }: { readonly services: Services }) {
             const active = item.match.includes(route.name);
             return (
               <li key={item.path}>
-                <a
-                  href={item.path}
-                  aria-current={active ? 'page' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(item.path);
-                  }}
-                >
+                <a {...linkTo(item.path)} aria-current={active ? 'page' : undefined}>
                   <Icon name={item.icon} />
                   <span className="nav__label">{item.label}</span>
                 </a>

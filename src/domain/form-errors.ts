@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { err, ok, type Result } from '../shared/result';
 
 export type FieldErrors = Readonly<Record<string, string>>;
 
@@ -10,4 +11,10 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
     errors[key] ??= issue.message;
   }
   return errors;
+}
+
+/** Runs a form's schema: the parsed value, or the first message per field. */
+export function validate<T>(schema: z.ZodType<T>, value: unknown): Result<T, FieldErrors> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? ok(parsed.data) : err(toFieldErrors(parsed.error));
 }

@@ -18,6 +18,7 @@ describe('sending from a template', () => {
     await harness.store.saveProfile({ full_name: 'Sam Lee', company: 'Glow Co', phone: '', timezone: '' });
     await harness.store.saveTemplate(null, { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Great to meet you & yours.\n{{my_name}}' });
     const added = await harness.store.addContact(contactInput());
+    harness.clock.advance(1000);
     renderWith(harness, <ContactScreen id={added.ok ? added.value : ''} />);
 
     await user.click(await screen.findByRole('button', { name: 'Email' }));

@@ -4,7 +4,7 @@ import { formatRelative } from '../../domain/dates';
 import type { MemberActivity } from '../../domain/member-activity';
 import { useAppServices } from '../../hooks/app-services';
 import { useActivityFeedRealtime } from '../../hooks/use-activity-feed-realtime';
-import { useNavigate } from '../../hooks/use-route';
+import { useLinkTo } from '../../hooks/use-link-to';
 import { EmptyState } from '../../ui/empty-state';
 
 /**
@@ -12,7 +12,7 @@ import { EmptyState } from '../../ui/empty-state';
  * the rows on screen are held still and arrivals wait until it lifts, so nothing moves under a tap.
  */
 export function ActivityFeed({ limit, title = 'Recent activity', moreHref }: { readonly limit?: number; readonly title?: string; readonly moreHref?: string }) {
-  const navigate = useNavigate();
+  const linkTo = useLinkTo();
   const { platform } = useAppServices();
   const { activities, newActivityCount, markActivityAsSeen, isLoading } = useActivityFeedRealtime(limit);
   const [held, setHeld] = useState<readonly MemberActivity[] | null>(null);
@@ -34,11 +34,7 @@ export function ActivityFeed({ limit, title = 'Recent activity', moreHref }: { r
         ) : moreHref ? (
           <a
             className="feed__more"
-            href={moreHref}
-            onClick={(event) => {
-              event.preventDefault();
-              navigate(moreHref);
-            }}
+            {...linkTo(moreHref)}
           >
             See all
           </a>

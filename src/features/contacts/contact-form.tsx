@@ -1,4 +1,3 @@
-import { useState, type FormEvent } from 'react';
 import {
   CONTACT_STAGES,
   CONTACT_TYPE_LABELS,
@@ -10,8 +9,9 @@ import {
   type ContactType,
 } from '../../domain/contact';
 import { contactInputSchema } from '../../domain/contact-schema';
-import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
-import { useDirtyForm } from '../../hooks/use-dirty-form';
+import { validate } from '../../domain/form-errors';
+import { useForm } from '../../hooks/use-form';
+import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
 
 export type ContactDraft = {
@@ -44,6 +44,14 @@ export function toContactDraft(contact: ContactInput): ContactDraft {
   return { ...contact, tags: contact.tags.join(', '), next_follow_up_on: contact.next_follow_up_on ?? '' };
 }
 
+function toContactInput(draft: ContactDraft) {
+  return validate(contactInputSchema, {
+    ...draft,
+    tags: parseTags(draft.tags),
+    next_follow_up_on: draft.next_follow_up_on === '' ? null : draft.next_follow_up_on,
+  });
+}
+
 type ContactFormProps = {
   readonly initial: ContactDraft;
   readonly submitLabel: string;
@@ -54,39 +62,11 @@ type ContactFormProps = {
 
 /** The full contact form. zod decides what is valid; errors appear beside their fields and nothing typed is cleared. */
 export function ContactForm({ initial, submitLabel, onSubmit, onCancel }: ContactFormProps) {
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [saving, setSaving] = useState(false);
-  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
-  useDirtyForm(dirty && !saving);
-
-  const set = <K extends keyof ContactDraft>(key: K) => (value: ContactDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = contactInputSchema.safeParse({
-      ...draft,
-      tags: parseTags(draft.tags),
-      next_follow_up_on: draft.next_follow_up_on === '' ? null : draft.next_follow_up_on,
-    });
-    if (!parsed.success) {
-      setErrors(toFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    const failure = await onSubmit(parsed.data);
-    setSaving(false);
-    if (failure !== null) setErrors({ form: failure });
-  };
+  const { draft, set, errors, saving, submit } = useForm({ initial, validate: toContactInput, save: onSubmit });
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Contact details">
-      {errors['form'] ? (
-        <p className="form__error" role="alert">
-          {errors['form']}
-        </p>
-      ) : null}
+      <FormError message={errors['form']} />
       <div className="form__row">
         <TextField label="First name" name="first_name" value={draft.first_name} onChange={set('first_name')} error={errors['first_name']} autoComplete="off" required />
         <TextField label="Last name" name="last_name" value={draft.last_name} onChange={set('last_name')} error={errors['last_name']} autoComplete="off" />

@@ -5,6 +5,7 @@ import { useAppServices } from '../../hooks/app-services';
 import { useContact, useContactActivities } from '../../hooks/use-local-data';
 import { useNotify } from '../../hooks/use-notify';
 import { useNavigate } from '../../hooks/use-route';
+import { useLinkTo } from '../../hooks/use-link-to';
 import { EmptyState } from '../../ui/empty-state';
 import { ContactActions } from './contact-actions';
 
@@ -12,6 +13,7 @@ import { ContactActions } from './contact-actions';
 export function ContactScreen({ id }: { readonly id: string }) {
   const { store, platform } = useAppServices();
   const navigate = useNavigate();
+  const linkTo = useLinkTo();
   const notify = useNotify();
   const contact = useContact(id);
   const activities = useContactActivities(id, 20);
@@ -21,7 +23,7 @@ export function ContactScreen({ id }: { readonly id: string }) {
     return (
       <EmptyState title="Contact not found">
         It may have been deleted.{' '}
-        <a href="/contacts" onClick={(event) => (event.preventDefault(), navigate('/contacts'))}>
+        <a {...linkTo('/contacts')}>
           Back to contacts
         </a>
       </EmptyState>

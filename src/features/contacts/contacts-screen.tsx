@@ -4,6 +4,7 @@ import { CONTACT_STAGES, CONTACT_TYPE_LABELS, CONTACT_TYPES, STAGE_LABELS, conta
 import { filterContacts } from '../../domain/contact-search';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
 import { useNavigate } from '../../hooks/use-route';
+import { useLinkTo } from '../../hooks/use-link-to';
 import { SelectField, TextField } from '../../ui/field';
 import { EmptyState } from '../../ui/empty-state';
 
@@ -12,6 +13,7 @@ const ROW_HEIGHT = 68;
 /** All contacts, searchable offline, filtered by stage and type; only the visible rows are rendered. */
 export function ContactsScreen() {
   const navigate = useNavigate();
+  const linkTo = useLinkTo();
   const { contacts, searchable, isLoading } = useContactsRealtime();
   const [query, setQuery] = useState('');
   const [stage, setStage] = useState<ContactStage | 'all'>('all');
@@ -75,11 +77,7 @@ export function ContactsScreen() {
               return (
                 <li key={contact.id} className="contact-row" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                   <a
-                    href={`/contacts/${contact.id}`}
-                    onClick={(event) => {
-                      event.preventDefault();
-                      navigate(`/contacts/${contact.id}`);
-                    }}
+                    {...linkTo(`/contacts/${contact.id}`)}
                   >
                     <span className="avatar" aria-hidden="true">
                       {(contact.first_name[0] ?? '?').toUpperCase()}

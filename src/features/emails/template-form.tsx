@@ -1,15 +1,26 @@
-import { useState, type FormEvent } from 'react';
 import { CHANNEL_LABELS, TEMPLATE_CHANNELS, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
 import { emailTemplateInputSchema } from '../../domain/email-template-schema';
-import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
+import { validate, type FieldErrors } from '../../domain/form-errors';
 import { MERGE_FIELDS, listUnknownMergeFields, mergeValuesFor, renderMergeFields } from '../../domain/merge-fields';
 import type { MemberProfile } from '../../domain/member-profile';
-import { useDirtyForm } from '../../hooks/use-dirty-form';
+import { useForm } from '../../hooks/use-form';
+import { err } from '../../shared/result';
+import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
 
 type Draft = { name: string; channel: TemplateChannel; subject: string; body: string };
 
 const SAMPLE_CONTACT = { first_name: 'Jane', last_name: 'Doe', phone: '+1 555 010 0199', email: 'jane@example.com' };
+
+/** The schema's rules, plus: every merge field must be one a contact can fill. */
+function validateTemplate(draft: Draft) {
+  const result = validate(emailTemplateInputSchema, draft);
+  const unknown = listUnknownMergeFields(`${draft.subject} ${draft.body}`);
+  if (unknown.length === 0) return result;
+  const errors: Record<string, string> = result.ok ? {} : { ...result.error };
+  errors['body'] ??= `Unknown merge field${unknown.length > 1 ? 's' : ''}: ${unknown.map((name) => `{{${name}}}`).join(', ')}`;
+  return err<FieldErrors>(errors);
+}
 
 type TemplateFormProps = {
   readonly initial: Draft;
@@ -20,34 +31,12 @@ type TemplateFormProps = {
 
 /** Template editor with a live preview filled in for a sample contact, shown as plain text. */
 export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
-  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const { draft, set, errors, submit } = useForm({ initial, validate: validateTemplate, save: onSubmit });
   const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = emailTemplateInputSchema.safeParse(draft);
-    const fieldErrors: Record<string, string> = parsed.success ? {} : { ...toFieldErrors(parsed.error) };
-    const unknown = listUnknownMergeFields(`${draft.subject} ${draft.body}`);
-    if (unknown.length > 0) fieldErrors['body'] ??= `Unknown merge field${unknown.length > 1 ? 's' : ''}: ${unknown.map((name) => `{{${name}}}`).join(', ')}`;
-    if (!parsed.success || Object.keys(fieldErrors).length > 0) {
-      setErrors(fieldErrors);
-      return;
-    }
-    setErrors({});
-    const failure = await onSubmit(parsed.data);
-    if (failure !== null) setErrors({ form: failure });
-  };
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Template">
-      {errors['form'] ? (
-        <p className="form__error" role="alert">
-          {errors['form']}
-        </p>
-      ) : null}
+      <FormError message={errors['form']} />
       <div className="form__row">
         <TextField label="Template name" name="name" value={draft.name} onChange={set('name')} error={errors['name']} required />
         <SelectField label="Channel" name="channel" value={draft.channel} onChange={set('channel')} options={TEMPLATE_CHANNELS.map((value) => ({ value, label: CHANNEL_LABELS[value] }))} />

@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
 import type { DeviceSettings } from '../../domain/device-settings';
 import { deviceSettingsSchema } from '../../domain/device-settings-schema';
-import { toFieldErrors, type FieldErrors } from '../../domain/form-errors';
-import { memberProfileInputSchema, type MemberProfile } from '../../domain/member-profile';
+import { validate } from '../../domain/form-errors';
+import { memberProfileInputSchema, type MemberProfile, type MemberProfileInput } from '../../domain/member-profile';
 import { useAppServices } from '../../hooks/app-services';
 import { useDeviceSettings, useProfile } from '../../hooks/use-local-data';
-import { useDirtyForm } from '../../hooks/use-dirty-form';
+import { useForm } from '../../hooks/use-form';
+import { FormError } from '../../ui/form-error';
 import { useExportData } from '../../hooks/use-export-data';
 import { useNotify } from '../../hooks/use-notify';
 import { useNavigate } from '../../hooks/use-route';
@@ -15,26 +15,22 @@ function ProfileForm({ profile }: { readonly profile: MemberProfile | null }) {
   const { store } = useAppServices();
   const notify = useNotify();
   const initial = { full_name: profile?.full_name ?? '', company: profile?.company ?? '', phone: profile?.phone ?? '', timezone: profile?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone };
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
-  const set = (key: keyof typeof draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = memberProfileInputSchema.safeParse(draft);
-    if (!parsed.success) return setErrors(toFieldErrors(parsed.error));
-    setErrors({});
-    const result = await store.saveProfile(parsed.data);
-    if (!result.ok) return setErrors({ form: result.error.message });
-    notify('Profile saved');
-  };
+  const { draft, set, errors, submit } = useForm({
+    initial,
+    validate: (value: typeof initial) => validate(memberProfileInputSchema, value),
+    save: async (input: MemberProfileInput) => {
+      const result = await store.saveProfile(input);
+      if (!result.ok) return result.error.message;
+      notify('Profile saved');
+      return null;
+    },
+  });
 
   return (
     <form className="form card" onSubmit={submit} noValidate aria-labelledby="profile-title">
       <h2 id="profile-title">Your profile</h2>
       <p className="subtle">Used in templates as {'{{my_name}}'}, {'{{my_company}}'} and {'{{my_phone}}'}.</p>
-      {errors['form'] ? <p className="form__error" role="alert">{errors['form']}</p> : null}
+      <FormError message={errors['form']} />
       <div className="form__row">
         <TextField label="Your name" name="full_name" value={draft.full_name} onChange={set('full_name')} error={errors['full_name']} autoComplete="name" />
         <TextField label="Company" name="company" value={draft.company} onChange={set('company')} error={errors['company']} autoComplete="organization" />
@@ -54,25 +50,21 @@ function DeviceSettingsForm({ settings }: { readonly settings: DeviceSettings })
   const { store } = useAppServices();
   const notify = useNotify();
   const initial = { feed_size: String(settings.feed_size), batching_delay_ms: String(settings.batching_delay_ms), quiet_days: String(settings.quiet_days), country_code: settings.country_code };
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial));
-  const set = (key: keyof typeof draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = deviceSettingsSchema.safeParse(draft);
-    if (!parsed.success) return setErrors(toFieldErrors(parsed.error));
-    setErrors({});
-    const result = await store.saveSettings(parsed.data);
-    if (!result.ok) return setErrors({ form: result.error.message });
-    notify('Settings saved');
-  };
+  const { draft, set, errors, submit } = useForm({
+    initial,
+    validate: (value: typeof initial) => validate(deviceSettingsSchema, value),
+    save: async (input: DeviceSettings) => {
+      const result = await store.saveSettings(input);
+      if (!result.ok) return result.error.message;
+      notify('Settings saved');
+      return null;
+    },
+  });
 
   return (
     <form className="form card" onSubmit={submit} noValidate aria-labelledby="device-title">
       <h2 id="device-title">This device</h2>
-      {errors['form'] ? <p className="form__error" role="alert">{errors['form']}</p> : null}
+      <FormError message={errors['form']} />
       <div className="form__row">
         <TextField label="Activities in the feed" name="feed_size" type="number" inputMode="numeric" value={draft.feed_size} onChange={set('feed_size')} error={errors['feed_size']} />
         <TextField label="Gone quiet after (days)" name="quiet_days" type="number" inputMode="numeric" value={draft.quiet_days} onChange={set('quiet_days')} error={errors['quiet_days']} />

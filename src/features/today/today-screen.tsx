@@ -3,21 +3,18 @@ import { daysBetween, toDay } from '../../domain/dates';
 import { useAppServices } from '../../hooks/app-services';
 import { useDeviceSettings, useDueFollowUps, useQuietContacts } from '../../hooks/use-local-data';
 import { useNavigate } from '../../hooks/use-route';
+import { useLinkTo } from '../../hooks/use-link-to';
 import { EmptyState } from '../../ui/empty-state';
 
 const QUIET_LIMIT = 20;
 
 function ContactLine({ contact, detail, tone }: { readonly contact: Contact; readonly detail: string; readonly tone?: 'overdue' }) {
-  const navigate = useNavigate();
+  const linkTo = useLinkTo();
   return (
     <li>
       <a
         className="today-row"
-        href={`/contacts/${contact.id}`}
-        onClick={(event) => {
-          event.preventDefault();
-          navigate(`/contacts/${contact.id}`);
-        }}
+        {...linkTo(`/contacts/${contact.id}`)}
       >
         <span className="today-row__name">{contactFullName(contact)}</span>
         <span className={tone === 'overdue' ? 'today-row__detail overdue' : 'today-row__detail'}>{detail}</span>
