@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { AppServicesContext } from '../hooks/app-services';
+import { AppServicesContext, type AppServices } from '../hooks/app-services';
 import { useRoute, type Route } from '../hooks/use-route';
 import { useLinkTo } from '../hooks/use-link-to';
 import { useStoreValue } from '../hooks/use-store-value';
@@ -19,7 +19,6 @@ const TemplatesScreen = lazy(() => import('../features/emails/templates-screen')
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const DevPanelScreen = lazy(() => import('../features/dev-panel/dev-panel-screen').then((m) => ({ default: m.DevPanelScreen })));
 import { Icon, type IconName } from '../ui/icon';
-import type { Services } from './create-services';
 import { ErrorBoundary } from './error-boundary';
 import { InstallHint } from './install-hint';
 import { PwaPrompts } from './pwa-prompts';
@@ -82,7 +81,7 @@ function SyncIndicator() {
   );
 }
 
-function Shell({ services }: { readonly services: Services }) {
+function Shell({ services }: { readonly services: AppServices }) {
   const route = useRoute();
   const linkTo = useLinkTo();
   const problem = useStoreValue(services.storageProblem);
@@ -150,7 +149,7 @@ function Shell({ services }: { readonly services: Services }) {
 }
 
 /** The app: services in context, the one status region, the shell. */
-export function App({ services }: { readonly services: Services }) {
+export function App({ services }: { readonly services: AppServices }) {
   useEffect(
     // Ask the browser to keep our data once the member has something worth keeping.
     () => {

@@ -1,4 +1,4 @@
-import { createBrowserPlatform, type BrowserPlatform } from '../adapters/browser/browser-platform';
+import { createBrowserPlatform } from '../adapters/browser/browser-platform';
 import { createHistoryRouter } from '../adapters/browser/history-router';
 import { createContactIndex } from '../db/contact-index';
 import { createFieldbookDb, LOCAL_DATABASE_NAME } from '../db/fieldbook-db';
@@ -7,6 +7,7 @@ import { toStorageError } from '../db/storage-error';
 import { createHlcClock } from '../domain/hlc';
 import type { AppServices, ConnectionSnapshot, PendingOutreach, StorageProblem, Toast } from '../hooks/app-services';
 import { createLogger, type LogEntry } from '../shared/logger';
+import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
 
 const LOCAL_ONLY: ConnectionSnapshot = { mode: 'local-only', isConnected: false, isReconnecting: false };
@@ -18,13 +19,11 @@ const consoleSink = (entry: LogEntry) => {
   else console.debug(line, entry.data ?? '');
 };
 
-export type Services = AppServices & { readonly browser: BrowserPlatform };
-
 /**
  * The composition root: the local database, the store, the browser adapters and the app-wide stores.
  * With no backend configured, the workspace is local-only: a member id generated on first run.
  */
-export async function createServices(win: Window): Promise<Services> {
+export async function createServices(win: Window): Promise<AppServices> {
   const logger = createLogger(import.meta.env.DEV ? { sink: consoleSink } : {});
   const log = logger.scoped('db');
   const platform = createBrowserPlatform(win);
@@ -49,8 +48,12 @@ export async function createServices(win: Window): Promise<Services> {
   });
 
   const memberId = await ensureWorkspaceMemberId(db, newId);
-  const node = await ensureSetting(db, HLC_NODE_KEY, () => newId().replace(/-/g, '').slice(0, 12));
-  const clock = createHlcClock({ now: platform.now, node });
+  // One node id per device plus a per-tab suffix: two tabs never issue the same stamp.
+  const deviceNode = await ensureSetting(db, HLC_NODE_KEY, () => newId().replace(/-/g, '').slice(0, 12));
+  const clock = createHlcClock({ now: platform.now, node: `${deviceNode}${newId().replace(/-/g, '').slice(0, 4)}` });
+  // Start past the newest stamp this device issued, even if the clock was since set back.
+  const newest = await db.outbox.orderBy('seq').last();
+  if (newest) clock.receive(newest.stamp);
   const store = createLocalStore(db, { memberId, clock, now: platform.now, newId, log });
   log.info('opened local workspace', { database: LOCAL_DATABASE_NAME });
 
@@ -60,11 +63,10 @@ export async function createServices(win: Window): Promise<Services> {
     contactIndex: createContactIndex(db),
     logger,
     platform,
-    browser: platform,
     router: createHistoryRouter(win),
     connection: createStore(LOCAL_ONLY),
     toasts: createStore<readonly Toast[]>([]),
-    announcements: createStore(''),
+    announcements: createAnnouncer(),
     pendingOutreach: createStore<PendingOutreach | null>(null),
     dirtyForms: createStore(0),
     storageProblem,

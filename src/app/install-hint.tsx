@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { Services } from './create-services';
+import type { AppServices } from '../hooks/app-services';
 
 type InstallPromptEvent = Event & { prompt: () => Promise<void>; userChoice: Promise<{ outcome: string }> };
 
 const DISMISSED_KEY = 'fieldbook.install-hint-dismissed';
 
 /** iOS: how to add to the Home Screen. Chromium: an Install button from beforeinstallprompt. Hidden once installed. */
-export function InstallHint({ services }: { readonly services: Services }) {
-  const { browser } = services;
+export function InstallHint({ services }: { readonly services: AppServices }) {
+  const { platform } = services;
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(DISMISSED_KEY) === '1');
   const [promptEvent, setPromptEvent] = useState<InstallPromptEvent | null>(null);
 
@@ -20,12 +20,12 @@ export function InstallHint({ services }: { readonly services: Services }) {
     return () => window.removeEventListener('beforeinstallprompt', onPrompt);
   }, []);
 
-  if (dismissed || browser.isStandalone()) return null;
+  if (dismissed || platform.isStandalone()) return null;
   const dismiss = () => {
     localStorage.setItem(DISMISSED_KEY, '1');
     setDismissed(true);
   };
-  if (browser.device === 'ios')
+  if (platform.device === 'ios')
     return (
       <aside className="install-hint" aria-label="Install Fieldbook">
         <p>

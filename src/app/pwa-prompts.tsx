@@ -50,11 +50,11 @@ export function PwaPrompts() {
 
   const showUpdate = needRefresh && !dirty;
   useEffect(() => {
-    if (showUpdate) announcements.set('An update is available. Reload to use it.');
+    if (showUpdate) announcements.announce('An update is available. Reload to use it.');
   }, [showUpdate, announcements]);
   useEffect(() => {
     if (!offlineReady) return;
-    announcements.set('Fieldbook is ready to work offline.');
+    announcements.announce('Fieldbook is ready to work offline.');
     const timer = setTimeout(() => setOfflineReady(false), OFFLINE_READY_TOAST_MS);
     return () => clearTimeout(timer);
   }, [offlineReady, announcements, setOfflineReady]);

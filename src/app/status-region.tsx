@@ -1,16 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { Store } from '../shared/subscribable';
+import type { Announcer } from '../shared/announcer';
 import { useStoreValue } from '../hooks/use-store-value';
 
 /**
  * The one role="status" live region, mounted at start. Announcements are debounced so a burst of
- * toasts reads as the last one, and focus never moves.
+ * toasts reads as the last one; the region is emptied first so a repeated message is read again.
+ * Focus never moves.
  */
-export function StatusRegion({ announcements }: { readonly announcements: Store<string> }) {
+export function StatusRegion({ announcements }: { readonly announcements: Announcer }) {
   const latest = useStoreValue(announcements);
   const [spoken, setSpoken] = useState('');
   useEffect(() => {
-    const timer = setTimeout(() => setSpoken(latest), 250);
+    if (latest.seq === 0) return;
+    setSpoken('');
+    const timer = setTimeout(() => setSpoken(latest.text), 250);
     return () => clearTimeout(timer);
   }, [latest]);
   return (

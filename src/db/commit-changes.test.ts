@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { liveQuery } from 'dexie';
 import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
 import { commitChanges } from './commit-changes';
-import { createFieldbookDb } from './fieldbook-db';
 import { countContacts, exportEverything, listContacts, listRecentActivities } from './queries';
 
 const stores: TestStore[] = [];
@@ -83,6 +82,40 @@ describe('commitChanges', () => {
     expect(typeof last[1]?.changes['deleted_at']).toBe('string');
   });
 
+  it('refuses edits to a row another tab deleted, but allows undoing the delete', async () => {
+    const { db, store } = await open();
+    const added = await store.addContact(contactInput());
+    const id = added.ok ? added.value : '';
+    const deleted = await store.deleteContact(id);
+    const before = await db.outbox.count();
+    const edit = await store.updateContact(id, { phone: '555 000 1111' });
+    expect(edit.ok).toBe(false);
+    expect(await db.outbox.count()).toBe(before);
+    if (deleted.ok) expect((await store.restoreContact(id, deleted.value.activityId)).ok).toBe(true);
+    expect((await store.updateContact(id, { phone: '555 000 1111' })).ok).toBe(true);
+  });
+
+  it('never replaces an existing row on insert', async () => {
+    const { db, ctx } = await open();
+    const id = crypto.randomUUID();
+    await commitChanges(db, [{ table: 'contacts', op: 'insert', id, fields: { first_name: 'First' } }], ctx);
+    const again = await commitChanges(db, [{ table: 'contacts', op: 'insert', id, fields: { first_name: 'Second' } }], ctx);
+    expect(again.ok).toBe(false);
+    expect((await db.contacts.get(id))?.first_name).toBe('First');
+  });
+
+  it('upserts the profile: insert first, then only changed fields', async () => {
+    const { db, store, ctx } = await open();
+    await store.saveProfile({ full_name: 'Sam', company: '', phone: '', timezone: '' });
+    await store.saveProfile({ full_name: 'Sam', company: 'Glow', phone: '', timezone: '' });
+    const entries = await db.outbox.where('[table+row_id]').equals(['member_profiles', ctx.memberId]).toArray();
+    expect(entries.map((entry) => [entry.op, Object.keys(entry.changes).includes('company') ? 'company' : ''])).toEqual([
+      ['insert', 'company'],
+      ['update', 'company'],
+    ]);
+    expect(Object.keys(entries[1]?.changes ?? {})).toEqual(['company']);
+  });
+
   it('reports a missing row as a readable error without writing', async () => {
     const { db, store } = await open();
     const result = await store.updateContact(crypto.randomUUID(), contactInput());
@@ -133,17 +166,15 @@ describe('commitChanges', () => {
   });
 
   it('updates live queries on writes made through a second Dexie instance', async () => {
-    const { db, name, store } = await open();
-    void store;
-    const other = createFieldbookDb(name);
+    const { db, name } = await open();
     const seen: number[] = [];
     const subscription = liveQuery(() => countContacts(db)).subscribe((count) => seen.push(count));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const otherStore = (await createTestStore({ name })).store;
-    await otherStore.addContact(contactInput({ first_name: 'Remote' }));
+    const otherTab = await createTestStore({ name });
+    await otherTab.store.addContact(contactInput({ first_name: 'Remote' }));
     await expect.poll(() => seen.at(-1), { timeout: 2000 }).toBe(1);
     subscription.unsubscribe();
-    other.close();
+    otherTab.db.close();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { HlcClock } from '../domain/hlc';
-import { SYNC_COLUMNS, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
+import { SYNC_COLUMNS, type AnyRow, type MutationOp, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
 import type { FieldbookDb } from './fieldbook-db';
@@ -15,12 +15,13 @@ export type WriteContext = {
 
 type DataFields = Record<string, unknown>;
 
-/** A row to create (with its client-generated id) or the fields of an existing row to change. */
-export type RowChange =
-  | { readonly table: SyncedTable; readonly op: 'insert'; readonly id: string; readonly fields: DataFields }
-  | { readonly table: SyncedTable; readonly op: 'update'; readonly id: string; readonly fields: DataFields };
+/**
+ * A row to create (with its client-generated id), the fields of an existing live row to change, or
+ * (`upsert`) either, decided inside the transaction.
+ */
+export type RowChange = { readonly table: SyncedTable; readonly op: MutationOp | 'upsert'; readonly id: string; readonly fields: DataFields };
 
-export type CommitReceipt = { readonly mutationIds: readonly string[]; readonly rowIds: readonly string[] };
+export type CommitReceipt = { readonly mutationIds: readonly string[] };
 
 export type CommitError = StorageError | { readonly kind: 'missing'; readonly message: string; readonly cause: unknown };
 
@@ -59,7 +60,7 @@ export async function commitChanges(db: FieldbookDb, changes: readonly RowChange
       mutations: mutationIds.length,
       ms: Math.round((ctx.now() - started) * 10) / 10,
     });
-    return ok({ mutationIds, rowIds: changes.map((change) => change.id) });
+    return ok({ mutationIds });
   } catch (error) {
     if (error instanceof MissingRowError) return err({ kind: 'missing', message: 'This item is no longer on this device.', cause: error });
     const storageError = toStorageError(error);
@@ -73,26 +74,30 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
   const stamp = ctx.clock.next();
   const nowIso = new Date(ctx.now()).toISOString();
   const dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
+  const current = change.op === 'insert' ? undefined : await table.get(change.id);
+  let op: MutationOp;
   let changed: DataFields;
-  let row: AnyRow;
-  if (change.op === 'insert') {
+  if (current === undefined) {
+    if (change.op === 'update') throw new MissingRowError(change.table, change.id);
+    op = 'insert';
     changed = { ...dataFields, id: change.id, member_id: ctx.memberId, created_at: nowIso, deleted_at: dataFields['deleted_at'] ?? null };
     const stamps = Object.fromEntries(Object.keys(changed).filter((key) => key !== 'id').map((key) => [key, stamp]));
-    row = { ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow;
+    // add, not put: a colliding id must fail loudly rather than replace someone's row.
+    await table.add({ ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow);
   } else {
-    const current = await table.get(change.id);
-    if (current === undefined) throw new MissingRowError(change.table, change.id);
+    // A deleted row takes no edits (another tab may have deleted it) except the undo of the delete itself.
+    if (current.deleted_at !== null && !('deleted_at' in dataFields)) throw new MissingRowError(change.table, change.id);
+    op = 'update';
     changed = Object.fromEntries(Object.entries(dataFields).filter(([key, value]) => !sameValue((current as DataFields)[key], value)));
     if (Object.keys(changed).length === 0) return null;
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
-    row = { ...current, ...changed, updated_at: nowIso, field_stamps: stamps };
+    await table.put({ ...current, ...changed, updated_at: nowIso, field_stamps: stamps });
   }
-  await table.put(row);
   const entry: OutboxEntry = {
     mutation_id: ctx.newId(),
     table: change.table,
     row_id: change.id,
-    op: change.op,
+    op,
     changes: changed,
     stamp,
     created_at: ctx.now(),

@@ -11,6 +11,9 @@ export type ContactIndexSnapshot = {
 
 export type ContactIndex = Subscribable<ContactIndexSnapshot>;
 
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+
 /** Above this many changed rows a full reload is cheaper than fetching each one. */
 const MAX_INCREMENTAL_KEYS = 500;
 
@@ -56,6 +59,7 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   let queue: Promise<void> = Promise.resolve();
   let started = false;
   let stale = false;
+  let retryDelay = FIRST_RETRY_MS / 2;
 
   const publish = (items: SearchableContact[]) => {
     snapshot = { items };
@@ -63,8 +67,9 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   };
 
   const reloadAll = async () => {
-    stale = false;
     const rows = await db.contacts.toArray();
+    stale = false;
+    retryDelay = FIRST_RETRY_MS / 2;
     const items = rows.filter((row) => row.deleted_at === null).map((contact) => ({ contact, text: searchTextFor(contact) }));
     items.sort(compareItems);
     byId = new Map(items.map((item) => [item.contact.id, item]));
@@ -93,8 +98,13 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
 
   const enqueue = (work: () => Promise<void>) => {
     queue = queue.then(work).catch((error: unknown) => {
-      console.warn('Contact index refresh failed; it reloads on the next change', error);
+      console.warn('Contact index refresh failed; reloading', error);
       stale = true;
+      // Never leave the list stuck on "Loading…": retry the full read (it reopens a closed database).
+      retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
+      setTimeout(() => {
+        if (stale) enqueue(reloadAll);
+      }, retryDelay);
     });
   };
 

@@ -86,19 +86,22 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
       });
     },
 
-    async updateContact(id: string, input: ContactInput): StoreResult<void> {
+    /**
+     * Changes only the given fields, so an edit never writes back stale values of fields that another
+     * tab or device changed while the form was open. The activity says what kind of change it was.
+     */
+    async updateContact(id: string, patch: Partial<ContactInput>): StoreResult<void> {
       const current = await loadContact(id);
       if (!current.ok) return current;
       const before = current.value;
-      const changedKeys = (Object.keys(input) as (keyof ContactInput)[]).filter(
-        (key) => JSON.stringify(before[key]) !== JSON.stringify(input[key]),
-      );
+      const changedKeys = (Object.keys(patch) as (keyof ContactInput)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(patch[key]));
       if (changedKeys.length === 0) return ok(undefined);
-      const name = contactFullName(input);
-      const changes: RowChange[] = [{ table: 'contacts', op: 'update', id, fields: { ...input } }];
-      if (changedKeys.includes('stage')) changes.push(activity('stage_changed', id, { contact_name: name, stage: input.stage }));
-      else if (changedKeys.includes('next_follow_up_on') && changedKeys.length === 1)
-        changes.push(activity('follow_up_set', id, input.next_follow_up_on ? { contact_name: name, follow_up_on: input.next_follow_up_on } : { contact_name: name }));
+      const after = { ...before, ...patch };
+      const name = contactFullName(after);
+      const changes: RowChange[] = [{ table: 'contacts', op: 'update', id, fields: { ...patch } }];
+      if (changedKeys.includes('stage')) changes.push(activity('stage_changed', id, { contact_name: name, stage: after.stage }));
+      else if (changedKeys.length === 1 && changedKeys[0] === 'next_follow_up_on')
+        changes.push(activity('follow_up_set', id, after.next_follow_up_on ? { contact_name: name, follow_up_on: after.next_follow_up_on } : { contact_name: name }));
       else changes.push(activity('contact_updated', id, { contact_name: name }));
       return commit(changes);
     },
@@ -165,8 +168,7 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     },
 
     async saveProfile(input: MemberProfileInput): StoreResult<void> {
-      const existing = await withReopen(db, () => db.member_profiles.get(ctx.memberId)).catch(() => undefined);
-      return commit([{ table: 'member_profiles', op: existing ? 'update' : 'insert', id: ctx.memberId, fields: { ...input } }]);
+      return commit([{ table: 'member_profiles', op: 'upsert', id: ctx.memberId, fields: { ...input } }]);
     },
 
     async addTestActivity(note: string): StoreResult<void> {

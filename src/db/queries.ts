@@ -103,13 +103,16 @@ export async function listOutbox(db: FieldbookDb, limit: number): Promise<Outbox
 
 /** Everything on this device, for the JSON export: synced tables (tombstones included), outbox, settings. */
 export async function exportEverything(db: FieldbookDb): Promise<Record<string, unknown>> {
-  const tables = await Promise.all(SYNCED_TABLES.map(async (table) => [table, await db.table(table).toArray()] as const));
-  return {
-    format: 'fieldbook-export',
-    version: 1,
-    exported_at: new Date().toISOString(),
-    ...Object.fromEntries(tables),
-    outbox: await db.outbox.toArray(),
-    settings: await db.settings.toArray(),
-  };
+  // One read transaction, so rows and outbox are a consistent snapshot even while writes happen.
+  return db.transaction('r', [...SYNCED_TABLES.map((table) => db.table(table)), db.outbox, db.settings], async () => {
+    const tables = await Promise.all(SYNCED_TABLES.map(async (table) => [table, await db.table(table).toArray()] as const));
+    return {
+      format: 'fieldbook-export',
+      version: 1,
+      exported_at: new Date().toISOString(),
+      ...Object.fromEntries(tables),
+      outbox: await db.outbox.toArray(),
+      settings: await db.settings.toArray(),
+    };
+  });
 }

@@ -6,8 +6,6 @@ export type ContactFilter = {
   readonly contact_type: ContactType | 'all';
 };
 
-export const EMPTY_CONTACT_FILTER: ContactFilter = { query: '', stage: 'all', contact_type: 'all' };
-
 /** Lowercased text a query is matched against: name, phone (also as bare digits), email, tags, notes. */
 export function searchTextFor(contact: Contact): string {
   const digits = contact.phone.replace(/\D/g, '');
@@ -17,10 +15,6 @@ export function searchTextFor(contact: Contact): string {
 }
 
 export type SearchableContact = { readonly contact: Contact; readonly text: string };
-
-export function toSearchable(contacts: readonly Contact[]): SearchableContact[] {
-  return contacts.map((contact) => ({ contact, text: searchTextFor(contact) }));
-}
 
 /**
  * Every word of the query must appear somewhere ("jane 555" finds Jane with a 555 number). Digits-only

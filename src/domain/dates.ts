@@ -9,9 +9,16 @@ export function toDay(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-export function addDays(day: string, days: number): string {
+/** Local midnight at the start of a `YYYY-MM-DD` day. */
+export function dayToDate(day: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return toDay(new Date(y, m - 1, d + days));
+  return new Date(y, m - 1, d);
+}
+
+export function addDays(day: string, days: number): string {
+  const date = dayToDate(day);
+  date.setDate(date.getDate() + days);
+  return toDay(date);
 }
 
 export function startOfLocalDay(now: Date): Date {
@@ -20,8 +27,7 @@ export function startOfLocalDay(now: Date): Date {
 
 /** "Mon 2 Dec" in English; the feed is short and scannable. */
 export function formatDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const date = new Date(y, m - 1, d);
+  const date = dayToDate(day);
   if (Number.isNaN(date.getTime())) return day;
   return date.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
 }

@@ -31,10 +31,6 @@ export function parseHlc(stamp: string): HlcParts | null {
   return { physical: parsedPhysical, counter: parsedCounter, node };
 }
 
-export function isHlcStamp(value: unknown): value is HlcStamp {
-  return typeof value === 'string' && parseHlc(value) !== null;
-}
-
 export type HlcClock = {
   /** A stamp greater than every stamp this clock issued or received. */
   next(): HlcStamp;

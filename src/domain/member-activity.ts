@@ -26,6 +26,3 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
 };
 
 export type { ActivityMetadata, MemberActivity } from './member-activity-schema';
-
-/** Activity types that count as reaching out (they reset a contact's "gone quiet" clock). */
-export const OUTREACH_TYPES: ReadonlySet<ActivityType> = new Set(['call', 'text', 'whatsapp', 'email_sent']);

@@ -29,8 +29,3 @@ export function toDialable(raw: string, defaultCountryCode: string): string | nu
     ? international
     : `+${international}`;
 }
-
-/** Key for spotting the same person typed twice ("+1 (555) 010-0199" vs "555 010 0199"). */
-export function phoneMatchKey(raw: string, defaultCountryCode: string): string | null {
-  return toInternationalDigits(raw, defaultCountryCode);
-}

@@ -3,6 +3,7 @@ import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import type { LocalStore } from '../db/local-store';
 import type { DevicePlatform } from '../domain/contact-links';
+import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
 import type { Store, Subscribable } from '../shared/subscribable';
 
@@ -52,7 +53,7 @@ export type AppServices = {
   readonly router: RouterPort;
   readonly connection: Subscribable<ConnectionSnapshot>;
   readonly toasts: Store<readonly Toast[]>;
-  readonly announcements: Store<string>;
+  readonly announcements: Announcer;
   readonly pendingOutreach: Store<PendingOutreach | null>;
   readonly dirtyForms: Store<number>;
   readonly storageProblem: Store<StorageProblem | null>;

@@ -3,6 +3,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { MemberActivity } from '../domain/member-activity';
 import { listRecentActivities } from '../db/queries';
 import { useAppServices } from './app-services';
+import { useBatchedValue } from './use-batched-value';
 import { useDeviceSettings } from './use-local-data';
 
 export type ActivityFeedRealtime = {
@@ -15,36 +16,42 @@ export type ActivityFeedRealtime = {
   readonly isLoading: boolean;
 };
 
+const NONE: readonly MemberActivity[] = [];
+
+type Seen = { readonly size: number; readonly ids: ReadonlySet<string> };
+
 /**
- * The seed's `useActivityFeedRealtime()`. "New" is decided by arrival, not by timestamps: whatever was
- * in the feed when it first loaded, or was written by this tab, is already seen. So an activity made
- * offline on another device an hour ago still counts as new when it arrives, and clocks never matter.
+ * The seed's `useActivityFeedRealtime()`. Updates arrive in batches (the batching delay in settings),
+ * so a burst of changes renders once. "New" is decided by arrival, not by timestamps: whatever was in
+ * the feed when it loaded (or when its size changed), or was written by this tab, is already seen. So
+ * an activity made offline on another device an hour ago still counts as new when it arrives.
  */
 export function useActivityFeedRealtime(limit?: number): ActivityFeedRealtime {
   const { db, store } = useAppServices();
   const settings = useDeviceSettings();
   const size = limit ?? settings.feed_size;
-  const activities = useLiveQuery(() => listRecentActivities(db, size), [db, size]);
-  const seen = useRef<Set<string> | null>(null);
-  const [, setSeenVersion] = useState(0);
+  const live = useLiveQuery(() => listRecentActivities(db, size), [db, size]);
+  const activities = useBatchedValue(live, settings.batching_delay_ms);
+  const mine = useRef(new Set<string>());
+  const [seen, setSeen] = useState<Seen | null>(null);
 
   useEffect(
     () =>
       store.onCommit(({ tables, rowIds }) => {
-        if (!tables.includes('member_activities')) return;
-        for (const id of rowIds) seen.current?.add(id);
+        if (tables.includes('member_activities')) for (const id of rowIds) mine.current.add(id);
       }),
     [store],
   );
 
-  if (seen.current === null && activities !== undefined) seen.current = new Set(activities.map((activity) => activity.id));
-  const seenIds = seen.current;
-  const newActivityCount = activities && seenIds ? activities.filter((activity) => !seenIds.has(activity.id)).length : 0;
+  // The baseline is taken from the first list, and again when the feed size changes.
+  if (activities !== undefined && (seen === null || seen.size !== size)) setSeen({ size, ids: new Set(activities.map((activity) => activity.id)) });
+
+  const newActivityCount =
+    activities && seen ? activities.filter((activity) => !seen.ids.has(activity.id) && !mine.current.has(activity.id)).length : 0;
 
   const markActivityAsSeen = useCallback(() => {
-    for (const activity of activities ?? []) seen.current?.add(activity.id);
-    setSeenVersion((version) => version + 1);
-  }, [activities]);
+    setSeen((current) => ({ size, ids: new Set([...(current?.ids ?? []), ...(activities ?? []).map((activity) => activity.id)]) }));
+  }, [activities, size]);
 
-  return { activities: activities ?? [], newActivityCount, markActivityAsSeen, isLoading: activities === undefined };
+  return { activities: activities ?? NONE, newActivityCount, markActivityAsSeen, isLoading: activities === undefined };
 }

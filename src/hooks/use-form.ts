@@ -1,4 +1,4 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import type { FieldErrors } from '../domain/form-errors';
 import type { Result } from '../shared/result';
 import { useDirtyForm } from './use-dirty-form';
@@ -19,14 +19,18 @@ type FormOptions<D, O> = {
  */
 export function useForm<D extends object, O>({ initial, validate, save, resetOnSave = false }: FormOptions<D, O>) {
   const [draft, setDraft] = useState(initial);
+  // What the form last matched in storage: the opening values, then each saved draft.
+  const [baseline, setBaseline] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
-  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(initial) && !saving);
+  const inFlight = useRef(false);
+  useDirtyForm(JSON.stringify(draft) !== JSON.stringify(baseline) && !saving);
 
   const set = useCallback(<K extends keyof D>(key: K) => (value: D[K]) => setDraft((current) => ({ ...current, [key]: value })), []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (inFlight.current) return; // a double tap or double Enter saves once
     const result = validate(draft);
     if (!result.ok) {
       setErrors(result.error);
@@ -34,10 +38,14 @@ export function useForm<D extends object, O>({ initial, validate, save, resetOnS
     }
     setErrors({});
     setSaving(true);
-    const failure = await save(result.value);
+    inFlight.current = true;
+    const failure = await save(result.value).finally(() => {
+      inFlight.current = false;
+    });
     setSaving(false);
     if (failure !== null) setErrors({ form: failure });
-    else if (resetOnSave) setDraft(initial);
+    else if (resetOnSave) setDraft(baseline);
+    else setBaseline(draft);
   };
 
   return { draft, set, setDraft, errors, saving, submit };

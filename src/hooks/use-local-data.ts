@@ -47,9 +47,15 @@ export function useProfile(): MemberProfile | null | undefined {
   return useLiveQuery(() => getProfile(db, store.memberId), [db, store.memberId]);
 }
 
-export function useDeviceSettings(): DeviceSettings {
+/** Device settings as stored (undefined while loading), for the settings form. */
+export function useStoredDeviceSettings(): DeviceSettings | undefined {
   const { db } = useAppServices();
-  return useLiveQuery(() => getDeviceSettings(db), [db]) ?? DEFAULT_DEVICE_SETTINGS;
+  return useLiveQuery(() => getDeviceSettings(db), [db]);
+}
+
+/** Device settings, with the defaults while they load. */
+export function useDeviceSettings(): DeviceSettings {
+  return useStoredDeviceSettings() ?? DEFAULT_DEVICE_SETTINGS;
 }
 
 export function useContactActivities(contactId: string, limit: number): MemberActivity[] | undefined {

@@ -11,7 +11,7 @@ export function useNotify() {
     (message: string, action?: ToastAction, durationMs = action ? 6000 : 3500) => {
       const id = Math.max(0, ...toasts.getSnapshot().map((toast) => toast.id)) + 1;
       toasts.set((current) => [...current.slice(-2), action ? { id, message, action, durationMs } : { id, message, durationMs }]);
-      announcements.set(message);
+      announcements.announce(message);
       return id;
     },
     [toasts, announcements],

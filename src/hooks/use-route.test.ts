@@ -10,5 +10,6 @@ describe('parseRoute', () => {
     expect(parseRoute('/contacts/abc')).toEqual({ name: 'contact', id: 'abc' });
     expect(parseRoute('/contacts/abc/edit')).toEqual({ name: 'contact-edit', id: 'abc' });
     expect(parseRoute('/nowhere')).toEqual({ name: 'not-found', path: '/nowhere' });
+    expect(parseRoute('/contacts/%E0')).toEqual({ name: 'not-found', path: '/contacts/%E0' });
   });
 });

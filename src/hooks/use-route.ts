@@ -14,6 +14,14 @@ export type Route =
   | { readonly name: 'dev' }
   | { readonly name: 'not-found'; readonly path: string };
 
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(path: string): Route {
   const clean = path.split(/[?#]/)[0]?.replace(/\/+$/, '') ?? '';
   const parts = clean.split('/').filter(Boolean);
@@ -27,8 +35,9 @@ export function parseRoute(path: string): Route {
   if (first === 'contacts') {
     if (second === undefined) return { name: 'contacts' };
     if (second === 'new' && third === undefined) return { name: 'contact-new' };
-    if (third === undefined) return { name: 'contact', id: decodeURIComponent(second) };
-    if (third === 'edit' && parts.length === 3) return { name: 'contact-edit', id: decodeURIComponent(second) };
+    const id = decode(second);
+    if (id !== null && third === undefined) return { name: 'contact', id };
+    if (id !== null && third === 'edit' && parts.length === 3) return { name: 'contact-edit', id };
   }
   return { name: 'not-found', path: clean };
 }

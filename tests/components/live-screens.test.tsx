@@ -118,7 +118,7 @@ describe('live screens', () => {
     ));
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     await waitFor(async () => expect(await listContacts(harness.db)).toEqual([]));
-    expect(harness.services.announcements.getSnapshot()).toBe('Deleted Jane Doe');
+    expect(harness.services.announcements.getSnapshot().text).toBe('Deleted Jane Doe');
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     await waitFor(async () => expect((await listContacts(harness.db)).map((c) => c.first_name)).toEqual(['Jane']));
   });

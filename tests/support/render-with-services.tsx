@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import { AppServicesContext, type AppServices, type ConnectionSnapshot, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
 import { createContactIndex } from '../../src/db/contact-index';
 import { createLogger } from '../../src/shared/logger';
+import { createAnnouncer } from '../../src/shared/announcer';
 import { createStore } from '../../src/shared/subscribable';
 import { createTestStore, type TestStore } from './test-store';
 
@@ -45,7 +46,7 @@ export async function createHarness(): Promise<Harness> {
     router: { subscribe: route.subscribe, getSnapshot: route.getSnapshot, navigate: (path) => route.set(path) },
     connection: createStore<ConnectionSnapshot>({ mode: 'local-only', isConnected: false, isReconnecting: false }),
     toasts: createStore<readonly Toast[]>([]),
-    announcements: createStore(''),
+    announcements: createAnnouncer(),
     pendingOutreach: createStore<PendingOutreach | null>(null),
     dirtyForms: createStore(0),
     storageProblem: createStore<StorageProblem | null>(null),

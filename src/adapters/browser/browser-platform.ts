@@ -48,7 +48,6 @@ export function createBrowserPlatform(win: Window) {
       return nav.storage?.persist ? nav.storage.persist().catch(() => false) : null;
     },
     isStandalone: () => win.matchMedia?.('(display-mode: standalone)').matches === true || nav.standalone === true,
-    userAgent: nav.userAgent,
     reload: () => win.location.reload(),
   };
 }

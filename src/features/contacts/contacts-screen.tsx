@@ -75,7 +75,13 @@ export function ContactsScreen() {
               const contact = results[item.index];
               if (contact === undefined) return null;
               return (
-                <li key={contact.id} className="contact-row" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+                <li
+                  key={contact.id}
+                  className="contact-row"
+                  aria-setsize={results.length}
+                  aria-posinset={item.index + 1}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                >
                   <a
                     {...linkTo(`/contacts/${contact.id}`)}
                   >

@@ -3,6 +3,7 @@ import { addDays, toDay } from '../../domain/dates';
 import { OUTCOME_LABELS, OUTCOMES, type Outcome } from '../../domain/member-activity';
 import { useAppServices, type PendingOutreach } from '../../hooks/app-services';
 import { useContact } from '../../hooks/use-local-data';
+import type { Contact } from '../../domain/contact';
 import { useNotify } from '../../hooks/use-notify';
 import { useStoreValue } from '../../hooks/use-store-value';
 import { TextField } from '../../ui/field';
@@ -10,6 +11,8 @@ import { Sheet } from '../../ui/sheet';
 
 /** Time away that counts as "went to the phone app": shorter returns are accidental taps. */
 export const MIN_AWAY_MS = 1500;
+/** A call or message started longer ago than this is not asked about any more. */
+export const MAX_AWAY_MS = 30 * 60 * 1000;
 
 const CHANNEL_WORDS: Readonly<Record<PendingOutreach['channel'], string>> = { call: 'the call with', text: 'the text to', whatsapp: 'the WhatsApp with' };
 const FOLLOW_UPS = [
@@ -31,7 +34,11 @@ export function OutcomeSheet() {
     () =>
       platform.onReturn(() => {
         const current = pendingOutreach.getSnapshot();
-        if (current !== null && platform.now() - current.startedAt >= MIN_AWAY_MS) setOpen(true);
+        if (current === null) return;
+        const away = platform.now() - current.startedAt;
+        if (away >= MIN_AWAY_MS && away <= MAX_AWAY_MS) setOpen(true);
+        // Back at once (an accidental tap, or no phone app) or hours later: nothing to ask about.
+        else pendingOutreach.set(null);
       }),
     [platform, pendingOutreach],
   );
@@ -41,16 +48,25 @@ export function OutcomeSheet() {
     pendingOutreach.set(null);
     setOpen(false);
   };
-  return <OutcomeForm pending={pending} onDone={close} />;
+  return <OutcomeLoader pending={pending} onDone={close} />;
 }
 
-function OutcomeForm({ pending, onDone }: { readonly pending: PendingOutreach; readonly onDone: () => void }) {
+/** Waits for the contact, so the form starts from its current follow-up rather than "none". */
+function OutcomeLoader({ pending, onDone }: { readonly pending: PendingOutreach; readonly onDone: () => void }) {
+  const contact = useContact(pending.contactId);
+  useEffect(() => {
+    if (contact === null) onDone();
+  }, [contact, onDone]);
+  if (!contact) return null;
+  return <OutcomeForm pending={pending} contact={contact} onDone={onDone} />;
+}
+
+function OutcomeForm({ pending, contact, onDone }: { readonly pending: PendingOutreach; readonly contact: Contact; readonly onDone: () => void }) {
   const { store, platform } = useAppServices();
   const notify = useNotify();
-  const contact = useContact(pending.contactId);
   const today = toDay(new Date(platform.now()));
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [followUp, setFollowUp] = useState<string>(contact?.next_follow_up_on && contact.next_follow_up_on > today ? contact.next_follow_up_on : '');
+  const [followUp, setFollowUp] = useState<string>(contact.next_follow_up_on !== null && contact.next_follow_up_on > today ? contact.next_follow_up_on : '');
   const [error, setError] = useState<string | null>(null);
 
   const save = async () => {
@@ -63,7 +79,7 @@ function OutcomeForm({ pending, onDone }: { readonly pending: PendingOutreach; r
     onDone();
   };
 
-  const name = contact ? contact.first_name : 'this contact';
+  const name = contact.first_name;
   return (
     <Sheet title={`How did ${CHANNEL_WORDS[pending.channel]} ${name} go?`} onClose={onDone}>
       <fieldset className="choice-group">

@@ -31,7 +31,7 @@ type TemplateFormProps = {
 
 /** Template editor with a live preview filled in for a sample contact, shown as plain text. */
 export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
-  const { draft, set, errors, submit } = useForm({ initial, validate: validateTemplate, save: onSubmit });
+  const { draft, set, errors, saving, submit } = useForm({ initial, validate: validateTemplate, save: onSubmit });
   const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
 
   return (
@@ -61,7 +61,7 @@ export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateF
         <button type="button" className="button button--ghost" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="button button--primary">
+        <button type="submit" className="button button--primary" disabled={saving}>
           Save template
         </button>
       </div>

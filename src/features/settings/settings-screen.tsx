@@ -3,7 +3,7 @@ import { deviceSettingsSchema } from '../../domain/device-settings-schema';
 import { validate } from '../../domain/form-errors';
 import { memberProfileInputSchema, type MemberProfile, type MemberProfileInput } from '../../domain/member-profile';
 import { useAppServices } from '../../hooks/app-services';
-import { useDeviceSettings, useProfile } from '../../hooks/use-local-data';
+import { useProfile, useStoredDeviceSettings } from '../../hooks/use-local-data';
 import { useForm } from '../../hooks/use-form';
 import { FormError } from '../../ui/form-error';
 import { useExportData } from '../../hooks/use-export-data';
@@ -15,7 +15,7 @@ function ProfileForm({ profile }: { readonly profile: MemberProfile | null }) {
   const { store } = useAppServices();
   const notify = useNotify();
   const initial = { full_name: profile?.full_name ?? '', company: profile?.company ?? '', phone: profile?.phone ?? '', timezone: profile?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone };
-  const { draft, set, errors, submit } = useForm({
+  const { draft, set, errors, saving, submit } = useForm({
     initial,
     validate: (value: typeof initial) => validate(memberProfileInputSchema, value),
     save: async (input: MemberProfileInput) => {
@@ -40,7 +40,7 @@ function ProfileForm({ profile }: { readonly profile: MemberProfile | null }) {
         <TextField label="Time zone" name="timezone" value={draft.timezone} onChange={set('timezone')} error={errors['timezone']} />
       </div>
       <div className="form__actions form__actions--start">
-        <button type="submit" className="button button--primary">Save profile</button>
+        <button type="submit" className="button button--primary" disabled={saving}>Save profile</button>
       </div>
     </form>
   );
@@ -50,7 +50,7 @@ function DeviceSettingsForm({ settings }: { readonly settings: DeviceSettings })
   const { store } = useAppServices();
   const notify = useNotify();
   const initial = { feed_size: String(settings.feed_size), batching_delay_ms: String(settings.batching_delay_ms), quiet_days: String(settings.quiet_days), country_code: settings.country_code };
-  const { draft, set, errors, submit } = useForm({
+  const { draft, set, errors, saving, submit } = useForm({
     initial,
     validate: (value: typeof initial) => validate(deviceSettingsSchema, value),
     save: async (input: DeviceSettings) => {
@@ -74,7 +74,7 @@ function DeviceSettingsForm({ settings }: { readonly settings: DeviceSettings })
         <TextField label="Default country calling code" name="country_code" inputMode="numeric" value={draft.country_code} onChange={set('country_code')} error={errors['country_code']} hint="Used for WhatsApp links when a number has no +." />
       </div>
       <div className="form__actions form__actions--start">
-        <button type="submit" className="button button--primary">Save settings</button>
+        <button type="submit" className="button button--primary" disabled={saving}>Save settings</button>
       </div>
     </form>
   );
@@ -83,7 +83,7 @@ function DeviceSettingsForm({ settings }: { readonly settings: DeviceSettings })
 /** Profile, device preferences, data export, and the way to the dev panel. */
 export function SettingsScreen() {
   const profile = useProfile();
-  const settings = useDeviceSettings();
+  const settings = useStoredDeviceSettings();
   const navigate = useNavigate();
   const exportData = useExportData();
   return (
@@ -91,8 +91,9 @@ export function SettingsScreen() {
       <div className="screen__header">
         <h1 id="settings-title">Settings</h1>
       </div>
-      {profile === undefined ? <p className="loading">Loading…</p> : <ProfileForm key={profile?.updated_at ?? 'new'} profile={profile} />}
-      <DeviceSettingsForm key={JSON.stringify(settings)} settings={settings} />
+      {/* Forms mount once their data has loaded and are not remounted by later saves (which would drop typing). */}
+      {profile === undefined ? <p className="loading">Loading…</p> : <ProfileForm profile={profile} />}
+      {settings === undefined ? null : <DeviceSettingsForm settings={settings} />}
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">Sync</h2>
         <p>Sync is not set up on this device yet. Everything you add is saved here, works offline, and will upload once sync is set up.</p>

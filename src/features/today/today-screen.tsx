@@ -1,5 +1,5 @@
 import { contactFullName, STAGE_LABELS, type Contact } from '../../domain/contact';
-import { daysBetween, toDay } from '../../domain/dates';
+import { addDays, dayToDate, daysBetween, startOfLocalDay, toDay } from '../../domain/dates';
 import { useAppServices } from '../../hooks/app-services';
 import { useDeviceSettings, useDueFollowUps, useQuietContacts } from '../../hooks/use-local-data';
 import { useNavigate } from '../../hooks/use-route';
@@ -29,9 +29,9 @@ export function TodayScreen() {
   const { platform } = useAppServices();
   const navigate = useNavigate();
   const settings = useDeviceSettings();
-  const now = platform.now();
-  const today = toDay(new Date(now));
-  const cutoff = new Date(now - settings.quiet_days * 86_400_000).toISOString();
+  const today = toDay(new Date(platform.now()));
+  // Derived from the day, not the millisecond, so the query stays the same between renders.
+  const cutoff = startOfLocalDay(dayToDate(addDays(today, -settings.quiet_days))).toISOString();
   const due = useDueFollowUps(today);
   const quiet = useQuietContacts(cutoff, QUIET_LIMIT);
   const overdue = due?.filter((contact) => (contact.next_follow_up_on ?? today) < today) ?? [];
