@@ -25,6 +25,8 @@ import { PwaPrompts } from './pwa-prompts';
 import { StatusRegion } from './status-region';
 import { Toasts } from './toasts';
 
+const CONTACT_INDEX_PRELOAD_MS = 300;
+
 const NAV: readonly { readonly path: string; readonly label: string; readonly icon: IconName; readonly match: readonly Route['name'][] }[] = [
   { path: '/today', label: 'Today', icon: 'today', match: ['today'] },
   { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new'] },
@@ -161,6 +163,11 @@ export function App({ services }: { readonly services: AppServices }) {
     },
     [services],
   );
+  // Load the contact index just after the first screen has painted, so Contacts opens warm.
+  useEffect(() => {
+    const timer = setTimeout(services.contactIndex.start, CONTACT_INDEX_PRELOAD_MS);
+    return () => clearTimeout(timer);
+  }, [services]);
   return (
     <AppServicesContext.Provider value={services}>
       <StatusRegion announcements={services.announcements} />

@@ -9,7 +9,10 @@ export type ContactIndexSnapshot = {
   readonly items: readonly SearchableContact[] | null;
 };
 
-export type ContactIndex = Subscribable<ContactIndexSnapshot>;
+export type ContactIndex = Subscribable<ContactIndexSnapshot> & {
+  /** Starts loading (and following changes) before anything subscribes. */
+  readonly start: () => void;
+};
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
@@ -114,14 +117,18 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
     else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
   };
 
+  const start = () => {
+    if (started) return;
+    started = true;
+    Dexie.on('storagemutated', onMutated);
+    enqueue(reloadAll);
+  };
+
   return {
+    start,
     subscribe(listener) {
       listeners.add(listener);
-      if (!started) {
-        started = true;
-        Dexie.on('storagemutated', onMutated);
-        enqueue(reloadAll);
-      }
+      start();
       return () => {
         listeners.delete(listener);
       };
