@@ -7,7 +7,8 @@
 -- Merge (trigger sync.merge_row, BEFORE INSERT OR UPDATE on every synced table). Field by field, an
 -- incoming value replaces the stored one only if its stamp is greater. A write "brings" a stamp for a
 -- field when field_stamps->field differs from the stored stamp; a write that changes a value without
--- bringing a stamp (REST, SQL console) gets a fresh server stamp, i.e. it happened now. Stamps more
+-- bringing a stamp (REST, SQL console) gets a fresh server stamp, i.e. it happened now; columns a
+-- stamped insert leaves at their defaults get the lowest stamp, so any later write wins. Stamps more
 -- than MAX_FUTURE ahead of the server clock are clamped to it, so a phone whose clock runs hours fast
 -- cannot win every conflict forever. deleted_at is a field like any other: a tombstone is undone only
 -- by a newer write to deleted_at itself. A write that changes nothing is skipped (no churn, no echo).
@@ -95,11 +96,14 @@ begin
     for key in select jsonb_object_keys(new_j) loop
       continue when key = any (fixed);
       stamp := sync.clamp_stamp(brought ->> key);
-      if stamp is null then
+      if stamp is null and brought = '{}'::jsonb then
+        -- A plain insert (REST, SQL): every value it sets happens now.
         server_stamp := coalesce(server_stamp, sync.next_stamp());
         stamp := server_stamp;
       end if;
-      stamps := stamps || jsonb_build_object(key, stamp);
+      -- A stamped insert leaves the columns it did not mention at their defaults, stamped lowest:
+      -- any later write to them wins, as on the client.
+      stamps := stamps || jsonb_build_object(key, coalesce(stamp, '00000000000-00000-0'));
     end loop;
     new.field_stamps := stamps;
     new.updated_at := now();
@@ -221,6 +225,7 @@ declare
   cols text[];
   payload jsonb;
   merged jsonb;
+  found boolean;
   results jsonb := '[]'::jsonb;
   merged_rows jsonb := '[]'::jsonb;
   err_state text;
@@ -277,15 +282,31 @@ begin
         'id', row_uuid,
         'field_stamps', coalesce((select jsonb_object_agg(c, stamp) from unnest(cols) as c), '{}'::jsonb)
       );
-      cols := cols || array['id', 'field_stamps'];
-      execute format(
-        'insert into public.%1$I as t (%2$s) select %2$s from jsonb_populate_record(null::public.%1$I, $1)
-           on conflict (id) do update set %3$s',
-        tbl,
-        (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
-        (select string_agg(case when c = 'field_stamps' then 'field_stamps = t.field_stamps || excluded.field_stamps' else format('%1$I = excluded.%1$I', c) end, ', ')
-           from unnest(cols) as c where c <> 'id')
-      ) using payload;
+      if m ->> 'op' = 'update' then
+        -- An update must not create: NOT NULL columns would be checked before any conflict is found.
+        cols := cols || array['field_stamps'];
+        execute format(
+          'update public.%1$I as t set (%2$s) = (select %3$s from jsonb_populate_record(null::public.%1$I, $1) as r) where t.id = $2',
+          tbl,
+          (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
+          (select string_agg(case when c = 'field_stamps' then 't.field_stamps || r.field_stamps' else format('r.%I', c) end, ', ') from unnest(cols) as c)
+        ) using payload, row_uuid;
+        -- Zero rows is fine when the merge found nothing newer; it is an error when the row is not there.
+        execute format('select exists (select 1 from public.%I where id = $1)', tbl) into found using row_uuid;
+        if not found then
+          raise exception 'This item does not exist on the server, or you are not allowed to change it';
+        end if;
+      else
+        cols := cols || array['id', 'field_stamps'];
+        execute format(
+          'insert into public.%1$I as t (%2$s) select %2$s from jsonb_populate_record(null::public.%1$I, $1)
+             on conflict (id) do update set %3$s',
+          tbl,
+          (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
+          (select string_agg(case when c = 'field_stamps' then 'field_stamps = t.field_stamps || excluded.field_stamps' else format('%1$I = excluded.%1$I', c) end, ', ')
+             from unnest(cols) as c where c <> 'id')
+        ) using payload;
+      end if;
       insert into public.sync_applied_mutations (mutation_id, member_id) values (mid, member);
       execute format('select to_jsonb(t) - ''sync_xid'' from public.%I t where id = $1', tbl) into merged using row_uuid;
       results := results || jsonb_build_array(jsonb_build_object('mutation_id', mid, 'status', 'applied'));
