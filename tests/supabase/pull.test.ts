@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import { formatHlc } from '../../src/domain/hlc';
+import { as, createSchemaDb, createUser, member, mutation, push } from '../support/schema-db';
+
+type PullPage = { rows: { table: string; row: { id: string } }[]; has_more: boolean; next_cursor: unknown; server_time: number };
+
+let db: PGlite;
+let a: string;
+let b: string;
+
+const pull = (sub: string, cursor: unknown, pageSize = 1000) =>
+  as(db, member(sub), async (tx) => (await tx.query<{ r: PullPage }>('select public.sync_pull($1::jsonb, $2) as r', [cursor === null ? null : JSON.stringify(cursor), pageSize])).rows[0]!.r);
+
+/** Pulls page after page until the server says there is no more. */
+async function pullAll(sub: string, cursor: unknown) {
+  const rows: PullPage['rows'] = [];
+  let pages = 0;
+  let next = cursor;
+  for (;;) {
+    const page = await pull(sub, next);
+    pages += 1;
+    rows.push(...page.rows);
+    next = page.next_cursor;
+    if (!page.has_more) return { rows, pages, cursor: next };
+  }
+}
+
+beforeAll(async () => {
+  db = await createSchemaDb({ seed: false });
+  a = await createUser(db, 'pull-a@example.com');
+  b = await createUser(db, 'pull-b@example.com');
+  const stamp = formatHlc({ physical: Date.now() - 5000, counter: 0, node: 'seed' });
+  for (let batch = 0; batch < 3; batch += 1) {
+    const size = batch < 2 ? 1000 : 500;
+    const mutations = Array.from({ length: size }, (_, i) => mutation('contacts', crypto.randomUUID(), { first_name: `P${batch}-${i}` }, stamp, 'insert'));
+    const result = await push(db, a, mutations);
+    expect(result.results.every((r) => r.status === 'applied')).toBe(true);
+  }
+  await push(db, b, [mutation('contacts', crypto.randomUUID(), { first_name: 'Not for A' }, stamp, 'insert')]);
+}, 120_000);
+afterAll(async () => db?.close());
+
+describe('sync_pull', () => {
+  it('[G6] returns 2,500 changed rows across pages of at most 1,000, none missing or doubled', async () => {
+    const { rows, pages } = await pullAll(a, null);
+    const contacts = rows.filter((row) => row.table === 'contacts');
+    expect(contacts).toHaveLength(2500);
+    expect(new Set(contacts.map((row) => row.row.id)).size).toBe(2500);
+    expect(pages).toBe(3);
+    expect(rows.filter((row) => row.table === 'member_profiles')).toHaveLength(1);
+    expect(rows.some((row) => (row.row as { first_name?: string }).first_name === 'Not for A')).toBe(false);
+  });
+
+  it('caps a page at 1,000 rows whatever the client asks for', async () => {
+    const page = await pull(a, null, 5000);
+    expect(page.rows).toHaveLength(1000);
+    expect(page.has_more).toBe(true);
+  });
+
+  it('a caught-up cursor sees only what changed since, including tombstones', async () => {
+    const { cursor } = await pullAll(a, null);
+    const target = (await pull(a, null, 1)).rows[0]!;
+    const stamp = formatHlc({ physical: Date.now(), counter: 0, node: 'later' });
+    await push(db, a, [mutation(target.table, target.row.id, { deleted_at: new Date().toISOString() }, stamp)]);
+    const { rows } = await pullAll(a, cursor);
+    expect(rows.map((row) => row.row.id)).toEqual([target.row.id]);
+    expect((rows[0]?.row as { deleted_at: string | null }).deleted_at).not.toBeNull();
+  });
+
+  it('refuses anon', async () => {
+    await expect(as(db, { role: 'anon' }, (tx) => tx.query('select public.sync_pull(null, 10)'))).rejects.toThrow(/permission denied/);
+  });
+
+  it('digest counts rows and hashes ids with stamps per table, and changes when a stamp changes', async () => {
+    const digest = async () => as(db, member(a), async (tx) => (await tx.query<{ d: Record<string, { count: number; hash: string }> }>('select public.sync_digest() as d')).rows[0]!.d);
+    const before = await digest();
+    expect(before['contacts']?.count).toBe(2500);
+    expect(before['contacts']?.hash).toMatch(/^[0-9a-f]{32}$/);
+    const target = (await pull(a, null, 1)).rows.find((row) => row.table === 'contacts') ?? (await pull(a, null, 2)).rows[1]!;
+    await push(db, a, [mutation('contacts', target.row.id, { notes: 'changed' }, formatHlc({ physical: Date.now(), counter: 1, node: 'digest' }))]);
+    const after = await digest();
+    expect(after['contacts']?.count).toBe(2500);
+    expect(after['contacts']?.hash).not.toBe(before['contacts']?.hash);
+    expect(after['email_templates']).toEqual(before['email_templates']);
+  });
+});
