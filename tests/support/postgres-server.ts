@@ -48,12 +48,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url,
     connect,
-    stop: async () => {
+    stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+      return Promise.resolve();
     },
   };
 }

@@ -34,7 +34,7 @@ export async function as<T>(db: PGlite, who: Who, run: (tx: Pick<PGlite, 'query'
       who.role,
       JSON.stringify(who.sub ? { sub: who.sub, role: who.role } : { role: who.role }),
     ]);
-    return run(tx as unknown as Pick<PGlite, 'query' | 'exec'>);
+    return run(tx);
   });
 }
 
