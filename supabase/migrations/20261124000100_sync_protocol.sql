@@ -90,12 +90,19 @@ declare
   stamp text;
   stored text;
   changed boolean := false;
+  last_raw text;
+  last_clamped text;
 begin
   if tg_op = 'INSERT' then
     stamps := '{}'::jsonb;
     for key in select jsonb_object_keys(new_j) loop
       continue when key = any (fixed);
-      stamp := sync.clamp_stamp(brought ->> key);
+      -- A push stamps every field with the same stamp: clamp it once.
+      if (brought ->> key) is distinct from last_raw then
+        last_raw := brought ->> key;
+        last_clamped := sync.clamp_stamp(last_raw);
+      end if;
+      stamp := last_clamped;
       if stamp is null and brought = '{}'::jsonb then
         -- A plain insert (REST, SQL): every value it sets happens now.
         server_stamp := coalesce(server_stamp, sync.next_stamp());
@@ -121,7 +128,11 @@ begin
     stored := stamps ->> key;
     stamp := null;
     if (brought ->> key) is distinct from stored then
-      stamp := sync.clamp_stamp(brought ->> key);
+      if (brought ->> key) is distinct from last_raw then
+        last_raw := brought ->> key;
+        last_clamped := sync.clamp_stamp(last_raw);
+      end if;
+      stamp := last_clamped;
     end if;
     if stamp is null then
       continue when (new_j -> key) is not distinct from (old_j -> key);
@@ -221,13 +232,15 @@ declare
   changes jsonb;
   stamp text;
   allowed text[];
+  columns_of jsonb := '{}'::jsonb;
   bad text;
   cols text[];
   payload jsonb;
   merged jsonb;
   found boolean;
-  results jsonb := '[]'::jsonb;
-  merged_rows jsonb := '[]'::jsonb;
+  -- jsonb[] grows in place (expanded arrays); appending to a jsonb array would copy it every time.
+  results jsonb[] := '{}';
+  merged_rows jsonb[] := '{}';
   err_state text;
   err_constraint text;
   err_column text;
@@ -253,7 +266,7 @@ begin
         raise exception 'A mutation needs a mutation_id';
       end if;
       if exists (select 1 from public.sync_applied_mutations where mutation_id = mid) then
-        results := results || jsonb_build_array(jsonb_build_object('mutation_id', mid, 'status', 'duplicate'));
+        results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'duplicate'));
         continue;
       end if;
       tbl := m ->> 'table';
@@ -269,9 +282,13 @@ begin
         raise exception 'changes must be an object';
       end if;
       stamp := m ->> 'stamp';
-      select array_agg(column_name::text) into allowed
-      from information_schema.columns
-      where table_schema = 'public' and table_name = tbl and column_name not in ('field_stamps', 'sync_xid', 'updated_at');
+      if not columns_of ? tbl then
+        columns_of := columns_of || jsonb_build_object(tbl, (
+          select jsonb_agg(attname) from pg_attribute
+          where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped
+            and attname not in ('field_stamps', 'sync_xid', 'updated_at')));
+      end if;
+      allowed := array(select jsonb_array_elements_text(columns_of -> tbl));
       select key into bad from jsonb_object_keys(changes) as key where not key = any (allowed) limit 1;
       if bad is not null then
         raise exception 'Unknown column "%" in %', bad, tbl;
@@ -309,15 +326,15 @@ begin
       end if;
       insert into public.sync_applied_mutations (mutation_id, member_id) values (mid, member);
       execute format('select to_jsonb(t) - ''sync_xid'' from public.%I t where id = $1', tbl) into merged using row_uuid;
-      results := results || jsonb_build_array(jsonb_build_object('mutation_id', mid, 'status', 'applied'));
-      merged_rows := merged_rows || jsonb_build_array(jsonb_build_object('table', tbl, 'row', merged));
+      results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'applied'));
+      merged_rows := array_append(merged_rows, jsonb_build_object('table', tbl, 'row', merged));
     exception when others then
       get stacked diagnostics err_state = returned_sqlstate, err_constraint = constraint_name, err_column = column_name, err_message = message_text;
       if err_constraint = 'sync_applied_mutations_pkey' then
         -- A concurrent push of the same mutation won the race: it is applied once, by that push.
-        results := results || jsonb_build_array(jsonb_build_object('mutation_id', mid, 'status', 'duplicate'));
+        results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'duplicate'));
       else
-        results := results || jsonb_build_array(jsonb_build_object(
+        results := array_append(results, jsonb_build_object(
           'mutation_id', m ->> 'mutation_id',
           'status', 'rejected',
           'code', err_state,
@@ -326,7 +343,7 @@ begin
       end if;
     end;
   end loop;
-  return jsonb_build_object('results', results, 'rows', merged_rows, 'server_time', sync.now_ms());
+  return jsonb_build_object('results', to_jsonb(results), 'rows', to_jsonb(merged_rows), 'server_time', sync.now_ms());
 end;
 $$;
 

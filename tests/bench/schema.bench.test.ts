@@ -1,0 +1,83 @@
+// Part of `npm run bench` (not of npm test): push and pull throughput of the SQL sync protocol on
+// PGlite and on a real PostgreSQL 15 server. Prints figures; asserts only that the work was done.
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatHlc } from '../../src/domain/hlc';
+import { as, createSchemaDb, createUser, member } from '../support/schema-db';
+import { beginAs, postgresAvailability, startPostgres } from '../support/postgres-server';
+
+type Runner = { name: string; call: <T>(sql: string, params: unknown[]) => Promise<T>; close: () => Promise<void> };
+
+const figures: string[] = [];
+const stamp = () => formatHlc({ physical: Date.now() - 1000, counter: 0, node: 'bench' });
+const batch = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: crypto.randomUUID(), op: 'insert', changes: { first_name: `Bench ${i}`, phone: '555 010 0100', notes: 'x'.repeat(40) }, stamp: stamp() }));
+
+async function measure(runner: Runner) {
+  // Warm up, then push 1,000 mutations in one call, five times.
+  await runner.call('select public.sync_push($1::jsonb) as r', [JSON.stringify(batch(100))]);
+  const pushTimes: number[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    const started = performance.now();
+    const result = await runner.call<{ results: { status: string }[] }>('select public.sync_push($1::jsonb) as r', [JSON.stringify(batch(1000))]);
+    pushTimes.push(performance.now() - started);
+    expect(result.results.filter((r) => r.status === 'applied')).toHaveLength(1000);
+  }
+  // Pull everything (10,100 contacts + the profile) in pages of 1,000.
+  const pullTimes: number[] = [];
+  let pulled = 0;
+  for (let round = 0; round < 3; round += 1) {
+    let cursor: unknown = null;
+    pulled = 0;
+    const started = performance.now();
+    for (;;) {
+      const page = await runner.call<{ rows: unknown[]; has_more: boolean; next_cursor: unknown }>('select public.sync_pull($1::jsonb, 1000) as r', [cursor === null ? null : JSON.stringify(cursor)]);
+      pulled += page.rows.length;
+      cursor = page.next_cursor;
+      if (!page.has_more) break;
+    }
+    pullTimes.push(performance.now() - started);
+  }
+  expect(pulled).toBeGreaterThanOrEqual(10_000);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const push = median(pushTimes);
+  const pull = median(pullTimes);
+  figures.push(
+    `${runner.name.padEnd(22)} push 1,000 mutations: ${push.toFixed(0).padStart(6)} ms (${Math.round(1000 / (push / 1000)).toLocaleString('en').padStart(7)} rows/s)   pull ${pulled.toLocaleString('en')} rows: ${pull.toFixed(0).padStart(6)} ms (${Math.round(pulled / (pull / 1000)).toLocaleString('en').padStart(7)} rows/s)`,
+  );
+}
+
+afterAll(() => {
+  console.log(`\nSQL sync protocol throughput (median of runs)\n${figures.join('\n')}\n`);
+});
+
+describe('schema benchmark', () => {
+  it('PGlite (embedded PostgreSQL 18)', async () => {
+    const db = await createSchemaDb({ seed: false });
+    const sub = await createUser(db, 'bench@example.com');
+    await measure({
+      name: 'PGlite 0.5',
+      call: async <T,>(sql: string, params: unknown[]) => as(db, member(sub), async (tx) => (await tx.query<{ r: T }>(sql, params)).rows[0]!.r),
+      close: () => db.close(),
+    });
+    await db.close();
+  }, 600_000);
+
+  it.skipIf(!postgresAvailability())('PostgreSQL 15 server', async () => {
+    const server = await startPostgres();
+    const client = await server.connect();
+    const sub = crypto.randomUUID();
+    await client.query(`insert into auth.users (id, email) values ($1, 'bench@example.com')`, [sub]);
+    await measure({
+      name: 'PostgreSQL 15',
+      call: async <T,>(sql: string, params: unknown[]) => {
+        await beginAs(client, sub);
+        const { rows } = await client.query<{ r: T }>(sql, params);
+        await client.query('commit');
+        return rows[0]!.r;
+      },
+      close: async () => undefined,
+    });
+    await client.end();
+    await server.stop();
+  }, 600_000);
+});
