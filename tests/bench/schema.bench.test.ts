@@ -5,7 +5,7 @@ import { formatHlc } from '../../src/domain/hlc';
 import { as, createSchemaDb, createUser, member } from '../support/schema-db';
 import { beginAs, postgresAvailability, startPostgres } from '../support/postgres-server';
 
-type Runner = { name: string; call: <T>(sql: string, params: unknown[]) => Promise<T>; close: () => Promise<void> };
+type Runner = { name: string; call: <T>(sql: string, params: unknown[]) => Promise<T> };
 
 const figures: string[] = [];
 const stamp = () => formatHlc({ physical: Date.now() - 1000, counter: 0, node: 'bench' });
@@ -57,7 +57,6 @@ describe('schema benchmark', () => {
     await measure({
       name: 'PGlite 0.5',
       call: async <T,>(sql: string, params: unknown[]) => as(db, member(sub), async (tx) => (await tx.query<{ r: T }>(sql, params)).rows[0]!.r),
-      close: () => db.close(),
     });
     await db.close();
   }, 600_000);
@@ -75,7 +74,6 @@ describe('schema benchmark', () => {
         await client.query('commit');
         return rows[0]!.r;
       },
-      close: async () => undefined,
     });
     await client.end();
     await server.stop();
