@@ -1,0 +1,228 @@
+import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Database, Tx } from './database';
+import { bearer, HttpError, readJson, send } from './http';
+import type { Keys } from './keys';
+
+/*
+ * A GoTrue-compatible subset (../../shared/supabase-protocol.md §2): sign-up (auto-confirmed), password
+ * sign-in, refresh-token rotation, get user, sign-out, and email OTP / magic link whose code is printed
+ * to the log and readable from a development-only endpoint. Errors carry X-Supabase-Api-Version so the
+ * client reads their `code`.
+ */
+
+const API_VERSION = { 'X-Supabase-Api-Version': '2024-01-01' };
+export const ACCESS_TOKEN_SECONDS = 3600;
+const REFRESH_GRACE_MS = 10_000;
+
+type UserRow = {
+  id: string;
+  email: string | null;
+  encrypted_password: string | null;
+  email_confirmed_at: Date | null;
+  last_sign_in_at: Date | null;
+  raw_user_meta_data: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const fail = (status: number, code: string, message: string) => new HttpError(status, { code, message, msg: message, error_code: code }, { ...API_VERSION, 'x-sb-error-code': code });
+
+function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, 32).toString('base64')}`;
+}
+
+function checkPassword(password: string, stored: string | null): boolean {
+  const [scheme, salt, hash] = (stored ?? '').split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function userJson(user: UserRow) {
+  return {
+    id: user.id,
+    aud: 'authenticated',
+    role: 'authenticated',
+    email: user.email ?? '',
+    email_confirmed_at: iso(user.email_confirmed_at),
+    phone: '',
+    confirmed_at: iso(user.email_confirmed_at),
+    last_sign_in_at: iso(user.last_sign_in_at),
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: user.raw_user_meta_data ?? {},
+    identities: [],
+    created_at: iso(user.created_at),
+    updated_at: iso(user.updated_at),
+    is_anonymous: false,
+  };
+}
+
+export type OtpListener = (email: string, code: string) => void;
+
+export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListener } = {}) {
+  const codes = new Map<string, string>();
+
+  const findUser = async (tx: Tx, where: string, value: string) =>
+    (await tx.query<UserRow>(`select * from auth.users where ${where} = $1`, [value])).rows[0] ?? null;
+
+  async function issueSession(tx: Tx, user: UserRow, method: string, sessionId?: string) {
+    const session = sessionId ?? crypto.randomUUID();
+    if (!sessionId) await tx.query('insert into auth.sessions (id, user_id) values ($1, $2)', [session, user.id]);
+    const refreshToken = randomBytes(18).toString('base64url');
+    await tx.query('insert into auth.refresh_tokens (token, session_id, user_id) values ($1, $2, $3)', [refreshToken, session, user.id]);
+    const updated = (await tx.query<UserRow>('update auth.users set last_sign_in_at = now() where id = $1 returning *', [user.id])).rows[0] ?? user;
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = await keys.sign(
+      {
+        sub: user.id,
+        aud: 'authenticated',
+        role: 'authenticated',
+        email: user.email ?? '',
+        phone: '',
+        app_metadata: { provider: 'email', providers: ['email'] },
+        user_metadata: user.raw_user_meta_data ?? {},
+        aal: 'aal1',
+        amr: [{ method, timestamp: now }],
+        session_id: session,
+        is_anonymous: false,
+      },
+      ACCESS_TOKEN_SECONDS,
+    );
+    return {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: ACCESS_TOKEN_SECONDS,
+      expires_at: now + ACCESS_TOKEN_SECONDS,
+      refresh_token: refreshToken,
+      user: userJson(updated),
+    };
+  }
+
+  async function requireUser(req: IncomingMessage) {
+    const token = bearer(req);
+    if (!token) throw fail(401, 'no_authorization', 'This endpoint requires a Bearer token');
+    const claims = await keys.verify(token);
+    if (!claims || typeof claims.sub !== 'string') throw fail(403, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token is expired or invalid');
+    return claims;
+  }
+
+  const body = async (req: IncomingMessage) => {
+    const value = await readJson(req);
+    return (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  };
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const validEmail = (email: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email);
+
+  async function createUser(tx: Tx, email: string, password: string | null, data: unknown) {
+    const id = crypto.randomUUID();
+    await tx.query(
+      `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_user_meta_data, raw_app_meta_data)
+       values ($1, 'authenticated', 'authenticated', $2, $3, now(), $4, '{"provider":"email","providers":["email"]}')`,
+      [id, email, password === null ? null : hashPassword(password), JSON.stringify(typeof data === 'object' && data !== null ? data : {})],
+    );
+    return (await findUser(tx, 'id', id)) as UserRow;
+  }
+
+  return {
+    /** The code last sent to an email (development only). */
+    lastOtp: (email: string) => codes.get(email.toLowerCase()) ?? null,
+
+    async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+      const method = req.method ?? 'GET';
+      if (method === 'POST' && path === '/signup') {
+        const input = await body(req);
+        const email = text(input['email']).toLowerCase();
+        const password = typeof input['password'] === 'string' ? input['password'] : '';
+        if (!validEmail(email)) throw fail(400, 'validation_failed', 'Unable to validate email address: invalid format');
+        if (password.length < 6) throw new HttpError(422, { code: 'weak_password', message: 'Password should be at least 6 characters.', weak_password: { reasons: ['length'] } }, API_VERSION);
+        const session = await db.transaction(async (tx) => {
+          if (await findUser(tx, 'email', email)) throw fail(422, 'user_already_exists', 'User already registered');
+          return issueSession(tx, await createUser(tx, email, password, input['data']), 'password');
+        });
+        return send(res, 200, session, API_VERSION);
+      }
+      if (method === 'POST' && path === '/token' && query.get('grant_type') === 'password') {
+        const input = await body(req);
+        const session = await db.transaction(async (tx) => {
+          const user = await findUser(tx, 'email', text(input['email']).toLowerCase());
+          if (!user || typeof input['password'] !== 'string' || !checkPassword(input['password'], user.encrypted_password))
+            throw fail(400, 'invalid_credentials', 'Invalid login credentials');
+          return issueSession(tx, user, 'password');
+        });
+        return send(res, 200, session, API_VERSION);
+      }
+      if (method === 'POST' && path === '/token' && query.get('grant_type') === 'refresh_token') {
+        const input = await body(req);
+        const token = text(input['refresh_token']);
+        const session = await db.transaction(async (tx) => {
+          const row = (await tx.query<{ session_id: string; user_id: string; revoked: boolean; created_at: Date }>('select * from auth.refresh_tokens where token = $1', [token])).rows[0];
+          if (!row) throw fail(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+          if (row.revoked) {
+            // Reuse after rotation: allowed briefly (two tabs refreshing at once), then refused.
+            const newer = await tx.query<{ created_at: Date }>('select created_at from auth.refresh_tokens where session_id = $1 and not revoked order by created_at desc limit 1', [row.session_id]);
+            const rotatedAt = newer.rows[0]?.created_at.getTime() ?? 0;
+            if (Date.now() - rotatedAt > REFRESH_GRACE_MS) throw fail(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+          }
+          await tx.query('update auth.refresh_tokens set revoked = true where token = $1', [token]);
+          const user = await findUser(tx, 'id', row.user_id);
+          if (!user) throw fail(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+          return issueSession(tx, user, 'token_refresh', row.session_id);
+        });
+        return send(res, 200, session, API_VERSION);
+      }
+      if (method === 'GET' && path === '/user') {
+        const claims = await requireUser(req);
+        const user = await db.transaction((tx) => findUser(tx, 'id', String(claims.sub)));
+        if (!user) throw fail(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+        return send(res, 200, userJson(user), API_VERSION);
+      }
+      if (method === 'POST' && path === '/logout') {
+        const claims = await requireUser(req);
+        const scope = query.get('scope') ?? 'global';
+        await db.transaction(async (tx) => {
+          if (scope === 'local') await tx.query('delete from auth.sessions where id = $1', [claims['session_id']]);
+          else if (scope === 'others') await tx.query('delete from auth.sessions where user_id = $1 and id <> $2', [claims.sub, claims['session_id']]);
+          else await tx.query('delete from auth.sessions where user_id = $1', [claims.sub]);
+        });
+        return send(res, 204, undefined, API_VERSION);
+      }
+      if (method === 'POST' && path === '/otp') {
+        const input = await body(req);
+        const email = text(input['email']).toLowerCase();
+        if (!validEmail(email)) throw fail(400, 'validation_failed', 'Unable to validate email address: invalid format');
+        await db.transaction(async (tx) => {
+          if (!(await findUser(tx, 'email', email))) {
+            if (input['create_user'] === false) throw fail(422, 'otp_disabled', 'Signups not allowed for otp');
+            await createUser(tx, email, null, input['data']);
+          }
+        });
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        codes.set(email, code);
+        options.onOtp?.(email, code);
+        return send(res, 200, {}, API_VERSION);
+      }
+      if (method === 'POST' && path === '/verify') {
+        const input = await body(req);
+        const email = text(input['email']).toLowerCase();
+        const token = text(input['token']);
+        if (!token || codes.get(email) !== token) throw fail(403, 'otp_expired', 'Token has expired or is invalid');
+        codes.delete(email);
+        const session = await db.transaction(async (tx) => {
+          const user = await findUser(tx, 'email', email);
+          if (!user) throw fail(403, 'otp_expired', 'Token has expired or is invalid');
+          return issueSession(tx, user, 'otp');
+        });
+        return send(res, 200, session, API_VERSION);
+      }
+      if (method === 'GET' && path === '/settings') {
+        return send(res, 200, { external: { email: true }, disable_signup: false, mailer_autoconfirm: true }, API_VERSION);
+      }
+      throw fail(404, 'not_found', `Unsupported auth endpoint ${method} ${path}`);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// npm run dev: the local Supabase stack and the Vite dev server together, the app configured to use
+// the stack (VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY). The database persists in .local/db.
+import { join } from 'node:path';
+import { createServer } from 'vite';
+import { startLocalStack } from './server';
+
+const stack = await startLocalStack({
+  port: Number(process.env['SUPABASE_LOCAL_PORT'] ?? 54321),
+  dataDir: join(process.cwd(), '.local', 'db'),
+  log: (line) => console.log(`[stack] ${line}`),
+});
+process.env['VITE_SUPABASE_URL'] ??= stack.url;
+process.env['VITE_SUPABASE_ANON_KEY'] ??= stack.anonKey;
+const vite = await createServer({ server: { host: process.env['HOST'] ?? 'localhost' } });
+await vite.listen();
+console.log(`\n[stack] Supabase API ${stack.url} (anon key ${stack.anonKey.slice(0, 24)}…)`);
+vite.printUrls();
+
+const stop = async () => {
+  await vite.close();
+  await stack.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

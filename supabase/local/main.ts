@@ -1,0 +1,52 @@
+// npm run stack [-- --port 54321 --data-dir .local/db --memory --jwt-secret ... --env]
+// Starts the Supabase-compatible local stack and prints its URL and keys (like `supabase start`).
+// With --env, prints SUPABASE_URL=…, SUPABASE_ANON_KEY=…, SUPABASE_SERVICE_ROLE_KEY=… and exits.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKeys, DEFAULT_JWT_SECRET } from './keys';
+import { startLocalStack } from './server';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    'jwt-secret': { type: 'string' },
+    env: { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(values.port ?? process.env['SUPABASE_LOCAL_PORT'] ?? 54321);
+const host = values.host ?? '127.0.0.1';
+const jwtSecret = values['jwt-secret'] ?? process.env['SUPABASE_JWT_SECRET'] ?? DEFAULT_JWT_SECRET;
+
+if (values.env) {
+  const url = `http://${host}:${port}`;
+  const keys = await createKeys(jwtSecret, `${url}/auth/v1`);
+  console.log(`SUPABASE_URL=${url}\nSUPABASE_ANON_KEY=${keys.anonKey}\nSUPABASE_SERVICE_ROLE_KEY=${keys.serviceRoleKey}`);
+  process.exit(0);
+}
+
+const dataDir = values.memory ? undefined : (values['data-dir'] ?? join(process.cwd(), '.local', 'db'));
+const stack = await startLocalStack({ port, host, jwtSecret, ...(dataDir ? { dataDir } : {}), log: (line) => console.log(`[stack] ${line}`) });
+console.log(`
+Fieldbook local Supabase stack is running.
+
+  API URL          ${stack.url}
+  anon key         ${stack.anonKey}
+  service_role key ${stack.serviceRoleKey}
+  database         ${dataDir ?? 'in memory'}
+  email codes      printed here, and at ${stack.url}/_dev/otp?email=<address>
+`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('[stack] shutting down');
+  await stack.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

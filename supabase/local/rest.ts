@@ -1,0 +1,344 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWTPayload } from 'jose';
+import type { Database, Tx } from './database';
+import { bearer, HttpError, readJson, send } from './http';
+import type { Keys } from './keys';
+
+/*
+ * A PostgREST subset (../../shared/supabase-protocol.md §3): table reads with filters, ordering, paging
+ * and counts; inserts, upserts, updates and deletes; RPC; `.single()`. Every request runs in one
+ * transaction as the JWT's role, with request.jwt.claims set transaction-locally, so row-level
+ * security is Postgres's own. Syntax this subset does not support is answered with a PostgREST-shaped
+ * 400 that names it, never with wrong data.
+ */
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OPS: Readonly<Record<string, string>> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'like', ilike: 'ilike' };
+const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns']);
+
+const pgrst = (status: number, code: string, message: string, details: string | null = null, hint: string | null = null) =>
+  new HttpError(status, { code, message, details, hint });
+const unsupported = (what: string) => pgrst(400, 'PGRST100', `Unsupported by the local stack: ${what}`, null, 'Supported: eq, neq, gt, gte, lt, lte, like, ilike, is, in, not.<op>, or=(...), and=(...)');
+
+const ident = (name: string, what = 'column') => {
+  if (!IDENT.test(name)) throw pgrst(400, 'PGRST100', `"${name}" is not a valid ${what} name`);
+  return `"${name}"`;
+};
+
+/** Splits on commas that are not inside parentheses or double quotes. */
+function splitTop(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '(') depth += 1;
+    if (!quoted && ch === ')') depth -= 1;
+    if (!quoted && depth === 0 && ch === ',') {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts.filter((part) => part !== '');
+}
+
+const unquote = (value: string) => (value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\"/g, '"') : value);
+
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** One filter, "column=op.value" or a logic tree "or=(a.eq.1,and(b.gt.2,c.is.null))". */
+function filterSql(column: string, expression: string, params: Params): string {
+  if (column === 'or' || column === 'and' || column === 'not.or' || column === 'not.and') {
+    const negate = column.startsWith('not.');
+    const joiner = column.endsWith('or') ? ' or ' : ' and ';
+    if (!expression.startsWith('(') || !expression.endsWith(')')) throw pgrst(400, 'PGRST100', `"${column}" needs a parenthesised list`);
+    const inner = splitTop(expression.slice(1, -1)).map((part) => {
+      const nested = /^(not\.)?(or|and)(\(.*\))$/.exec(part);
+      if (nested) return filterSql(`${nested[1] ?? ''}${nested[2]}`, nested[3] ?? '', params);
+      const dot = part.indexOf('.');
+      if (dot < 1) throw pgrst(400, 'PGRST100', `"${part}" is not a filter`);
+      return filterSql(part.slice(0, dot), part.slice(dot + 1), params);
+    });
+    return `${negate ? 'not ' : ''}(${inner.join(joiner)})`;
+  }
+  const col = ident(column);
+  let rest = expression;
+  let negate = false;
+  if (rest.startsWith('not.')) {
+    negate = true;
+    rest = rest.slice(4);
+  }
+  const dot = rest.indexOf('.');
+  const op = dot === -1 ? rest : rest.slice(0, dot);
+  const value = dot === -1 ? '' : rest.slice(dot + 1);
+  let sql: string;
+  if (op in OPS) {
+    const operand = op === 'like' || op === 'ilike' ? unquote(value).replace(/\*/g, '%') : unquote(value);
+    sql = `${col} ${OPS[op]} ${params.add(operand)}`;
+  } else if (op === 'is') {
+    const literal = value.toLowerCase();
+    if (!['null', 'true', 'false', 'unknown'].includes(literal)) throw pgrst(400, 'PGRST100', `"is" takes null, true, false or unknown, not "${value}"`);
+    sql = `${col} is ${literal}`;
+  } else if (op === 'in') {
+    if (!value.startsWith('(') || !value.endsWith(')')) throw pgrst(400, 'PGRST100', `"in" needs a parenthesised list`);
+    const items = splitTop(value.slice(1, -1)).map(unquote);
+    sql = items.length === 0 ? 'false' : `${col}::text = any(${params.add(items)}::text[])`;
+  } else {
+    throw unsupported(`the "${op}" operator`);
+  }
+  return negate ? `not (${sql})` : sql;
+}
+
+function whereSql(query: URLSearchParams, params: Params): string {
+  const clauses: string[] = [];
+  for (const [key, value] of query) {
+    if (RESERVED.has(key)) continue;
+    clauses.push(filterSql(key, value, params));
+  }
+  return clauses.length === 0 ? '' : ` where ${clauses.join(' and ')}`;
+}
+
+function selectList(select: string | null): string {
+  if (select === null || select.trim() === '' || select.trim() === '*') return '*';
+  return splitTop(select)
+    .map((item) => {
+      const trimmed = item.trim();
+      if (trimmed.includes('(')) throw unsupported(`embedded resources ("${trimmed}")`);
+      if (trimmed.includes(':') || trimmed.includes('->')) throw unsupported(`aliases, casts and JSON paths in select ("${trimmed}")`);
+      return trimmed === '*' ? '*' : ident(trimmed);
+    })
+    .join(', ');
+}
+
+function orderSql(order: string | null): string {
+  if (!order) return '';
+  const terms = splitTop(order).map((term) => {
+    const [column = '', ...modifiers] = term.split('.');
+    let sql = ident(column);
+    for (const modifier of modifiers) {
+      if (modifier === 'asc' || modifier === 'desc') sql += ` ${modifier}`;
+      else if (modifier === 'nullsfirst') sql += ' nulls first';
+      else if (modifier === 'nullslast') sql += ' nulls last';
+      else throw unsupported(`order modifier "${modifier}"`);
+    }
+    return sql;
+  });
+  return ` order by ${terms.join(', ')}`;
+}
+
+function intParam(query: URLSearchParams, name: string): number | null {
+  const raw = query.get(name);
+  if (raw === null) return null;
+  if (!/^\d+$/.test(raw)) throw pgrst(400, 'PGRST100', `"${name}" must be a non-negative integer`);
+  return Number(raw);
+}
+
+function parsePrefer(req: IncomingMessage): Map<string, string> {
+  const header = req.headers.prefer;
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return new Map(
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const [key = '', value = ''] = part.split('=');
+        return [key.trim(), value.trim()] as const;
+      }),
+  );
+}
+
+type PgError = { code?: string; message?: string; detail?: string; hint?: string };
+
+function toHttpError(error: unknown, role: string): HttpError {
+  if (error instanceof HttpError) return error;
+  const pg = error as PgError;
+  const code = pg.code ?? 'XX000';
+  const status =
+    code === '23505' || code === '23503'
+      ? 409
+      : code === '42501'
+        ? role === 'anon'
+          ? 401
+          : 403
+        : code === '42P01'
+          ? 404
+          : code === '42883'
+            ? 404
+            : code === '25006'
+              ? 405
+              : code === '57014'
+                ? 500
+                : 400;
+  return new HttpError(status, { code, message: pg.message ?? String(error), details: pg.detail ?? null, hint: pg.hint ?? null });
+}
+
+export function createRest(db: Database, keys: Keys) {
+  async function roleOf(req: IncomingMessage): Promise<{ role: string; claims: JWTPayload }> {
+    const token = bearer(req) ?? (typeof req.headers.apikey === 'string' ? req.headers.apikey : null);
+    if (!token) return { role: 'anon', claims: { role: 'anon' } };
+    const claims = await keys.verify(token);
+    if (!claims) throw new HttpError(401, { code: 'PGRST301', message: 'JWT could not be verified or has expired', details: null, hint: null }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const role = typeof claims['role'] === 'string' ? claims['role'] : 'anon';
+    if (!['anon', 'authenticated', 'service_role'].includes(role)) throw new HttpError(401, { code: 'PGRST302', message: `Unknown role "${role}"`, details: null, hint: null });
+    return { role, claims };
+  }
+
+  async function begin(tx: Tx, req: IncomingMessage, role: string, claims: JWTPayload, path: string, readOnly: boolean) {
+    if (readOnly) await tx.exec('set transaction read only');
+    await tx.query(
+      `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
+              set_config('request.method', $3, true), set_config('request.path', $4, true)`,
+      [role, JSON.stringify({ ...claims, role }), req.method ?? 'GET', path],
+    );
+  }
+
+  async function assertTable(tx: Tx, table: string) {
+    const { rows } = await tx.query(`select 1 from pg_class where relnamespace = 'public'::regnamespace and relname = $1 and relkind in ('r', 'v', 'm', 'p')`, [table]);
+    if (rows.length === 0) throw pgrst(404, 'PGRST205', `Could not find the table 'public.${table}' in the schema cache`);
+  }
+
+  function respondRows(req: IncomingMessage, res: ServerResponse, status: number, rows: unknown[], headers: Record<string, string> = {}) {
+    const accept = req.headers.accept ?? '';
+    if (accept.includes('application/vnd.pgrst.object+json')) {
+      if (rows.length !== 1)
+        throw pgrst(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${rows.length} rows`);
+      return send(res, status === 201 ? 201 : 200, rows[0], headers);
+    }
+    return send(res, status, rows, headers);
+  }
+
+  async function table(req: IncomingMessage, res: ServerResponse, name: string, query: URLSearchParams, role: string, claims: JWTPayload) {
+    const method = req.method ?? 'GET';
+    const prefer = parsePrefer(req);
+    const tableSql = `public.${ident(name, 'table')}`;
+    const params = new Params();
+    const returning = prefer.get('return') === 'representation';
+    const select = selectList(query.get('select'));
+    const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
+
+    await db.transaction(async (tx) => {
+      await begin(tx, req, role, claims, `/rest/v1/${name}`, method === 'GET' || method === 'HEAD');
+      await assertTable(tx, name);
+      if (method === 'GET' || method === 'HEAD') {
+        const where = whereSql(query, params);
+        const limit = intParam(query, 'limit');
+        const offset = intParam(query, 'offset') ?? 0;
+        const sql = `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from ${tableSql}${where}${orderSql(query.get('order'))}${limit !== null ? ` limit ${limit}` : ''}${offset ? ` offset ${offset}` : ''}) r`;
+        const rows = (await tx.query<{ rows: unknown[] }>(sql, params.values)).rows[0]?.rows ?? [];
+        let range = rows.length === 0 ? '*' : `${offset}-${offset + rows.length - 1}`;
+        let status = 200;
+        if (prefer.has('count')) {
+          const total = (await tx.query<{ n: number }>(`select count(*)::int as n from ${tableSql}${where}`, params.values)).rows[0]?.n ?? 0;
+          range = `${range}/${total}`;
+          if (rows.length < total && (limit !== null || offset > 0)) status = 206;
+        } else range = `${range}/*`;
+        if (method === 'HEAD') return send(res, status, undefined, { 'Content-Range': range });
+        return respondRows(req, res, status, rows, { 'Content-Range': range });
+      }
+      if (method === 'POST') {
+        const rows = Array.isArray(body) ? body : body === undefined ? [] : [body];
+        if (rows.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) throw pgrst(400, 'PGRST102', 'All object keys must match');
+        const columnsParam = query.get('columns');
+        const keys = columnsParam ? splitTop(columnsParam).map(unquote) : [...new Set(rows.flatMap((row) => Object.keys(row as object)))];
+        if (rows.length === 0) return send(res, 201, returning ? [] : undefined);
+        const cols = keys.map((key) => ident(key)).join(', ');
+        const conflict = query.get('on_conflict');
+        const resolution = prefer.get('resolution');
+        const target = conflict ? splitTop(conflict).map((c) => ident(c)).join(', ') : null;
+        let onConflict = '';
+        if (resolution === 'merge-duplicates' || resolution === 'ignore-duplicates') {
+          const conflictTarget = target ?? (await primaryKey(tx, name));
+          const updates = keys.filter((key) => !conflictTarget.includes(`"${key}"`)).map((key) => `${ident(key)} = excluded.${ident(key)}`);
+          onConflict = resolution === 'ignore-duplicates' || updates.length === 0 ? ` on conflict (${conflictTarget}) do nothing` : ` on conflict (${conflictTarget}) do update set ${updates.join(', ')}`;
+        }
+        const sql = `with written as (insert into ${tableSql} as t (${cols}) select ${cols} from jsonb_populate_recordset(null::${tableSql}, ${params.add(JSON.stringify(rows))}::jsonb)${onConflict} returning *)
+                     select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
+        const written = (await tx.query<{ rows: unknown[] }>(sql, params.values)).rows[0]?.rows ?? [];
+        if (!returning) return send(res, 201, undefined);
+        return respondRows(req, res, 201, written);
+      }
+      if (method === 'PATCH' || method === 'DELETE') {
+        if (method === 'PATCH' && (typeof body !== 'object' || body === null || Array.isArray(body))) throw pgrst(400, 'PGRST102', 'PATCH needs a JSON object body');
+        const where = whereSql(query, params);
+        let sql: string;
+        if (method === 'PATCH') {
+          const keys = Object.keys(body as object);
+          if (keys.length === 0) return send(res, 204, undefined);
+          const cols = keys.map((key) => ident(key));
+          const source = params.add(JSON.stringify(body));
+          sql = `with written as (update ${tableSql} set (${cols.join(', ')}) = (select ${cols.map((c) => `p.${c}`).join(', ')} from jsonb_populate_record(null::${tableSql}, ${source}::jsonb) p)${where} returning *)`;
+        } else {
+          sql = `with written as (delete from ${tableSql}${where} returning *)`;
+        }
+        const written = (await tx.query<{ rows: unknown[] }>(`${sql} select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`, params.values)).rows[0]?.rows ?? [];
+        if (!returning) return send(res, 204, undefined);
+        return respondRows(req, res, 200, written);
+      }
+      throw pgrst(405, 'PGRST117', `Unsupported HTTP method ${method}`);
+    });
+  }
+
+  async function primaryKey(tx: Tx, table: string): Promise<string> {
+    const { rows } = await tx.query<{ name: string }>(
+      `select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+       where i.indrelid = format('public.%I', $1::text)::regclass and i.indisprimary`,
+      [table],
+    );
+    return rows.map((row) => `"${row.name}"`).join(', ');
+  }
+
+  async function rpc(req: IncomingMessage, res: ServerResponse, fn: string, query: URLSearchParams, role: string, claims: JWTPayload) {
+    const method = req.method ?? 'POST';
+    const body = method === 'POST' ? await readJson(req) : undefined;
+    const args: Record<string, unknown> = method === 'POST' ? ((body ?? {}) as Record<string, unknown>) : Object.fromEntries(query);
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) throw pgrst(400, 'PGRST102', 'RPC arguments must be a JSON object');
+    await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ volatility: string; retset: boolean; rettype: string; args: string[] }>(
+        `select provolatile as volatility, proretset as retset, format_type(prorettype, null) as rettype, coalesce(proargnames, '{}') as args
+         from pg_proc where pronamespace = 'public'::regnamespace and proname = $1`,
+        [fn],
+      );
+      const proc = rows[0];
+      if (!proc) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn} in the schema cache`);
+      const unknownArg = Object.keys(args).find((name) => !proc.args.includes(name));
+      if (unknownArg) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache`);
+      const readOnly = method === 'GET' || proc.volatility !== 'v';
+      if (method === 'GET' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', 'A volatile function cannot be called with GET');
+      await begin(tx, req, role, claims, `/rest/v1/rpc/${fn}`, readOnly);
+      const params = new Params();
+      const named = Object.entries(args).map(([name, value]) => `${ident(name, 'argument')} => ${params.add(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}`);
+      const call = `public.${ident(fn, 'function')}(${named.join(', ')})`;
+      if (proc.rettype === 'void') {
+        await tx.query(`select ${call}`, params.values);
+        return send(res, 204, undefined);
+      }
+      const sql = proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;
+      const result = (await tx.query<{ r: unknown }>(sql, params.values)).rows[0]?.r ?? null;
+      return send(res, 200, result);
+    });
+  }
+
+  return {
+    async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+      const { role, claims } = await roleOf(req);
+      try {
+        const rpcMatch = /^\/rpc\/([^/]+)$/.exec(path);
+        if (rpcMatch) return await rpc(req, res, decodeURIComponent(rpcMatch[1] ?? ''), query, role, claims);
+        const tableMatch = /^\/([^/]+)$/.exec(path);
+        if (tableMatch) return await table(req, res, decodeURIComponent(tableMatch[1] ?? ''), query, role, claims);
+        throw pgrst(404, 'PGRST125', `Invalid path ${path}`);
+      } catch (error) {
+        throw toHttpError(error, role);
+      }
+    },
+  };
+}

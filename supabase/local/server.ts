@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAuth } from './auth';
+import { openDatabase, type Database } from './database';
+import { CORS_HEADERS, HttpError, send } from './http';
+import { createKeys, DEFAULT_JWT_SECRET } from './keys';
+import { createRest } from './rest';
+
+export type LocalStackOptions = {
+  /** 54321 like the Supabase CLI; 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Persist the database here; in memory when absent. */
+  readonly dataDir?: string;
+  readonly jwtSecret?: string;
+  readonly seed?: boolean;
+  readonly log?: (line: string) => void;
+};
+
+export type LocalStack = {
+  readonly url: string;
+  readonly anonKey: string;
+  readonly serviceRoleKey: string;
+  readonly db: Database;
+  /** The email OTP last sent to an address (development only). */
+  readonly lastOtp: (email: string) => string | null;
+  readonly close: () => Promise<void>;
+};
+
+/** One Node process speaking the Supabase protocols supabase-js uses, over embedded Postgres. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const db = await openDatabase({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), seed: options.seed ?? true, log });
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 54321, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  const keys = await createKeys(options.jwtSecret ?? DEFAULT_JWT_SECRET, `${url}/auth/v1`);
+  const auth = createAuth(db, keys, { onOtp: (email, code) => log(`email code for ${email}: ${code}`) });
+  const rest = createRest(db, keys);
+
+  server.on('request', (req, res) => {
+    const parsed = new URL(req.url ?? '/', url);
+    const path = parsed.pathname;
+    const handle = async () => {
+      if (req.method === 'OPTIONS') return send(res, 204, undefined, CORS_HEADERS);
+      if (path === '/health' || path === '/rest/v1/' || path === '/auth/v1/health') return send(res, 200, { status: 'ok', url });
+      if (path.startsWith('/auth/v1/')) return auth.handle(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
+      if (path.startsWith('/rest/v1/')) return rest.handle(req, res, path.slice('/rest/v1'.length), parsed.searchParams);
+      if (path === '/_dev/otp' && req.method === 'GET') return send(res, 200, { email: parsed.searchParams.get('email'), code: auth.lastOtp(parsed.searchParams.get('email') ?? '') });
+      throw new HttpError(404, { code: 'not_found', message: `Nothing at ${path}` });
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof HttpError) return send(res, error.status, error.body, error.headers);
+      log(`error on ${req.method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
+      return send(res, 500, { code: 'XX000', message: 'Internal error in the local stack', details: null, hint: null });
+    });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    anonKey: keys.anonKey,
+    serviceRoleKey: keys.serviceRoleKey,
+    db,
+    lastOtp: auth.lastOtp,
+    close: () =>
+      (closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Closing PGlite after the last request flushes and closes the data directory cleanly.
+        await db.close();
+      })()),
+  };
+}

@@ -1,0 +1,31 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { startLocalStack, type LocalStack } from '../../supabase/local/server';
+import type { Database } from '../../src/adapters/supabase/database.types';
+
+/** An in-memory local stack on a free port, seeded. */
+export function startTestStack(options: { seed?: boolean } = {}): Promise<LocalStack> {
+  return startLocalStack({ port: 0, seed: options.seed ?? true });
+}
+
+export type Client = SupabaseClient<Database>;
+
+/** The real supabase-js client, as the app will use it (Node needs the ws transport). */
+export function clientFor(stack: LocalStack, key: string = stack.anonKey): Client {
+  return createClient<Database>(stack.url, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+}
+
+let counter = 0;
+
+/** A new user signed in on its own client. */
+export async function signedInClient(stack: LocalStack, prefix = 'user'): Promise<{ client: Client; userId: string; email: string }> {
+  counter += 1;
+  const email = `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const client = clientFor(stack);
+  const { data, error } = await client.auth.signUp({ email, password: 'correct-horse-battery' });
+  if (error || !data.user) throw new Error(`sign-up failed: ${error?.message ?? 'no user'}`);
+  return { client, userId: data.user.id, email };
+}
