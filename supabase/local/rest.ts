@@ -181,6 +181,17 @@ function toHttpError(error: unknown, role: string): HttpError {
   return new HttpError(status, { code, message: pg.message ?? String(error), details: pg.detail ?? null, hint: pg.hint ?? null });
 }
 
+function groupByKeys(rows: Record<string, unknown>[]): { keys: string[]; rows: Record<string, unknown>[] }[] {
+  const groups = new Map<string, { keys: string[]; rows: Record<string, unknown>[] }>();
+  for (const row of rows) {
+    const keys = Object.keys(row).sort();
+    const id = keys.join(',');
+    if (!groups.has(id)) groups.set(id, { keys, rows: [] });
+    groups.get(id)?.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
 export function createRest(db: Database, keys: Keys) {
   async function roleOf(req: IncomingMessage): Promise<{ role: string; claims: JWTPayload }> {
     const token = bearer(req) ?? (typeof req.headers.apikey === 'string' ? req.headers.apikey : null);
@@ -250,7 +261,6 @@ export function createRest(db: Database, keys: Keys) {
         const columnsParam = query.get('columns');
         const keys = columnsParam ? splitTop(columnsParam).map(unquote) : [...new Set(rows.flatMap((row) => Object.keys(row as object)))];
         if (rows.length === 0) return send(res, 201, returning ? [] : undefined);
-        const cols = keys.map((key) => ident(key)).join(', ');
         const conflict = query.get('on_conflict');
         const resolution = prefer.get('resolution');
         const target = conflict ? splitTop(conflict).map((c) => ident(c)).join(', ') : null;
@@ -260,9 +270,17 @@ export function createRest(db: Database, keys: Keys) {
           const updates = keys.filter((key) => !conflictTarget.includes(`"${key}"`)).map((key) => `${ident(key)} = excluded.${ident(key)}`);
           onConflict = resolution === 'ignore-duplicates' || updates.length === 0 ? ` on conflict (${conflictTarget}) do nothing` : ` on conflict (${conflictTarget}) do update set ${updates.join(', ')}`;
         }
-        const sql = `with written as (insert into ${tableSql} as t (${cols}) select ${cols} from jsonb_populate_recordset(null::${tableSql}, ${params.add(JSON.stringify(rows))}::jsonb)${onConflict} returning *)
-                     select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
-        const written = (await tx.query<{ rows: unknown[] }>(sql, params.values)).rows[0]?.rows ?? [];
+        // Missing keys become NULL, as in PostgREST; with Prefer: missing=default each group of rows
+        // with the same keys is inserted on its own, so absent columns take their defaults.
+        const groups = prefer.get('missing') === 'default' ? groupByKeys(rows as Record<string, unknown>[]) : [{ keys, rows }];
+        const written: unknown[] = [];
+        for (const group of groups) {
+          const groupParams = new Params();
+          const groupCols = group.keys.map((key) => ident(key)).join(', ');
+          const sql = `with written as (insert into ${tableSql} as t (${groupCols}) select ${groupCols} from jsonb_populate_recordset(null::${tableSql}, ${groupParams.add(JSON.stringify(group.rows))}::jsonb)${onConflict} returning *)
+                       select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
+          written.push(...((await tx.query<{ rows: unknown[] }>(sql, groupParams.values)).rows[0]?.rows ?? []));
+        }
         if (!returning) return send(res, 201, undefined);
         return respondRows(req, res, 201, written);
       }
