@@ -35,6 +35,8 @@ export async function openDatabase(options: { dataDir?: string; seed?: boolean; 
     });
     log(`applied migration ${file}`);
   }
+  // Change capture for Realtime: after the migrations, so newly published tables get their trigger.
+  await pg.exec(readFileSync(join(SUPABASE, 'local', 'realtime.sql'), 'utf8'));
   if (fresh && options.seed !== false) {
     await pg.exec(readFileSync(join(SUPABASE, 'seed.sql'), 'utf8'));
     log('applied seed.sql');

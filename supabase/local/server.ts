@@ -4,6 +4,7 @@ import { createAuth } from './auth';
 import { openDatabase, type Database } from './database';
 import { CORS_HEADERS, HttpError, send } from './http';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
+import { createRealtime } from './realtime';
 import { createRest } from './rest';
 
 export type LocalStackOptions = {
@@ -14,6 +15,8 @@ export type LocalStackOptions = {
   readonly dataDir?: string;
   readonly jwtSecret?: string;
   readonly seed?: boolean;
+  /** Close sockets silent for this long (the client beats every 25 s). */
+  readonly heartbeatTimeoutMs?: number;
   readonly log?: (line: string) => void;
 };
 
@@ -42,6 +45,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const keys = await createKeys(options.jwtSecret ?? DEFAULT_JWT_SECRET, `${url}/auth/v1`);
   const auth = createAuth(db, keys, { onOtp: (email, code) => log(`email code for ${email}: ${code}`) });
   const rest = createRest(db, keys);
+  const realtime = createRealtime(db, keys, { log, ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', url).pathname;
+    if (path !== '/realtime/v1/websocket') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    realtime.upgrade(req, socket, head).catch(() => socket.destroy());
+  });
 
   server.on('request', (req, res) => {
     const parsed = new URL(req.url ?? '/', url);
@@ -70,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lastOtp: auth.lastOtp,
     close: () =>
       (closing ??= (async () => {
+        await realtime.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // Closing PGlite after the last request flushes and closes the data directory cleanly.

@@ -1,0 +1,402 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { JWTPayload } from 'jose';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Database } from './database';
+import type { Keys } from './keys';
+
+/*
+ * Supabase Realtime over Phoenix channels (../../shared/supabase-protocol.md §1), vsn 1.0.0 and 2.0.0:
+ * heartbeats, joins with postgres_changes bindings (classic filters eq, neq, lt, lte, gt, gte, in),
+ * access_token updates, leave, broadcast (JSON and binary kind 3 → 4) and presence.
+ *
+ * Changes come from realtime.sql's queue after commit. For each INSERT/UPDATE a subscriber's binding
+ * passes only if its filter matches and, as Supabase does, `exists(select … where pk = …)` is true when
+ * run with the subscriber's role and claims (row-level security). DELETE carries only the primary key
+ * in old_record, is filtered on that alone, and has no RLS check: exactly Supabase's semantics.
+ */
+
+const MAX_FRAME_BYTES = 1024 * 1024;
+const MAX_CHANNELS_PER_SOCKET = 100;
+const CLASSIC_OPS = new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in']);
+
+type Filter = { column: string; op: string; values: string[] };
+type Binding = { id: number; event: string; schema: string; table: string; filter: Filter | null; raw: Record<string, unknown> };
+type Channel = {
+  topic: string;
+  joinRef: string | null;
+  claims: JWTPayload;
+  bindings: Binding[];
+  broadcastSelf: boolean;
+  broadcastAck: boolean;
+  presenceKey: string | null;
+};
+type Client = { socket: WebSocket; vsn: '1.0.0' | '2.0.0'; apiClaims: JWTPayload; channels: Map<string, Channel>; lastSeen: number };
+type Change = { id: string; table_name: string; type: 'INSERT' | 'UPDATE' | 'DELETE'; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; committed_at: Date };
+type TableInfo = { columns: { name: string; type: string }[]; primaryKey: string[] };
+
+export type RealtimeOptions = { heartbeatTimeoutMs?: number; log?: (line: string) => void };
+
+function parseFilter(text: unknown): Filter | null | 'invalid' {
+  if (text === undefined || text === null || text === '') return null;
+  if (typeof text !== 'string') return 'invalid';
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=([a-z]+)\.(.*)$/s.exec(text);
+  if (!match || !CLASSIC_OPS.has(match[2] ?? '')) return 'invalid';
+  const [, column = '', op = '', raw = ''] = match;
+  const unquote = (value: string) => (value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+  if (op === 'in') {
+    if (!raw.startsWith('(') || !raw.endsWith(')')) return 'invalid';
+    const values = raw.slice(1, -1).match(/"(?:[^"\\]|\\.)*"|[^,]+/g)?.map((value) => unquote(value.trim())) ?? [];
+    return values.length > 100 ? 'invalid' : { column, op, values };
+  }
+  return { column, op, values: [unquote(raw)] };
+}
+
+function filterMatches(filter: Filter | null, row: Record<string, unknown> | null): boolean {
+  if (filter === null) return true;
+  if (row === null || !(filter.column in row)) return false;
+  const value = row[filter.column];
+  if (value === null || value === undefined) return false;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const target = filter.values[0] ?? '';
+  const numeric = typeof value === 'number' && target.trim() !== '' && !Number.isNaN(Number(target));
+  const compare = numeric ? (value) - Number(target) : text < target ? -1 : text > target ? 1 : 0;
+  switch (filter.op) {
+    case 'eq':
+      return compare === 0;
+    case 'neq':
+      return compare !== 0;
+    case 'lt':
+      return compare < 0;
+    case 'lte':
+      return compare <= 0;
+    case 'gt':
+      return compare > 0;
+    case 'gte':
+      return compare >= 0;
+    case 'in':
+      return filter.values.includes(text);
+    default:
+      return false;
+  }
+}
+
+function bindingId(raw: Record<string, unknown>): number {
+  let hash = 0;
+  for (const ch of JSON.stringify(raw)) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
+  return Math.abs(hash);
+}
+
+export function createRealtime(db: Database, keys: Keys, options: RealtimeOptions = {}) {
+  const log = options.log ?? (() => undefined);
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 60_000;
+  const clients = new Set<Client>();
+  const presence = new Map<string, Map<string, { client: Client; metas: Record<string, unknown>[] }>>();
+  const tableInfo = new Map<string, TableInfo>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let queue: Promise<void> = Promise.resolve();
+  let presenceRef = 0;
+
+  const send = (client: Client, joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) => {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    const frame = client.vsn === '2.0.0' ? [joinRef, ref, topic, event, payload] : { topic, event, payload, ref };
+    client.socket.send(JSON.stringify(frame));
+  };
+  const reply = (client: Client, joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', response: unknown) =>
+    send(client, joinRef, ref, topic, 'phx_reply', { status, response });
+
+  const validToken = async (token: unknown): Promise<{ claims: JWTPayload } | { reason: string }> => {
+    if (typeof token !== 'string' || token === '') return { reason: 'InvalidJWTToken: missing token' };
+    const claims = await keys.verify(token);
+    if (!claims) return { reason: 'InvalidJWTToken: Token has expired or its signature is invalid' };
+    if (typeof claims['role'] !== 'string' || typeof claims.exp !== 'number') return { reason: 'InvalidJWTToken: role and exp are required' };
+    return { claims };
+  };
+
+  async function infoFor(table: string): Promise<TableInfo | null> {
+    const cached = tableInfo.get(table);
+    if (cached) return cached;
+    const published = await db.pg.query(`select 1 from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = $1`, [table]);
+    if (published.rows.length === 0) return null;
+    const columns = await db.pg.query<{ name: string; type: string }>(
+      `select a.attname as name, t.typname as type from pg_attribute a join pg_type t on t.oid = a.atttypid
+       where a.attrelid = format('public.%I', $1::text)::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+      [table],
+    );
+    const primaryKey = await db.pg.query<{ name: string }>(
+      `select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+       where i.indrelid = format('public.%I', $1::text)::regclass and i.indisprimary`,
+      [table],
+    );
+    const info = { columns: columns.rows, primaryKey: primaryKey.rows.map((row) => row.name) };
+    tableInfo.set(table, info);
+    return info;
+  }
+
+  async function join(client: Client, joinRef: string | null, ref: string | null, topic: string, payload: Record<string, unknown>) {
+    if (!client.channels.has(topic) && client.channels.size >= MAX_CHANNELS_PER_SOCKET)
+      return reply(client, joinRef, ref, topic, 'error', { reason: `Too many channels on one connection (max ${MAX_CHANNELS_PER_SOCKET})` });
+    const token = payload['access_token'] ?? null;
+    const checked = token === null ? { claims: client.apiClaims } : await validToken(token);
+    if ('reason' in checked) return reply(client, joinRef, ref, topic, 'error', { reason: checked.reason });
+    const config = (typeof payload['config'] === 'object' && payload['config'] !== null ? payload['config'] : {}) as Record<string, unknown>;
+    const requested = Array.isArray(config['postgres_changes']) ? (config['postgres_changes'] as Record<string, unknown>[]) : [];
+    const bindings: Binding[] = [];
+    const problems: string[] = [];
+    for (const raw of requested) {
+      const table = typeof raw['table'] === 'string' ? raw['table'] : '*';
+      const schema = typeof raw['schema'] === 'string' ? raw['schema'] : 'public';
+      const filter = parseFilter(raw['filter']);
+      if (filter === 'invalid') problems.push(`Unsupported filter "${String(raw['filter'])}": use column=op.value with eq, neq, lt, lte, gt, gte or in`);
+      else if (schema !== 'public' || (table !== '*' && !(await infoFor(table)))) problems.push(`Unable to subscribe to changes with given parameters. Please check Realtime is enabled for ${schema}.${table}`);
+      bindings.push({ id: bindingId(raw), event: (typeof raw['event'] === 'string' ? raw['event'] : '*').toUpperCase(), schema, table, filter: filter === 'invalid' ? null : filter, raw });
+    }
+    const previous = client.channels.get(topic);
+    if (previous) send(client, previous.joinRef, previous.joinRef, topic, 'phx_close', {});
+    const broadcast = (config['broadcast'] ?? {}) as Record<string, unknown>;
+    const presenceConfig = (config['presence'] ?? {}) as Record<string, unknown>;
+    const channel: Channel = {
+      topic,
+      joinRef,
+      claims: checked.claims,
+      bindings: problems.length > 0 ? [] : bindings,
+      broadcastSelf: broadcast['self'] === true,
+      broadcastAck: broadcast['ack'] === true,
+      presenceKey: presenceConfig['enabled'] === true ? (typeof presenceConfig['key'] === 'string' && presenceConfig['key'] !== '' ? presenceConfig['key'] : crypto.randomUUID()) : null,
+    };
+    // Subscribed before replying, so no change between the reply and the subscription is lost.
+    client.channels.set(topic, channel);
+    reply(client, joinRef, ref, topic, 'ok', { postgres_changes: bindings.map((binding) => ({ ...binding.raw, id: binding.id })) });
+    if (requested.length > 0) {
+      const name = topic.replace(/^realtime:/, '');
+      if (problems.length > 0) send(client, joinRef, null, topic, 'system', { extension: 'postgres_changes', status: 'error', message: problems.join('; '), channel: name });
+      else send(client, joinRef, null, topic, 'system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: name });
+    }
+    if (channel.presenceKey !== null) send(client, joinRef, null, topic, 'presence_state', presenceStateOf(topic));
+  }
+
+  function presenceStateOf(topic: string) {
+    const state: Record<string, { metas: Record<string, unknown>[] }> = {};
+    for (const [key, entry] of presence.get(topic) ?? []) state[key] = { metas: entry.metas };
+    return state;
+  }
+
+  function presenceDiff(topic: string, joins: Record<string, unknown>, leaves: Record<string, unknown>) {
+    for (const client of clients) {
+      const channel = client.channels.get(topic);
+      if (channel?.presenceKey != null) send(client, channel.joinRef, null, topic, 'presence_diff', { joins, leaves });
+    }
+  }
+
+  function untrack(client: Client, topic: string) {
+    const channel = client.channels.get(topic);
+    const entries = presence.get(topic);
+    const key = channel?.presenceKey;
+    if (!entries || !key) return;
+    const entry = entries.get(key);
+    if (!entry || entry.client !== client) return;
+    entries.delete(key);
+    presenceDiff(topic, {}, { [key]: { metas: entry.metas } });
+  }
+
+  function broadcast(sender: Client, topic: string, message: { event: string; payload: unknown }, binary: Buffer | null) {
+    for (const client of clients) {
+      const channel = client.channels.get(topic);
+      if (!channel || (client === sender && !sender.channels.get(topic)?.broadcastSelf)) continue;
+      if (binary && client.vsn === '2.0.0') {
+        if (client.socket.readyState === client.socket.OPEN) client.socket.send(binary);
+      } else send(client, null, null, topic, 'broadcast', { type: 'broadcast', event: message.event, payload: message.payload });
+    }
+  }
+
+  /** Kind 3 (client → server) to kind 4 (server → client); null when malformed. */
+  function decodeBinaryBroadcast(data: Buffer): { joinRef: string; ref: string; topic: string; event: string; payload: unknown; outgoing: Buffer } | null {
+    if (data.length < 7 || data[0] !== 3) return null;
+    const lengths = [data[1], data[2], data[3], data[4], data[5]] as number[];
+    const encoding = data[6];
+    let offset = 7;
+    const take = (n: number) => {
+      const part = data.subarray(offset, offset + n);
+      offset += n;
+      return part.toString('utf8');
+    };
+    const [joinRef, ref, topic, event, meta] = lengths.map(take) as [string, string, string, string, string];
+    if (offset > data.length) return null;
+    const body = data.subarray(offset);
+    let payload: unknown = body;
+    if (encoding === 1) {
+      try {
+        payload = JSON.parse(body.toString('utf8')) as unknown;
+      } catch {
+        return null;
+      }
+    }
+    const topicBytes = Buffer.from(topic);
+    const eventBytes = Buffer.from(event);
+    const metaBytes = Buffer.from(meta);
+    const header = Buffer.from([4, topicBytes.length, eventBytes.length, metaBytes.length, encoding ?? 1]);
+    return { joinRef, ref, topic, event, payload, outgoing: Buffer.concat([header, topicBytes, eventBytes, metaBytes, body]) };
+  }
+
+  async function onMessage(client: Client, data: RawData, isBinary: boolean) {
+    client.lastSeen = Date.now();
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary) {
+      const message = decodeBinaryBroadcast(buffer);
+      if (!message || !client.channels.has(message.topic)) return log('realtime: ignored a malformed or unjoined binary frame');
+      broadcast(client, message.topic, message, message.outgoing);
+      if (client.channels.get(message.topic)?.broadcastAck) reply(client, message.joinRef, message.ref, message.topic, 'ok', {});
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(buffer.toString('utf8')) as unknown;
+    } catch {
+      return log('realtime: ignored a frame that is not JSON');
+    }
+    let joinRef: string | null, ref: string | null, topic: unknown, event: unknown, payload: unknown;
+    if (Array.isArray(frame) && frame.length === 5) [joinRef, ref, topic, event, payload] = frame as [string | null, string | null, unknown, unknown, unknown];
+    else if (typeof frame === 'object' && frame !== null) {
+      const object = frame as Record<string, unknown>;
+      [joinRef, ref, topic, event, payload] = [(object['join_ref'] as string | null) ?? null, (object['ref'] as string | null) ?? null, object['topic'], object['event'], object['payload']];
+    } else return log('realtime: ignored a frame of unknown shape');
+    if (typeof topic !== 'string' || typeof event !== 'string' || typeof payload !== 'object' || payload === null) return log('realtime: ignored a frame without topic, event or payload');
+    const body = payload as Record<string, unknown>;
+    if (topic === 'phoenix' && event === 'heartbeat') return reply(client, null, ref, topic, 'ok', {});
+    if (event === 'phx_join') return join(client, joinRef, ref, topic, body);
+    const channel = client.channels.get(topic);
+    if (event === 'phx_leave') {
+      untrack(client, topic);
+      client.channels.delete(topic);
+      reply(client, joinRef, ref, topic, 'ok', {});
+      return send(client, joinRef, joinRef, topic, 'phx_close', {});
+    }
+    if (!channel) return reply(client, joinRef, ref, topic, 'error', { reason: 'unmatched topic' });
+    if (event === 'access_token') {
+      const token = body['access_token'];
+      if (token === null || token === undefined || (typeof token === 'string' && token.startsWith('sb_'))) return;
+      const checked = await validToken(token);
+      if ('reason' in checked) {
+        send(client, channel.joinRef, null, topic, 'system', { extension: 'system', status: 'error', message: checked.reason });
+        client.channels.delete(topic);
+        return send(client, channel.joinRef, channel.joinRef, topic, 'phx_close', {});
+      }
+      channel.claims = checked.claims;
+      return;
+    }
+    if (event === 'broadcast') {
+      broadcast(client, topic, { event: typeof body['event'] === 'string' ? body['event'] : '', payload: body['payload'] }, null);
+      if (channel.broadcastAck) reply(client, joinRef, ref, topic, 'ok', {});
+      return;
+    }
+    if (event === 'presence') {
+      const key = channel.presenceKey ?? crypto.randomUUID();
+      channel.presenceKey = key;
+      if (body['event'] === 'track') {
+        const entries = presence.get(topic) ?? new Map<string, { client: Client; metas: Record<string, unknown>[] }>();
+        presence.set(topic, entries);
+        const previous = entries.get(key);
+        presenceRef += 1;
+        const metas = [{ ...(body['payload'] as Record<string, unknown>), phx_ref: `F${presenceRef}` }];
+        entries.set(key, { client, metas });
+        presenceDiff(topic, { [key]: { metas } }, previous ? { [key]: { metas: previous.metas } } : {});
+      } else if (body['event'] === 'untrack') untrack(client, topic);
+      return reply(client, joinRef, ref, topic, 'ok', {});
+    }
+    return reply(client, joinRef, ref, topic, 'error', { reason: `unknown event "${event}"` });
+  }
+
+  /** Is this change visible to the subscriber? The same check Supabase runs, with the subscriber's claims. */
+  async function visible(channel: Channel, table: string, info: TableInfo, record: Record<string, unknown>): Promise<boolean> {
+    const role = typeof channel.claims['role'] === 'string' ? channel.claims['role'] : 'anon';
+    try {
+      return await db.transaction(async (tx) => {
+        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(channel.claims)]);
+        const where = info.primaryKey.map((column, i) => `"${column}" = $${i + 1}`).join(' and ');
+        const { rows } = await tx.query(`select 1 from public."${table}" where ${where}`, info.primaryKey.map((column) => record[column]));
+        return rows.length > 0;
+      });
+    } catch {
+      return false;
+    }
+  }
+
+  async function deliver(changeId: string) {
+    const { rows } = await db.pg.query<Change>('delete from realtime_local.changes where id = $1 returning *', [changeId]);
+    const change = rows[0];
+    if (!change) return;
+    const info = await infoFor(change.table_name);
+    if (!info) return;
+    const primary = (row: Record<string, unknown> | null) => (row ? Object.fromEntries(info.primaryKey.map((column) => [column, row[column]])) : null);
+    const record = change.record;
+    const oldRecord = change.type === 'DELETE' ? primary(change.old_record) : change.type === 'UPDATE' ? primary(change.old_record) : null;
+    for (const client of clients) {
+      for (const channel of client.channels.values()) {
+        const matching = channel.bindings.filter(
+          (binding) =>
+            (binding.table === '*' || binding.table === change.table_name) &&
+            (binding.event === '*' || binding.event === change.type) &&
+            filterMatches(binding.filter, change.type === 'DELETE' ? oldRecord : record),
+        );
+        if (matching.length === 0) continue;
+        if (change.type !== 'DELETE' && record && !(await visible(channel, change.table_name, info, record))) continue;
+        const data: Record<string, unknown> = {
+          schema: 'public',
+          table: change.table_name,
+          commit_timestamp: new Date(change.committed_at).toISOString(),
+          type: change.type,
+          columns: info.columns,
+          errors: null,
+        };
+        if (change.type !== 'DELETE') data['record'] = record;
+        if (change.type !== 'INSERT') data['old_record'] = oldRecord;
+        send(client, null, null, channel.topic, 'postgres_changes', { ids: matching.map((binding) => binding.id), data });
+      }
+    }
+  }
+
+  const unlisten = db.pg.listen('realtime_local_changes', (payload) => {
+    queue = queue.then(() => deliver(payload)).catch((error: unknown) => log(`realtime: delivery failed: ${String(error)}`));
+  });
+
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - heartbeatTimeoutMs;
+    for (const client of clients) if (client.lastSeen < cutoff) client.socket.terminate();
+  }, Math.min(heartbeatTimeoutMs, 5000));
+
+  wss.on('connection', (socket: WebSocket, client: Client) => {
+    clients.add(client);
+    socket.on('message', (data, isBinary) => {
+      onMessage(client, data, isBinary).catch((error: unknown) => log(`realtime: message failed: ${String(error)}`));
+    });
+    socket.on('close', () => {
+      for (const topic of client.channels.keys()) untrack(client, topic);
+      clients.delete(client);
+    });
+    socket.on('error', () => socket.terminate());
+  });
+
+  return {
+    async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const apikey = (req.headers['x-api-key'] as string | undefined) ?? url.searchParams.get('apikey');
+      const checked = await validToken(apikey);
+      if ('reason' in checked) {
+        socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ error: checked.reason })}`);
+        return;
+      }
+      const vsn = url.searchParams.get('vsn') === '1.0.0' ? '1.0.0' : '2.0.0';
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        wss.emit('connection', ws, { socket: ws, vsn, apiClaims: checked.claims, channels: new Map(), lastSeen: Date.now() } satisfies Client);
+      });
+    },
+    clientCount: () => clients.size,
+    async close() {
+      clearInterval(sweep);
+      await (await unlisten)();
+      for (const client of clients) client.socket.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await queue;
+    },
+  };
+}
