@@ -330,6 +330,17 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const primary = (row: Record<string, unknown> | null) => (row ? Object.fromEntries(info.primaryKey.map((column) => [column, row[column]])) : null);
     const record = change.record;
     const oldRecord = change.type === 'DELETE' ? primary(change.old_record) : change.type === 'UPDATE' ? primary(change.old_record) : null;
+    // Subscribers with the same identity share one visibility check per change.
+    const seen = new Map<string, Promise<boolean>>();
+    const isVisible = (channel: Channel) => {
+      const key = `${String(channel.claims['role'])}:${String(channel.claims.sub ?? '')}`;
+      let result = seen.get(key);
+      if (!result && record) {
+        result = visible(channel, change.table_name, info, record);
+        seen.set(key, result);
+      }
+      return result ?? Promise.resolve(false);
+    };
     for (const client of clients) {
       for (const channel of client.channels.values()) {
         const matching = channel.bindings.filter(
@@ -339,7 +350,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
             filterMatches(binding.filter, change.type === 'DELETE' ? oldRecord : record),
         );
         if (matching.length === 0) continue;
-        if (change.type !== 'DELETE' && record && !(await visible(channel, change.table_name, info, record))) continue;
+        if (change.type !== 'DELETE' && !(await isVisible(channel))) continue;
         const data: Record<string, unknown> = {
           schema: 'public',
           table: change.table_name,
