@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
-const SUPABASE = join(import.meta.dirname, '..');
+const DEFAULT_SUPABASE_DIR = join(import.meta.dirname, '..');
 
 export type Tx = Pick<Transaction, 'query' | 'exec'>;
 
@@ -18,8 +18,9 @@ export type Database = {
  * start the Supabase conventions, every migration and the seed; on later starts, any migration not yet
  * recorded in supabase_migrations.schema_migrations (as the Supabase CLI records them).
  */
-export async function openDatabase(options: { dataDir?: string; seed?: boolean; log?: (line: string) => void }): Promise<Database> {
+export async function openDatabase(options: { dataDir?: string; seed?: boolean; supabaseDir?: string; log?: (line: string) => void }): Promise<Database> {
   const log = options.log ?? (() => undefined);
+  const SUPABASE = options.supabaseDir ?? DEFAULT_SUPABASE_DIR;
   if (options.dataDir && !existsSync(options.dataDir)) mkdirSync(options.dataDir, { recursive: true });
   const pg = options.dataDir ? await PGlite.create({ dataDir: options.dataDir }) : await PGlite.create();
   const fresh = (await pg.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname = 'supabase_migrations'`)).rows[0]?.n === 0;

@@ -15,6 +15,8 @@ export type LocalStackOptions = {
   readonly dataDir?: string;
   readonly jwtSecret?: string;
   readonly seed?: boolean;
+  /** Where config, migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
+  readonly supabaseDir?: string;
   /** Close sockets silent for this long (the client beats every 25 s). */
   readonly heartbeatTimeoutMs?: number;
   readonly log?: (line: string) => void;
@@ -34,7 +36,7 @@ export type LocalStack = {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), seed: options.seed ?? true, log });
+  const db = await openDatabase({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.supabaseDir ? { supabaseDir: options.supabaseDir } : {}), seed: options.seed ?? true, log });
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
