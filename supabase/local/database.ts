@@ -1,50 +1,121 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 
 const DEFAULT_SUPABASE_DIR = join(import.meta.dirname, '..');
 
-export type Tx = Pick<Transaction, 'query' | 'exec'>;
+export type Rows<T> = { rows: T[] };
 
-export type Database = {
-  readonly pg: PGlite;
-  /** One transaction; PGlite is one session, so requests queue here. */
+/** What a request's transaction can do; the same over PGlite and node-postgres. */
+export type Tx = {
+  readonly query: <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<Rows<T>>;
+  readonly exec: (sql: string) => Promise<unknown>;
+};
+
+export type Database = Tx & {
+  /** One transaction. PGlite is one session, so its requests queue here; a server uses a pool. */
   readonly transaction: <T>(run: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** Calls back with each notification's payload, delivered after the notifying transaction commits. */
+  readonly listen: (channel: string, callback: (payload: string) => void) => Promise<() => Promise<void>>;
   readonly close: () => Promise<void>;
 };
 
+export type DatabaseOptions = {
+  /** Persist PGlite here; in memory when absent and no databaseUrl is given. */
+  readonly dataDir?: string;
+  /** Use a real PostgreSQL server instead of PGlite (the code path the schema tests use). */
+  readonly databaseUrl?: string;
+  readonly seed?: boolean;
+  /** Where migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
+  readonly supabaseDir?: string;
+  readonly log?: (line: string) => void;
+};
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir && !existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
+  const db = dataDir ? await PGlite.create({ dataDir }) : await PGlite.create();
+  const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Tx => ({
+    query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await target.query<T>(sql, params)).rows }),
+    exec: (sql) => target.exec(sql),
+  });
+  return {
+    ...wrap(db),
+    transaction: (run) => db.transaction((tx) => run(wrap(tx))),
+    listen: async (channel, callback) => {
+      const unlisten = await db.listen(channel, callback);
+      return () => unlisten();
+    },
+    close: () => db.close(),
+  };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const wrap = (client: pg.Pool | pg.PoolClient): Tx => ({
+    query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
+    exec: (sql) => client.query(sql),
+  });
+  return {
+    ...wrap(pool),
+    transaction: async (run) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await run(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    listen: async (channel, callback) => {
+      const client = await pool.connect();
+      const onNotification = (message: pg.Notification) => {
+        if (message.channel === channel) callback(message.payload ?? '');
+      };
+      client.on('notification', onNotification);
+      await client.query(`listen ${channel}`);
+      return async () => {
+        client.off('notification', onNotification);
+        await client.query(`unlisten ${channel}`).catch(() => undefined);
+        client.release();
+      };
+    },
+    close: () => pool.end(),
+  };
+}
+
 /**
- * Opens the embedded database (in memory, or persisted in dataDir) and brings it up to date: on first
- * start the Supabase conventions, every migration and the seed; on later starts, any migration not yet
- * recorded in supabase_migrations.schema_migrations (as the Supabase CLI records them).
+ * Opens the database (PGlite in memory or in dataDir, or a PostgreSQL server) and brings it up to
+ * date: on first start the Supabase conventions, every migration and the seed; on later starts, any
+ * migration not yet recorded in supabase_migrations.schema_migrations (as the Supabase CLI records them).
  */
-export async function openDatabase(options: { dataDir?: string; seed?: boolean; supabaseDir?: string; log?: (line: string) => void }): Promise<Database> {
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const log = options.log ?? (() => undefined);
-  const SUPABASE = options.supabaseDir ?? DEFAULT_SUPABASE_DIR;
-  if (options.dataDir && !existsSync(options.dataDir)) mkdirSync(options.dataDir, { recursive: true });
-  const pg = options.dataDir ? await PGlite.create({ dataDir: options.dataDir }) : await PGlite.create();
-  const fresh = (await pg.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname = 'supabase_migrations'`)).rows[0]?.n === 0;
-  await pg.exec(readFileSync(join(SUPABASE, 'local', 'bootstrap.sql'), 'utf8'));
-  await pg.exec(readFileSync(join(SUPABASE, 'local', 'auth-schema.sql'), 'utf8'));
-  const applied = new Set((await pg.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
-  for (const file of readdirSync(join(SUPABASE, 'migrations')).filter((name) => name.endsWith('.sql')).sort()) {
+  const dir = options.supabaseDir ?? DEFAULT_SUPABASE_DIR;
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  const fresh = (await db.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname = 'supabase_migrations'`)).rows[0]?.n === 0;
+  await db.exec(readFileSync(join(dir, 'local', 'bootstrap.sql'), 'utf8'));
+  await db.exec(readFileSync(join(dir, 'local', 'auth-schema.sql'), 'utf8'));
+  const applied = new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
+  for (const file of readdirSync(join(dir, 'migrations')).filter((name) => name.endsWith('.sql')).sort()) {
     const [version = file, ...rest] = file.replace(/\.sql$/, '').split('_');
     if (applied.has(version)) continue;
-    await pg.transaction(async (tx) => {
-      await tx.exec(readFileSync(join(SUPABASE, 'migrations', file), 'utf8'));
+    await db.transaction(async (tx) => {
+      await tx.exec(readFileSync(join(dir, 'migrations', file), 'utf8'));
       await tx.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, rest.join('_')]);
     });
     log(`applied migration ${file}`);
   }
   // Change capture for Realtime: after the migrations, so newly published tables get their trigger.
-  await pg.exec(readFileSync(join(SUPABASE, 'local', 'realtime.sql'), 'utf8'));
+  await db.exec(readFileSync(join(dir, 'local', 'realtime.sql'), 'utf8'));
   if (fresh && options.seed !== false) {
-    await pg.exec(readFileSync(join(SUPABASE, 'seed.sql'), 'utf8'));
+    await db.exec(readFileSync(join(dir, 'seed.sql'), 'utf8'));
     log('applied seed.sql');
   }
-  return {
-    pg,
-    transaction: (run) => pg.transaction((tx) => run(tx)),
-    close: () => pg.close(),
-  };
+  return db;
 }

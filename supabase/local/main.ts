@@ -1,4 +1,4 @@
-// npm run stack [-- --port 54321 --data-dir .local/db --memory --jwt-secret ... --env]
+// npm run stack [-- --port 54321 --data-dir .local/db | --memory | --database-url postgres://… --jwt-secret ... --env]
 // Starts the Supabase-compatible local stack and prints its URL and keys (like `supabase start`).
 // With --env, prints SUPABASE_URL=…, SUPABASE_ANON_KEY=…, SUPABASE_SERVICE_ROLE_KEY=… and exits.
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
     memory: { type: 'boolean', default: false },
     'jwt-secret': { type: 'string' },
     env: { type: 'boolean', default: false },
@@ -28,15 +29,23 @@ if (values.env) {
   process.exit(0);
 }
 
-const dataDir = values.memory ? undefined : (values['data-dir'] ?? join(process.cwd(), '.local', 'db'));
-const stack = await startLocalStack({ port, host, jwtSecret, ...(dataDir ? { dataDir } : {}), log: (line) => console.log(`[stack] ${line}`) });
+const databaseUrl = values['database-url'] ?? process.env['SUPABASE_LOCAL_DATABASE_URL'];
+const dataDir = values.memory || databaseUrl ? undefined : (values['data-dir'] ?? join(process.cwd(), '.local', 'db'));
+const stack = await startLocalStack({
+  port,
+  host,
+  jwtSecret,
+  ...(dataDir ? { dataDir } : {}),
+  ...(databaseUrl ? { databaseUrl } : {}),
+  log: (line) => console.log(`[stack] ${line}`),
+});
 console.log(`
 Fieldbook local Supabase stack is running.
 
   API URL          ${stack.url}
   anon key         ${stack.anonKey}
   service_role key ${stack.serviceRoleKey}
-  database         ${dataDir ?? 'in memory'}
+  database         ${databaseUrl ? databaseUrl.replace(/:[^:@/]*@/, ':***@') : (dataDir ?? 'in memory (PGlite)')}
   email codes      printed here, and at ${stack.url}/_dev/otp?email=<address>
 `);
 

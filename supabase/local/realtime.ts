@@ -116,14 +116,14 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
   async function infoFor(table: string): Promise<TableInfo | null> {
     const cached = tableInfo.get(table);
     if (cached) return cached;
-    const published = await db.pg.query(`select 1 from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = $1`, [table]);
+    const published = await db.query(`select 1 from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = $1`, [table]);
     if (published.rows.length === 0) return null;
-    const columns = await db.pg.query<{ name: string; type: string }>(
+    const columns = await db.query<{ name: string; type: string }>(
       `select a.attname as name, t.typname as type from pg_attribute a join pg_type t on t.oid = a.atttypid
        where a.attrelid = format('public.%I', $1::text)::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`,
       [table],
     );
-    const primaryKey = await db.pg.query<{ name: string }>(
+    const primaryKey = await db.query<{ name: string }>(
       `select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
        where i.indrelid = format('public.%I', $1::text)::regclass and i.indisprimary`,
       [table],
@@ -322,7 +322,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
   }
 
   async function deliver(changeId: string) {
-    const { rows } = await db.pg.query<Change>('delete from realtime_local.changes where id = $1 returning *', [changeId]);
+    const { rows } = await db.query<Change>('delete from realtime_local.changes where id = $1 returning *', [changeId]);
     const change = rows[0];
     if (!change) return;
     const info = await infoFor(change.table_name);
@@ -366,7 +366,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     }
   }
 
-  const unlisten = db.pg.listen('realtime_local_changes', (payload) => {
+  const unlisten = db.listen('realtime_local_changes', (payload) => {
     queue = queue.then(() => deliver(payload)).catch((error: unknown) => log(`realtime: delivery failed: ${String(error)}`));
   });
 

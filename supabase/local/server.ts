@@ -13,6 +13,8 @@ export type LocalStackOptions = {
   readonly host?: string;
   /** Persist the database here; in memory when absent. */
   readonly dataDir?: string;
+  /** A PostgreSQL server to use instead of PGlite (postgres://…). */
+  readonly databaseUrl?: string;
   readonly jwtSecret?: string;
   readonly seed?: boolean;
   /** Where config, migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
@@ -36,7 +38,13 @@ export type LocalStack = {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.supabaseDir ? { supabaseDir: options.supabaseDir } : {}), seed: options.seed ?? true, log });
+  const db = await openDatabase({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.supabaseDir ? { supabaseDir: options.supabaseDir } : {}),
+    seed: options.seed ?? true,
+    log,
+  });
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -38,7 +38,7 @@ async function run(subscribers: number, ratePerSecond: number, seconds: number) 
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const id = crypto.randomUUID();
     const owner = members[i % members.length]!.userId;
-    await stack.db.pg.query(`insert into public.contacts (id, member_id, first_name) values ($1, $2, 'Bench')`, [id, owner]);
+    await stack.db.query(`insert into public.contacts (id, member_id, first_name) values ($1, $2, 'Bench')`, [id, owner]);
     sentAt.set(id, performance.now());
   }
   const elapsed = (performance.now() - started) / 1000;

@@ -15,15 +15,15 @@ describe('local stack lifecycle', () => {
       expect(health.status).toBe(200);
       const signUp = await clientFor(first).auth.signUp({ email: 'keep@example.com', password: 'correct-horse' });
       expect(signUp.error).toBeNull();
-      const seeded = await first.db.pg.query<{ n: number }>('select count(*)::int as n from public.contacts');
+      const seeded = await first.db.query<{ n: number }>('select count(*)::int as n from public.contacts');
       await first.close();
 
       const second = await startLocalStack({ port: 0, dataDir });
       const signIn = await clientFor(second).auth.signInWithPassword({ email: 'keep@example.com', password: 'correct-horse' });
       expect(signIn.error).toBeNull();
-      const again = await second.db.pg.query<{ n: number }>('select count(*)::int as n from public.contacts');
+      const again = await second.db.query<{ n: number }>('select count(*)::int as n from public.contacts');
       expect(again.rows[0]?.n).toBe(seeded.rows[0]?.n);
-      const migrations = await second.db.pg.query<{ n: number }>('select count(*)::int as n from supabase_migrations.schema_migrations');
+      const migrations = await second.db.query<{ n: number }>('select count(*)::int as n from supabase_migrations.schema_migrations');
       expect(migrations.rows[0]?.n).toBeGreaterThanOrEqual(2);
       await second.close();
     } finally {
@@ -41,9 +41,9 @@ describe('local stack lifecycle', () => {
       await first.close();
       writeFileSync(join(supabaseDir, 'migrations', '29990101000000_later.sql'), 'create table public.later_table (id int primary key);');
       const second = await startLocalStack({ port: 0, dataDir, supabaseDir, seed: false });
-      const { rows } = await second.db.pg.query<{ version: string }>(`select version from supabase_migrations.schema_migrations order by version desc limit 1`);
+      const { rows } = await second.db.query<{ version: string }>(`select version from supabase_migrations.schema_migrations order by version desc limit 1`);
       expect(rows[0]?.version).toBe('29990101000000');
-      expect((await second.db.pg.query(`select to_regclass('public.later_table') as t`)).rows).toEqual([{ t: 'later_table' }]);
+      expect((await second.db.query(`select to_regclass('public.later_table') as t`)).rows).toEqual([{ t: 'later_table' }]);
       await second.close();
     } finally {
       rmSync(root, { recursive: true, force: true });

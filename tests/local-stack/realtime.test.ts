@@ -76,7 +76,7 @@ describe('realtime postgres_changes with the real supabase-js client', () => {
   it('never sends changes from a transaction that rolled back', async () => {
     const watch = await subscribe(alice.client, 'rollback');
     await expect(
-      stack.db.pg.transaction(async (tx) => {
+      stack.db.transaction(async (tx) => {
         await tx.query(`insert into public.contacts (id, member_id, first_name) values ($1, $2, 'Ghost')`, [crypto.randomUUID(), alice.userId]);
         throw new Error('roll back');
       }),

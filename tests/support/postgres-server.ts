@@ -22,8 +22,8 @@ export function postgresAvailability(): boolean {
 
 export type PostgresServer = { url: string; connect: () => Promise<pg.Client>; stop: () => Promise<void> };
 
-/** initdb + pg_ctl a throwaway cluster in a temp dir on a free port (as the postgres user when root). */
-export async function startPostgres(): Promise<PostgresServer> {
+/** initdb + pg_ctl a throwaway cluster in a temp dir on a free port (as the postgres user when root), with the schema unless told otherwise. */
+export async function startPostgres(options: { schema?: boolean } = {}): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -42,9 +42,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     await client.connect();
     return client;
   };
-  const setup = await connect();
-  for (const sql of schemaSql()) await setup.query(sql);
-  await setup.end();
+  if (options.schema !== false) {
+    const setup = await connect();
+    for (const sql of schemaSql()) await setup.query(sql);
+    await setup.end();
+  }
   return {
     url,
     connect,
