@@ -192,6 +192,31 @@ function groupByKeys(rows: Record<string, unknown>[]): { keys: string[]; rows: R
   return [...groups.values()];
 }
 
+/**
+ * Holds a response until the request's transaction has committed: a client must never hear "applied"
+ * for a change whose COMMIT then failed (SYNC.md guarantee 2).
+ */
+function bufferedResponse() {
+  let captured: { status: number; headers: Record<string, string>; body: string } | null = null;
+  const fake = {
+    writeHead(status: number, headers: Record<string, string>) {
+      captured = { status, headers, body: '' };
+      return fake;
+    },
+    end(body?: string) {
+      if (captured) captured.body = body ?? '';
+    },
+  };
+  return {
+    response: fake as unknown as ServerResponse,
+    flush(res: ServerResponse) {
+      if (!captured) return;
+      res.writeHead(captured.status, captured.headers);
+      res.end(captured.body);
+    },
+  };
+}
+
 export function createRest(db: Database, keys: Keys) {
   async function roleOf(req: IncomingMessage): Promise<{ role: string; claims: JWTPayload }> {
     const token = bearer(req) ?? (typeof req.headers.apikey === 'string' ? req.headers.apikey : null);
@@ -205,10 +230,12 @@ export function createRest(db: Database, keys: Keys) {
 
   async function begin(tx: Tx, req: IncomingMessage, role: string, claims: JWTPayload, path: string, readOnly: boolean) {
     if (readOnly) await tx.exec('set transaction read only');
+    // Role settings such as statement_timeout do not follow SET ROLE, so set Supabase's per request.
+    const timeout = role === 'anon' ? '3s' : role === 'authenticated' ? '8s' : '0';
     await tx.query(
       `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-              set_config('request.method', $3, true), set_config('request.path', $4, true)`,
-      [role, JSON.stringify({ ...claims, role }), req.method ?? 'GET', path],
+              set_config('request.method', $3, true), set_config('request.path', $4, true), set_config('statement_timeout', $5, true)`,
+      [role, JSON.stringify({ ...claims, role }), req.method ?? 'GET', path, timeout],
     );
   }
 
@@ -348,12 +375,14 @@ export function createRest(db: Database, keys: Keys) {
   return {
     async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
       const { role, claims } = await roleOf(req);
+      const out = bufferedResponse();
       try {
         const rpcMatch = /^\/rpc\/([^/]+)$/.exec(path);
-        if (rpcMatch) return await rpc(req, res, decodeURIComponent(rpcMatch[1] ?? ''), query, role, claims);
         const tableMatch = /^\/([^/]+)$/.exec(path);
-        if (tableMatch) return await table(req, res, decodeURIComponent(tableMatch[1] ?? ''), query, role, claims);
-        throw pgrst(404, 'PGRST125', `Invalid path ${path}`);
+        if (rpcMatch) await rpc(req, out.response, decodeURIComponent(rpcMatch[1] ?? ''), query, role, claims);
+        else if (tableMatch) await table(req, out.response, decodeURIComponent(tableMatch[1] ?? ''), query, role, claims);
+        else throw pgrst(404, 'PGRST125', `Invalid path ${path}`);
+        out.flush(res);
       } catch (error) {
         throw toHttpError(error, role);
       }

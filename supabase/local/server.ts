@@ -77,6 +77,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new HttpError(404, { code: 'not_found', message: `Nothing at ${path}` });
     };
     handle().catch((error: unknown) => {
+      if (res.headersSent) {
+        log(`error after the response was sent on ${req.method} ${path}: ${String(error)}`);
+        return res.end();
+      }
       if (error instanceof HttpError) return send(res, error.status, error.body, error.headers);
       log(`error on ${req.method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
       return send(res, 500, { code: 'XX000', message: 'Internal error in the local stack', details: null, hint: null });

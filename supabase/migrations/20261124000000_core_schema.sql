@@ -131,12 +131,12 @@ create table public.email_clicks (
 );
 
 -- Indexes for the sync pull (per member, in transaction order) and the screens' queries.
-create index member_profiles_sync on public.member_profiles (sync_xid, id);
-create index contacts_sync on public.contacts (sync_xid, id);
-create index member_activities_sync on public.member_activities (sync_xid, id);
-create index email_templates_sync on public.email_templates (sync_xid, id);
-create index sent_emails_sync on public.sent_emails (sync_xid, id);
-create index email_clicks_sync on public.email_clicks (sync_xid, id);
+create index member_profiles_sync on public.member_profiles (member_id, sync_xid, id);
+create index contacts_sync on public.contacts (member_id, sync_xid, id);
+create index member_activities_sync on public.member_activities (member_id, sync_xid, id);
+create index email_templates_sync on public.email_templates (member_id, sync_xid, id);
+create index sent_emails_sync on public.sent_emails (member_id, sync_xid, id);
+create index email_clicks_sync on public.email_clicks (member_id, sync_xid, id);
 create index contacts_member on public.contacts (member_id, next_follow_up_on);
 create index member_activities_member_recent on public.member_activities (member_id, occurred_at desc);
 create index member_activities_contact on public.member_activities (contact_id, member_id);

@@ -7,7 +7,8 @@
 -- Merge (trigger sync.merge_row, BEFORE INSERT OR UPDATE on every synced table). Field by field, an
 -- incoming value replaces the stored one only if its stamp is greater. A write "brings" a stamp for a
 -- field when field_stamps->field differs from the stored stamp; a write that changes a value without
--- bringing a stamp (REST, SQL console) gets a fresh server stamp, i.e. it happened now; columns a
+-- bringing a stamp (REST, SQL console) gets a server stamp later than the stored one, i.e. it happened
+-- now and wins; columns a
 -- stamped insert leaves at their defaults get the lowest stamp, so any later write wins. Stamps more
 -- than MAX_FUTURE ahead of the server clock are clamped to it, so a phone whose clock runs hours fast
 -- cannot win every conflict forever. deleted_at is a field like any other: a tombstone is undone only
@@ -72,9 +73,30 @@ begin
   physical := sync.from_base36(substr(stamp, 1, 11));
   limit_ms := sync.now_ms() + sync.max_future_ms();
   if physical > limit_ms then
-    return sync.to_base36(limit_ms, 11) || substr(stamp, 12);
+    -- A fresh counter, so two clamped writes keep the order they arrive in.
+    return sync.to_base36(limit_ms, 11) || '-' || sync.to_base36(nextval('sync.stamp_counter'), 5) || substr(stamp, 18);
   end if;
   return stamp;
+end;
+$$;
+
+/** A server stamp greater than `stored` (the HLC rule: a new event is later than every event seen). */
+create or replace function sync.stamp_after(stored text) returns text language plpgsql volatile as $$
+declare
+  fresh text := sync.next_stamp();
+  physical bigint;
+  counter bigint;
+begin
+  if stored is null or fresh collate "C" > stored collate "C" then
+    return fresh;
+  end if;
+  physical := sync.from_base36(substr(stored, 1, 11));
+  counter := sync.from_base36(substr(stored, 13, 5)) + 1;
+  if counter > 60466175 then
+    physical := physical + 1;
+    counter := 0;
+  end if;
+  return sync.to_base36(physical, 11) || '-' || sync.to_base36(counter, 5) || '-server';
 end;
 $$;
 
@@ -136,8 +158,8 @@ begin
     end if;
     if stamp is null then
       continue when (new_j -> key) is not distinct from (old_j -> key);
-      server_stamp := coalesce(server_stamp, sync.next_stamp());
-      stamp := server_stamp;
+      -- A plain write changed this value: it happens now, after everything the row has seen.
+      stamp := sync.stamp_after(stored);
     end if;
     if stored is null or stamp collate "C" > stored collate "C" then
       stamps := stamps || jsonb_build_object(key, stamp);
@@ -163,6 +185,42 @@ declare
 begin
   foreach t in array array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] loop
     execute format('create trigger merge_fields before insert or update on public.%I for each row execute function sync.merge_row()', t);
+  end loop;
+end
+$$;
+
+-- Hard deletes (allowed by RLS, e.g. DELETE through REST) are remembered as tombstones for the pull,
+-- so devices that were offline still learn the row is gone.
+create table public.sync_deleted_rows (
+  table_name text not null,
+  id uuid not null,
+  member_id uuid not null references public.members (id) on delete cascade,
+  deleted_at timestamptz not null default now(),
+  stamp text not null default sync.next_stamp(),
+  sync_xid xid8 not null default pg_current_xact_id(),
+  primary key (table_name, id)
+);
+create index sync_deleted_rows_sync on public.sync_deleted_rows (member_id, sync_xid, id);
+alter table public.sync_deleted_rows enable row level security;
+create policy "Members can view their own deleted rows" on public.sync_deleted_rows for select to authenticated using (member_id = auth.uid());
+revoke all on public.sync_deleted_rows from anon;
+grant select on public.sync_deleted_rows to authenticated;
+grant all on public.sync_deleted_rows to service_role;
+
+create or replace function sync.remember_delete() returns trigger language plpgsql security definer set search_path = '' as $$
+begin
+  insert into public.sync_deleted_rows (table_name, id, member_id) values (tg_table_name, old.id, old.member_id)
+  on conflict (table_name, id) do update set deleted_at = now(), stamp = sync.next_stamp(), sync_xid = pg_current_xact_id();
+  return old;
+end;
+$$;
+
+do $$
+declare
+  t text;
+begin
+  foreach t in array array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] loop
+    execute format('create trigger remember_delete after delete on public.%I for each row execute function sync.remember_delete()', t);
   end loop;
 end
 $$;
@@ -379,6 +437,9 @@ begin
     union all select 'email_templates', sync_xid, id, to_jsonb(r) - 'sync_xid' from public.email_templates r where sync_xid >= from_xid
     union all select 'sent_emails', sync_xid, id, to_jsonb(r) - 'sync_xid' from public.sent_emails r where sync_xid >= from_xid
     union all select 'email_clicks', sync_xid, id, to_jsonb(r) - 'sync_xid' from public.email_clicks r where sync_xid >= from_xid
+    union all select d.table_name, d.sync_xid, d.id,
+      jsonb_build_object('id', d.id, 'member_id', d.member_id, 'deleted_at', d.deleted_at, 'field_stamps', jsonb_build_object('deleted_at', d.stamp))
+      from public.sync_deleted_rows d where d.sync_xid >= from_xid
   ), ordered as (
     select * from changed
     where after_xid is null or (sync_xid, t collate "C", id) > (after_xid, after_table collate "C", after_id)

@@ -126,11 +126,22 @@ describe('plain writes obey the merge too', () => {
     expect(parseHlc(after!.field_stamps['phone']!)?.node).toBe('server');
   });
 
-  it('a plain SQL update cannot overwrite a field whose stamp is newer than now', async () => {
+  it('a plain SQL update wins even over a stamp ahead of the server clock, with a stamp after it', async () => {
     const id = crypto.randomUUID();
     await push(db, a, [mutation('contacts', id, { first_name: 'Ahead' }, stampAt(Date.now() + 30_000), 'insert')]);
+    const before = (await readContact(id))!.field_stamps['first_name']!;
     await db.query(`update public.contacts set first_name = 'Console' where id = $1`, [id]);
-    expect((await readContact(id))?.first_name).toBe('Ahead');
+    const after = await readContact(id);
+    expect(after?.first_name).toBe('Console');
+    expect(after!.field_stamps['first_name']! > before).toBe(true);
+  });
+
+  it('[G4] two writes clamped in the same millisecond keep their arrival order', async () => {
+    const id = crypto.randomUUID();
+    const farAhead = Date.now() + 3_600_000;
+    await push(db, a, [mutation('contacts', id, { first_name: 'One' }, formatHlc({ physical: farAhead, counter: 9, node: 'fast' }), 'insert')]);
+    await push(db, a, [mutation('contacts', id, { first_name: 'Two' }, formatHlc({ physical: farAhead + 1, counter: 0, node: 'fast' }))]);
+    expect((await readContact(id))?.first_name).toBe('Two');
   });
 
   it('a write that changes nothing does not touch the row', async () => {

@@ -408,6 +408,41 @@ export type Database = {
           },
         ]
       }
+      sync_deleted_rows: {
+        Row: {
+          deleted_at: string
+          id: string
+          member_id: string
+          stamp: string
+          sync_xid: string
+          table_name: string
+        }
+        Insert: {
+          deleted_at?: string
+          id: string
+          member_id: string
+          stamp?: string
+          sync_xid?: string
+          table_name: string
+        }
+        Update: {
+          deleted_at?: string
+          id?: string
+          member_id?: string
+          stamp?: string
+          sync_xid?: string
+          table_name?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sync_deleted_rows_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
     }
     Views: {
       [_ in never]: never
