@@ -9,8 +9,10 @@ create table if not exists auth.refresh_tokens (
   session_id uuid not null references auth.sessions (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
   revoked boolean not null default false,
+  revoked_at timestamptz,
   created_at timestamptz not null default now()
 );
+alter table auth.refresh_tokens add column if not exists revoked_at timestamptz;
 create table if not exists auth.one_time_tokens (
   email text primary key,
   code text not null,

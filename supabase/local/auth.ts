@@ -14,6 +14,8 @@ import type { Keys } from './keys';
 const API_VERSION = { 'X-Supabase-Api-Version': '2024-01-01' };
 export const ACCESS_TOKEN_SECONDS = 3600;
 const REFRESH_GRACE_MS = 10_000;
+const OTP_TTL_MS = 10 * 60 * 1000;
+const OTP_MAX_ATTEMPTS = 5;
 
 type UserRow = {
   id: string;
@@ -65,7 +67,7 @@ function userJson(user: UserRow) {
 export type OtpListener = (email: string, code: string) => void;
 
 export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListener } = {}) {
-  const codes = new Map<string, string>();
+  const codes = new Map<string, { code: string; expiresAt: number; attempts: number }>();
 
   const findUser = async (tx: Tx, where: string, value: string) =>
     (await tx.query<UserRow>(`select * from auth.users where ${where} = $1`, [value])).rows[0] ?? null;
@@ -130,7 +132,7 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
 
   return {
     /** The code last sent to an email (development only). */
-    lastOtp: (email: string) => codes.get(email.toLowerCase()) ?? null,
+    lastOtp: (email: string) => codes.get(email.toLowerCase())?.code ?? null,
 
     async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
       const method = req.method ?? 'GET';
@@ -160,19 +162,22 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
         const input = await body(req);
         const token = text(input['refresh_token']);
         const session = await db.transaction(async (tx) => {
-          const row = (await tx.query<{ session_id: string; user_id: string; revoked: boolean; created_at: Date }>('select * from auth.refresh_tokens where token = $1', [token])).rows[0];
+          const row = (await tx.query<{ session_id: string; user_id: string; revoked: boolean; revoked_at: Date | null }>('select * from auth.refresh_tokens where token = $1', [token])).rows[0];
           if (!row) throw fail(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
           if (row.revoked) {
-            // Reuse after rotation: allowed briefly (two tabs refreshing at once), then refused.
-            const newer = await tx.query<{ created_at: Date }>('select created_at from auth.refresh_tokens where session_id = $1 and not revoked order by created_at desc limit 1', [row.session_id]);
-            const rotatedAt = newer.rows[0]?.created_at.getTime() ?? 0;
-            if (Date.now() - rotatedAt > REFRESH_GRACE_MS) throw fail(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+            // Reuse right after this token's own rotation is two tabs refreshing at once; later reuse
+            // means the token leaked, so the whole session ends.
+            if (!row.revoked_at || Date.now() - row.revoked_at.getTime() > REFRESH_GRACE_MS) {
+              await tx.query('delete from auth.sessions where id = $1', [row.session_id]);
+              return null; // committed, then refused below
+            }
           }
-          await tx.query('update auth.refresh_tokens set revoked = true where token = $1', [token]);
+          await tx.query('update auth.refresh_tokens set revoked = true, revoked_at = coalesce(revoked_at, now()) where token = $1', [token]);
           const user = await findUser(tx, 'id', row.user_id);
           if (!user) throw fail(403, 'user_not_found', 'User from sub claim in JWT does not exist');
           return issueSession(tx, user, 'token_refresh', row.session_id);
         });
+        if (session === null) throw fail(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
         return send(res, 200, session, API_VERSION);
       }
       if (method === 'GET' && path === '/user') {
@@ -202,7 +207,7 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
           }
         });
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        codes.set(email, code);
+        codes.set(email, { code, expiresAt: Date.now() + OTP_TTL_MS, attempts: 0 });
         options.onOtp?.(email, code);
         return send(res, 200, {}, API_VERSION);
       }
@@ -210,7 +215,12 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
         const input = await body(req);
         const email = text(input['email']).toLowerCase();
         const token = text(input['token']);
-        if (!token || codes.get(email) !== token) throw fail(403, 'otp_expired', 'Token has expired or is invalid');
+        const pending = codes.get(email);
+        if (pending) pending.attempts += 1;
+        if (!pending || pending.expiresAt < Date.now() || pending.attempts > OTP_MAX_ATTEMPTS || pending.code !== token) {
+          if (pending && (pending.expiresAt < Date.now() || pending.attempts >= OTP_MAX_ATTEMPTS)) codes.delete(email);
+          throw fail(403, 'otp_expired', 'Token has expired or is invalid');
+        }
         codes.delete(email);
         const session = await db.transaction(async (tx) => {
           const user = await findUser(tx, 'email', email);

@@ -110,6 +110,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const claims = await keys.verify(token);
     if (!claims) return { reason: 'InvalidJWTToken: Token has expired or its signature is invalid' };
     if (typeof claims['role'] !== 'string' || typeof claims.exp !== 'number') return { reason: 'InvalidJWTToken: role and exp are required' };
+    if (!['anon', 'authenticated', 'service_role'].includes(claims['role'])) return { reason: `InvalidJWTToken: unknown role "${claims['role']}"` };
     return { claims };
   };
 
@@ -152,7 +153,10 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       bindings.push({ id: bindingId(raw), event: (typeof raw['event'] === 'string' ? raw['event'] : '*').toUpperCase(), schema, table, filter: filter === 'invalid' ? null : filter, raw });
     }
     const previous = client.channels.get(topic);
-    if (previous) send(client, previous.joinRef, previous.joinRef, topic, 'phx_close', {});
+    if (previous) {
+      untrack(client, topic);
+      send(client, previous.joinRef, previous.joinRef, topic, 'phx_close', {});
+    }
     const broadcast = (config['broadcast'] ?? {}) as Record<string, unknown>;
     const presenceConfig = (config['presence'] ?? {}) as Record<string, unknown>;
     const channel: Channel = {
@@ -196,6 +200,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const entry = entries.get(key);
     if (!entry || entry.client !== client) return;
     entries.delete(key);
+    if (entries.size === 0) presence.delete(topic);
     presenceDiff(topic, {}, { [key]: { metas: entry.metas } });
   }
 
@@ -276,11 +281,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       const token = body['access_token'];
       if (token === null || token === undefined || (typeof token === 'string' && token.startsWith('sb_'))) return;
       const checked = await validToken(token);
-      if ('reason' in checked) {
-        send(client, channel.joinRef, null, topic, 'system', { extension: 'system', status: 'error', message: checked.reason });
-        client.channels.delete(topic);
-        return send(client, channel.joinRef, channel.joinRef, topic, 'phx_close', {});
-      }
+      if ('reason' in checked) return expire(client, channel, checked.reason);
       channel.claims = checked.claims;
       return;
     }
@@ -370,9 +371,27 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     queue = queue.then(() => deliver(payload)).catch((error: unknown) => log(`realtime: delivery failed: ${String(error)}`));
   });
 
+  /** Ends a channel whose token is no longer valid: a system error, then phx_close (as Realtime does). */
+  function expire(client: Client, channel: Channel, reason: string) {
+    send(client, channel.joinRef, null, channel.topic, 'system', { extension: 'system', status: 'error', message: reason });
+    untrack(client, channel.topic);
+    client.channels.delete(channel.topic);
+    send(client, channel.joinRef, channel.joinRef, channel.topic, 'phx_close', {});
+  }
+
+  // Silent sockets are closed; channels whose token expired stop receiving changes.
   const sweep = setInterval(() => {
-    const cutoff = Date.now() - heartbeatTimeoutMs;
-    for (const client of clients) if (client.lastSeen < cutoff) client.socket.terminate();
+    const now = Date.now();
+    for (const client of clients) {
+      if (client.lastSeen < now - heartbeatTimeoutMs) {
+        client.socket.terminate();
+        continue;
+      }
+      for (const channel of [...client.channels.values()]) {
+        const exp = channel.claims.exp;
+        if (typeof exp === 'number' && exp * 1000 <= now) expire(client, channel, `InvalidJWTToken: Token has expired ${Math.round(now / 1000 - exp)} seconds ago`);
+      }
+    }
   }, Math.min(heartbeatTimeoutMs, 5000));
 
   wss.on('connection', (socket: WebSocket, client: Client) => {

@@ -73,7 +73,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (path === '/health' || path === '/rest/v1/' || path === '/auth/v1/health') return send(res, 200, { status: 'ok', url });
       if (path.startsWith('/auth/v1/')) return auth.handle(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
       if (path.startsWith('/rest/v1/')) return rest.handle(req, res, path.slice('/rest/v1'.length), parsed.searchParams);
-      if (path === '/_dev/otp' && req.method === 'GET') return send(res, 200, { email: parsed.searchParams.get('email'), code: auth.lastOtp(parsed.searchParams.get('email') ?? '') });
+      if (path === '/_dev/otp' && req.method === 'GET') {
+        // Development only: loopback callers, and no CORS, so a web page cannot read another user's code.
+        const remote = req.socket.remoteAddress ?? '';
+        if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) throw new HttpError(403, { code: 'forbidden', message: 'The code endpoint answers loopback callers only' });
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        return res.end(JSON.stringify({ email: parsed.searchParams.get('email'), code: auth.lastOtp(parsed.searchParams.get('email') ?? '') }));
+      }
       throw new HttpError(404, { code: 'not_found', message: `Nothing at ${path}` });
     };
     handle().catch((error: unknown) => {

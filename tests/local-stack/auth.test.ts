@@ -57,6 +57,19 @@ describe('auth with the real supabase-js client', () => {
     expect(unknown.error?.code).toBe('refresh_token_not_found');
   });
 
+  it('ends the whole session when a refresh token is reused after its rotation (a leaked token)', async () => {
+    const client = clientFor(stack);
+    const { data } = await client.auth.signUp({ email: email(), password: 'correct-horse' });
+    const first = data.session!.refresh_token;
+    const rotated = await client.auth.refreshSession();
+    const second = rotated.data.session!.refresh_token;
+    await stack.db.query(`update auth.refresh_tokens set revoked_at = now() - interval '1 minute' where token = $1`, [first]);
+    const reused = await clientFor(stack).auth.refreshSession({ refresh_token: first });
+    expect(reused.error?.code).toBe('refresh_token_already_used');
+    const afterTheft = await clientFor(stack).auth.refreshSession({ refresh_token: second });
+    expect(afterTheft.error).not.toBeNull();
+  });
+
   it('rejects an expired or forged access token', async () => {
     const forged = clientFor(stack);
     const { error } = await forged.auth.getUser('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad-signature');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { SignJWT } from 'jose';
+import { DEFAULT_JWT_SECRET } from '../../supabase/local/keys';
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { freePort } from '../support/preview-server';
@@ -161,6 +163,24 @@ describe('realtime robustness', () => {
     const silent = await open();
     const closedAt = await new Promise<number>((resolve) => silent.once('close', () => resolve(Date.now())));
     expect(closedAt).toBeGreaterThan(0);
+  });
+
+  it('closes a channel when its token expires', async () => {
+    const token = await new SignJWT({ role: 'authenticated', sub: alice.userId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 1)
+      .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET));
+    const socket = await open();
+    const beat = setInterval(() => socket.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}])), 300);
+    const events: string[] = [];
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as [unknown, unknown, string, string, Record<string, unknown>];
+      if (frame[2] === 'realtime:expiring') events.push(frame[3] === 'system' ? `system:${String(frame[4]['status'])}` : frame[3]);
+    });
+    socket.send(JSON.stringify(['1', '1', 'realtime:expiring', 'phx_join', { config: { postgres_changes: [] }, access_token: token }]));
+    await expect.poll(() => events, { timeout: 8000 }).toEqual(['phx_reply', 'system:error', 'phx_close']);
+    clearInterval(beat);
+    socket.close();
   });
 
   it('speaks vsn 1.0.0 too', async () => {
