@@ -278,7 +278,8 @@ $$;
  * Applies a batch of mutations in order, each exactly once, and says what happened to each. One bad
  * mutation is rejected with a reason and does not stop the rest. Returns the merged rows (what the
  * server now holds) and the server time, which the client uses to correct its clock.
- * mutations: [{ mutation_id, table, row_id, op, changes: {field: value}, stamp }]
+ * mutations: [{ mutation_id, table, row_id, op, changes: {field: value}, stamp, stamps?: {field: stamp} }]
+ * (stamps, when given, stamps fields one by one: a client that coalesced several edits of a row)
  */
 create or replace function public.sync_push(mutations jsonb) returns jsonb language plpgsql as $$
 declare
@@ -355,7 +356,7 @@ begin
       cols := array(select key from jsonb_object_keys(changes) as key where key <> 'id');
       payload := changes || jsonb_build_object(
         'id', row_uuid,
-        'field_stamps', coalesce((select jsonb_object_agg(c, stamp) from unnest(cols) as c), '{}'::jsonb)
+        'field_stamps', coalesce((select jsonb_object_agg(c, coalesce(m -> 'stamps' ->> c, stamp)) from unnest(cols) as c), '{}'::jsonb)
       );
       if m ->> 'op' = 'update' then
         -- An update must not create: NOT NULL columns would be checked before any conflict is found.

@@ -105,6 +105,19 @@ describe('sync_push', () => {
   });
 });
 
+describe('coalesced pushes', () => {
+  it('[OB2] per-field stamps keep an older local edit from beating a newer remote one', async () => {
+    const id = crypto.randomUUID();
+    const t = Date.now() - 60_000;
+    await push(db, a, [mutation('contacts', id, { first_name: 'Jo', phone: '555 010 0001' }, stampAt(t), 'insert')]);
+    // Device B edits the phone at t+2000; device A's coalesced mutation has phone at t+1000, email at t+3000.
+    await push(db, a, [mutation('contacts', id, { phone: '555 010 0002' }, stampAt(t + 2000, 'b'))]);
+    const coalesced = { ...mutation('contacts', id, { phone: '555 010 0003', email: 'jo@example.com' }, stampAt(t + 3000, 'a')), stamps: { phone: stampAt(t + 1000, 'a'), email: stampAt(t + 3000, 'a') } };
+    await push(db, a, [coalesced]);
+    expect(await readContact(id)).toMatchObject({ phone: '555 010 0002', email: 'jo@example.com' });
+  });
+});
+
 describe('plain writes obey the merge too', () => {
   it('a REST-style upsert without stamps is merged field by field, with server stamps for what it changed', async () => {
     const id = crypto.randomUUID();
