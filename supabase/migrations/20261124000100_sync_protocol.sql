@@ -23,6 +23,10 @@
 
 create sequence sync.stamp_counter cycle maxvalue 60466175; -- 36^5 - 1
 
+create or replace function sync.synced_tables() returns text[] language sql immutable as $$
+  select array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks']
+$$;
+
 create or replace function sync.to_base36(value bigint, width int) returns text language plpgsql immutable strict as $$
 declare
   digits constant text := '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -179,16 +183,6 @@ begin
 end;
 $$;
 
-do $$
-declare
-  t text;
-begin
-  foreach t in array array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] loop
-    execute format('create trigger merge_fields before insert or update on public.%I for each row execute function sync.merge_row()', t);
-  end loop;
-end
-$$;
-
 -- Hard deletes (allowed by RLS, e.g. DELETE through REST) are remembered as tombstones for the pull,
 -- so devices that were offline still learn the row is gone.
 create table public.sync_deleted_rows (
@@ -215,11 +209,13 @@ begin
 end;
 $$;
 
+-- Every synced table merges field by field on write and remembers hard deletes.
 do $$
 declare
   t text;
 begin
-  foreach t in array array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] loop
+  foreach t in array sync.synced_tables() loop
+    execute format('create trigger merge_fields before insert or update on public.%I for each row execute function sync.merge_row()', t);
     execute format('create trigger remember_delete after delete on public.%I for each row execute function sync.remember_delete()', t);
   end loop;
 end
@@ -237,10 +233,6 @@ create policy "Members can record their own applied mutations" on public.sync_ap
 revoke all on public.sync_applied_mutations from anon;
 grant select, insert on public.sync_applied_mutations to authenticated;
 grant all on public.sync_applied_mutations to service_role;
-
-create or replace function sync.synced_tables() returns text[] language sql immutable as $$
-  select array['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks']
-$$;
 
 /** A reason a person can read, from the error a rejected mutation raised. */
 create or replace function sync.readable_error(state text, constraint_name text, column_name text, message text) returns text language sql immutable as $$
