@@ -4,13 +4,13 @@ import userEvent from '@testing-library/user-event';
 import { ActivityFeed } from '../../src/features/activity-feed/activity-feed';
 import { DashboardScreen } from '../../src/features/dashboard/dashboard-screen';
 import { ContactScreen } from '../../src/features/contacts/contact-screen';
-import { OutcomeSheet } from '../../src/features/contacts/outcome-sheet';
 import { TemplatesScreen } from '../../src/features/emails/templates-screen';
 import { Toasts } from '../../src/app/toasts';
 import { addDays, toDay } from '../../src/domain/dates';
 import { listContacts, listRecentActivities } from '../../src/db/queries';
 import { contactInput, createTestStore } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { callAndReturn } from '../support/call-and-return';
 
 let harness: Harness;
 afterEach(async () => harness?.db.delete());
@@ -62,19 +62,8 @@ describe('live screens', () => {
 
   it('after a call, coming back to the app opens the outcome sheet, which logs the result and the follow-up', async () => {
     harness = await createHarness();
-    const user = userEvent.setup();
-    const added = await harness.store.addContact(contactInput());
-    const id = added.ok ? added.value : '';
-    renderWith(harness, (
-      <>
-        <ContactScreen id={id} />
-        <OutcomeSheet />
-      </>
-    ));
-    await user.click(await screen.findByRole('button', { name: 'Call' }));
+    const { user } = await callAndReturn(harness, 60_000);
     expect(harness.platform.opened).toEqual(['tel:+15550100199']);
-    harness.clock.advance(60_000);
-    act(() => harness.platform.returnToApp());
 
     const sheet = await screen.findByRole('dialog', { name: 'How did the call with Jane go?' });
     await user.click(within(sheet).getByRole('button', { name: 'No answer' }));
@@ -92,17 +81,7 @@ describe('live screens', () => {
 
   it('a quick return (an accidental tap) does not open the outcome sheet', async () => {
     harness = await createHarness();
-    const user = userEvent.setup();
-    const added = await harness.store.addContact(contactInput());
-    renderWith(harness, (
-      <>
-        <ContactScreen id={added.ok ? added.value : ''} />
-        <OutcomeSheet />
-      </>
-    ));
-    await user.click(await screen.findByRole('button', { name: 'Call' }));
-    harness.clock.advance(200);
-    act(() => harness.platform.returnToApp());
+    await callAndReturn(harness, 200);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 

@@ -3,13 +3,12 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useEffect } from 'react';
 import { ContactEditScreen } from '../../src/features/contacts/contact-edit-screen';
-import { ContactScreen } from '../../src/features/contacts/contact-screen';
-import { OutcomeSheet } from '../../src/features/contacts/outcome-sheet';
 import { useBatchedValue } from '../../src/hooks/use-batched-value';
 import { addDays, toDay } from '../../src/domain/dates';
 import { getContact } from '../../src/db/queries';
 import { contactInput, createTestStore } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { callAndReturn } from '../support/call-and-return';
 
 let harness: Harness;
 afterEach(async () => {
@@ -40,19 +39,8 @@ describe('edits and outcomes keep what others changed', () => {
 
   it('logging an outcome keeps a follow-up already set for later', async () => {
     harness = await createHarness();
-    const user = userEvent.setup();
     const nextWeek = addDays(toDay(new Date(harness.clock.now())), 7);
-    const added = await harness.store.addContact(contactInput({ next_follow_up_on: nextWeek }));
-    const id = added.ok ? added.value : '';
-    renderWith(harness, (
-      <>
-        <ContactScreen id={id} />
-        <OutcomeSheet />
-      </>
-    ));
-    await user.click(await screen.findByRole('button', { name: 'Call' }));
-    harness.clock.advance(120_000);
-    act(() => harness.platform.returnToApp());
+    const { user, id } = await callAndReturn(harness, 120_000, { next_follow_up_on: nextWeek });
     const sheet = await screen.findByRole('dialog');
     await user.click(within(sheet).getByRole('button', { name: 'No answer' }));
     await user.click(within(sheet).getByRole('button', { name: 'Save' }));
@@ -62,17 +50,7 @@ describe('edits and outcomes keep what others changed', () => {
 
   it('a call started hours ago is not asked about', async () => {
     harness = await createHarness();
-    const user = userEvent.setup();
-    const added = await harness.store.addContact(contactInput());
-    renderWith(harness, (
-      <>
-        <ContactScreen id={added.ok ? added.value : ''} />
-        <OutcomeSheet />
-      </>
-    ));
-    await user.click(await screen.findByRole('button', { name: 'Call' }));
-    harness.clock.advance(3 * 60 * 60 * 1000);
-    act(() => harness.platform.returnToApp());
+    await callAndReturn(harness, 3 * 60 * 60 * 1000);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(harness.services.pendingOutreach.getSnapshot()).toBeNull();
   });
