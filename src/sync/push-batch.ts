@@ -1,0 +1,39 @@
+import { coalesceOutbox } from './coalesce';
+import type { OutboxPort, RejectedChange, RemoteError, RemotePort } from './ports';
+
+export const PUSH_BATCH_SIZE = 500;
+
+export type PushBatchResult =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'pushed'; readonly acknowledged: number; readonly rejected: number; readonly serverTime: number }
+  | { readonly kind: 'failed'; readonly error: RemoteError };
+
+/*
+ * One push round (SPEC OB1-OB5). The oldest pending entries are coalesced per row and sent together.
+ * Each mutation's outcome is handled on its own: applied or duplicate (a retry of a push whose answer
+ * was lost) removes its entries from the outbox; rejected moves them to the rejected list with the
+ * server's reason. So one bad change never blocks the rest of the queue. A failed request changes
+ * nothing locally: the same entries, with the same mutation ids, go again on the next round, and the
+ * server's applied-id record makes that safe.
+ */
+export async function pushBatch(outbox: OutboxPort, remote: RemotePort, batchSize = PUSH_BATCH_SIZE): Promise<PushBatchResult> {
+  const entries = await outbox.listPending(batchSize);
+  if (entries.length === 0) return { kind: 'idle' };
+  const mutations = coalesceOutbox(entries);
+  const response = await remote.push(mutations);
+  if (!response.ok) return { kind: 'failed', error: response.error };
+
+  const outcomes = new Map(response.value.results.map((outcome) => [outcome.mutation_id, outcome]));
+  const acknowledged: string[] = [];
+  const rejected: RejectedChange[] = [];
+  for (const mutation of mutations) {
+    const outcome = outcomes.get(mutation.mutation_id);
+    if (outcome === undefined) continue; // not answered: stays pending, goes again
+    if (outcome.status === 'rejected')
+      rejected.push({ entry_ids: mutation.entry_ids, table: mutation.table, row_id: mutation.row_id, changes: mutation.changes, reason: outcome.reason });
+    else acknowledged.push(...mutation.entry_ids);
+  }
+  if (rejected.length > 0) await outbox.reject(rejected);
+  if (acknowledged.length > 0) await outbox.acknowledge(acknowledged, response.value.rows);
+  return { kind: 'pushed', acknowledged: acknowledged.length, rejected: rejected.length, serverTime: response.value.server_time };
+}
