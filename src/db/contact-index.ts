@@ -3,6 +3,7 @@ import type { Contact } from '../domain/contact';
 import { compareContactsByName, searchTextFor, type SearchableContact } from '../domain/contact-search';
 import type { Subscribable } from '../shared/subscribable';
 import type { FieldbookDb } from './fieldbook-db';
+import { listContacts } from './queries';
 
 export type ContactIndexSnapshot = {
   /** Live contacts in name order with their search text; null until the first load finishes. */
@@ -70,11 +71,9 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   };
 
   const reloadAll = async () => {
-    const rows = await db.contacts.toArray();
+    const items = (await listContacts(db)).map((contact) => ({ contact, text: searchTextFor(contact) }));
     stale = false;
     retryDelay = FIRST_RETRY_MS / 2;
-    const items = rows.filter((row) => row.deleted_at === null).map((contact) => ({ contact, text: searchTextFor(contact) }));
-    items.sort(compareItems);
     byId = new Map(items.map((item) => [item.contact.id, item]));
     publish(items);
   };

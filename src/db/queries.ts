@@ -65,11 +65,6 @@ export async function getActivityCounts(db: FieldbookDb, startOfToday: string): 
   return { emailCount: emails - deletedEmails, activityCount: activities - deletedActivities, activityTodayCount: todays };
 }
 
-export async function countContacts(db: FieldbookDb): Promise<number> {
-  const [all, deleted] = await Promise.all([db.contacts.count(), db.contacts.where('deleted_at').aboveOrEqual('').count()]);
-  return all - deleted;
-}
-
 export async function listRecentActivities(db: FieldbookDb, limit: number): Promise<MemberActivity[]> {
   return db.member_activities.orderBy('occurred_at').reverse().filter(isLive).limit(limit).toArray();
 }

@@ -1,5 +1,13 @@
 import { useId, type ReactNode } from 'react';
 
+function FieldError({ id, message }: { readonly id: string; readonly message: string | undefined }) {
+  return message ? (
+    <p className="field__error" id={id}>
+      {message}
+    </p>
+  ) : null;
+}
+
 type Common = {
   readonly label: string;
   readonly name: string;
@@ -57,11 +65,7 @@ export function TextField(props: InputProps) {
           {props.hint}
         </p>
       ) : null}
-      {props.error ? (
-        <p className="field__error" id={errorId}>
-          {props.error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={props.error} />
     </div>
   );
 }
@@ -92,11 +96,7 @@ export function SelectField<V extends string>(props: SelectProps<V>) {
           </option>
         ))}
       </select>
-      {props.error ? (
-        <p className="field__error" id={errorId}>
-          {props.error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={props.error} />
     </div>
   );
 }

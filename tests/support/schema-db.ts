@@ -1,21 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { schemaFiles } from '../../supabase/local/gen-types.mjs';
 
 const SUPABASE = join(import.meta.dirname, '..', '..', 'supabase');
 
 /** The SQL that builds a database: Supabase conventions, then every migration in order. */
-export function schemaSql(): string[] {
-  const migrations = readdirSync(join(SUPABASE, 'migrations'))
-    .filter((name) => name.endsWith('.sql'))
-    .sort()
-    .map((name) => readFileSync(join(SUPABASE, 'migrations', name), 'utf8'));
-  return [readFileSync(join(SUPABASE, 'local', 'bootstrap.sql'), 'utf8'), ...migrations];
-}
+export const schemaSql = (): string[] => schemaFiles().map((file) => readFileSync(file, 'utf8'));
 
 export const seedSql = () => readFileSync(join(SUPABASE, 'seed.sql'), 'utf8');
 
-export const DEMO_MEMBER = '00000000-0000-4000-8000-00000000d3e0';
 
 /** A PGlite database with bootstrap + migrations (+ seed unless told otherwise). */
 export async function createSchemaDb(options: { seed?: boolean } = {}): Promise<PGlite> {
