@@ -11,20 +11,28 @@ export function startTestStack(options: { seed?: boolean } = {}): Promise<LocalS
 export type Client = SupabaseClient<Database>;
 
 /** The real supabase-js client, as the app will use it (Node needs the ws transport). */
-export function clientFor(stack: LocalStack, key: string = stack.anonKey): Client {
+export function clientFor(stack: LocalStack, key: string = stack.anonKey, options: { reconnectAfterMs?: number } = {}): Client {
+  const { reconnectAfterMs } = options;
   return createClient<Database>(stack.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+    realtime: {
+      transport: WebSocket as unknown as typeof globalThis.WebSocket,
+      ...(reconnectAfterMs === undefined ? {} : { reconnectAfterMs: () => reconnectAfterMs }),
+    },
   });
 }
 
 let counter = 0;
 
 /** A new user signed in on its own client. */
-export async function signedInClient(stack: LocalStack, prefix = 'user'): Promise<{ client: Client; userId: string; email: string }> {
+export async function signedInClient(
+  stack: LocalStack,
+  prefix = 'user',
+  options: { reconnectAfterMs?: number } = {},
+): Promise<{ client: Client; userId: string; email: string }> {
   counter += 1;
   const email = `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const client = clientFor(stack);
+  const client = clientFor(stack, stack.anonKey, options);
   const { data, error } = await client.auth.signUp({ email, password: 'correct-horse-battery' });
   if (error || !data.user) throw new Error(`sign-up failed: ${error?.message ?? 'no user'}`);
   return { client, userId: data.user.id, email };
