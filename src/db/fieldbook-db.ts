@@ -5,12 +5,29 @@ import type { EmailTemplate } from '../domain/email-template';
 import type { MemberActivity } from '../domain/member-activity';
 import type { MemberProfile } from '../domain/member-profile';
 import type { SentEmail } from '../domain/sent-email';
-import type { OutboxEntry } from '../domain/synced-table';
+import type { OutboxEntry, SyncedTable } from '../domain/synced-table';
 
-/** Device-local key/value rows that never sync (settings, the local workspace identity). */
+/** Device-local key/value rows that never sync (settings, the local workspace identity, the pull cursor). */
 export type SettingRow = { key: string; value: unknown };
 
+/**
+ * A change the server refused for good (SYNC.md guarantee 8): what the member typed, the server's
+ * reason, and the outbox entries it came from. It waits here for retry, edit or discard.
+ */
+export type RejectedRow = {
+  id: string;
+  table: SyncedTable;
+  row_id: string;
+  changes: Record<string, unknown>;
+  reason: string;
+  entry_ids: string[];
+  created_at: number;
+};
+
 export const LOCAL_DATABASE_NAME = 'fieldbook-local';
+
+/** Each signed-in member's data lives in its own database, so a shared phone never mixes two people's data. */
+export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId}`;
 
 /*
  * Index notes. IndexedDB leaves a row out of an index when the key is null, so `deleted_at` indexes only
@@ -27,6 +44,7 @@ export class FieldbookDb extends Dexie {
   declare member_profiles: Table<MemberProfile, string>;
   declare outbox: Table<OutboxEntry, number>;
   declare settings: Table<SettingRow, string>;
+  declare rejected: Table<RejectedRow, string>;
 
   constructor(name: string) {
     super(name);
@@ -40,6 +58,8 @@ export class FieldbookDb extends Dexie {
       outbox: '++seq, &mutation_id, [table+row_id], created_at',
       settings: 'key',
     });
+    // Version 2 (sync): changes the server refused, kept for review.
+    this.version(2).stores({ rejected: 'id, created_at, [table+row_id]' });
   }
 }
 

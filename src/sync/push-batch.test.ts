@@ -12,8 +12,8 @@ function fakeOutbox(entries: OutboxEntry[]) {
   const stored: RemoteRow[] = [];
   const port: OutboxPort = {
     listPending: (limit) => Promise.resolve(pending.slice(0, limit)),
-    acknowledge: (ids, rows) => {
-      for (const id of ids) pending.splice(pending.findIndex((entry) => entry.mutation_id === id), 1);
+    acknowledge: (mutations, rows) => {
+      for (const id of mutations.flatMap((mutation) => mutation.entry_ids)) pending.splice(pending.findIndex((entry) => entry.mutation_id === id), 1);
       stored.push(...rows);
       return Promise.resolve();
     },
@@ -31,7 +31,7 @@ function fakeRemote(options: { reject?: (mutation: CoalescedMutation) => string 
   const applied = new Map<string, CoalescedMutation>();
   let loseNextAnswer = false;
   let offline = false;
-  const port: RemotePort = {
+  const port: Pick<RemotePort, 'push'> = {
     push: (mutations) => {
       if (offline) return Promise.resolve(err({ kind: 'offline', message: 'no network' }));
       const results: PushResponse['results'][number][] = mutations.map((mutation) => {
@@ -70,7 +70,7 @@ describe('pushBatch', () => {
     expect((await pushBatch(outbox.port, remote.port)).kind).toBe('failed');
     expect(outbox.pending).toHaveLength(1);
     expect(remote.applied.size).toBe(1);
-    expect(await pushBatch(outbox.port, remote.port)).toEqual({ kind: 'pushed', acknowledged: 1, rejected: 0, serverTime: 1000 });
+    expect(await pushBatch(outbox.port, remote.port)).toMatchObject({ kind: 'pushed', acknowledged: 1, rejected: 0, serverTime: 1000 });
     expect(outbox.pending).toEqual([]);
     expect(remote.applied.size).toBe(1);
   });

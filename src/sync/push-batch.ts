@@ -1,11 +1,11 @@
-import { coalesceOutbox } from './coalesce';
-import type { OutboxPort, RejectedChange, RemoteError, RemotePort } from './ports';
+import { coalesceOutbox, type CoalescedMutation } from './coalesce';
+import type { OutboxPort, RejectedChange, RemoteError, RemotePort, RemoteRow } from './ports';
 
 export const PUSH_BATCH_SIZE = 500;
 
 export type PushBatchResult =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'pushed'; readonly acknowledged: number; readonly rejected: number; readonly serverTime: number }
+  | { readonly kind: 'pushed'; readonly acknowledged: number; readonly rejected: number; readonly serverTime: number; readonly rows: readonly RemoteRow[] }
   | { readonly kind: 'failed'; readonly error: RemoteError };
 
 /*
@@ -16,7 +16,7 @@ export type PushBatchResult =
  * nothing locally: the same entries, with the same mutation ids, go again on the next round, and the
  * server's applied-id record makes that safe.
  */
-export async function pushBatch(outbox: OutboxPort, remote: RemotePort, batchSize = PUSH_BATCH_SIZE): Promise<PushBatchResult> {
+export async function pushBatch(outbox: OutboxPort, remote: Pick<RemotePort, 'push'>, batchSize = PUSH_BATCH_SIZE): Promise<PushBatchResult> {
   const entries = await outbox.listPending(batchSize);
   if (entries.length === 0) return { kind: 'idle' };
   const mutations = coalesceOutbox(entries);
@@ -24,16 +24,17 @@ export async function pushBatch(outbox: OutboxPort, remote: RemotePort, batchSiz
   if (!response.ok) return { kind: 'failed', error: response.error };
 
   const outcomes = new Map(response.value.results.map((outcome) => [outcome.mutation_id, outcome]));
-  const acknowledged: string[] = [];
+  const acknowledged: CoalescedMutation[] = [];
   const rejected: RejectedChange[] = [];
   for (const mutation of mutations) {
     const outcome = outcomes.get(mutation.mutation_id);
     if (outcome === undefined) continue; // not answered: stays pending, goes again
     if (outcome.status === 'rejected')
       rejected.push({ entry_ids: mutation.entry_ids, table: mutation.table, row_id: mutation.row_id, changes: mutation.changes, reason: outcome.reason });
-    else acknowledged.push(...mutation.entry_ids);
+    else acknowledged.push(mutation);
   }
   if (rejected.length > 0) await outbox.reject(rejected);
   if (acknowledged.length > 0) await outbox.acknowledge(acknowledged, response.value.rows);
-  return { kind: 'pushed', acknowledged: acknowledged.length, rejected: rejected.length, serverTime: response.value.server_time };
+  const acknowledgedEntries = acknowledged.reduce((sum, mutation) => sum + mutation.entry_ids.length, 0);
+  return { kind: 'pushed', acknowledged: acknowledgedEntries, rejected: rejected.length, serverTime: response.value.server_time, rows: response.value.rows };
 }

@@ -1,0 +1,222 @@
+import { digestText } from '../domain/digest';
+import { mergeRemoteRow } from '../domain/merge';
+import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
+import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
+import { withReopen, type WriteContext } from './commit-changes';
+import type { FieldbookDb, RejectedRow } from './fieldbook-db';
+
+export const SYNC_CURSOR_KEY = 'sync_cursor';
+
+type Row = AnyRow & Record<string, unknown>;
+
+/** A hard delete arrives from sync_pull as a bare tombstone: id, member_id, deleted_at and its stamp. */
+const isHardDelete = (row: Readonly<Record<string, unknown>>) => !('created_at' in row);
+
+const groupByTable = (rows: readonly RemoteRow[]) => {
+  const groups = new Map<SyncedTable, RemoteRow[]>();
+  for (const row of rows) {
+    if (!SYNCED_TABLES.includes(row.table)) continue;
+    const group = groups.get(row.table);
+    if (group) group.push(row);
+    else groups.set(row.table, [row]);
+  }
+  return groups;
+};
+
+async function sha256Hex(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Fields still waiting in the outbox for each row of a table, so a server answer never overwrites them. */
+async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const entries = await db.outbox.where('[table+row_id]').anyOf(rowIds.map((id) => [table, id])).toArray();
+  const fields = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    const set = fields.get(entry.row_id) ?? new Set<string>();
+    for (const field of Object.keys(entry.changes)) set.add(field);
+    fields.set(entry.row_id, set);
+  }
+  return fields;
+}
+
+/**
+ * The sync engine's local port over Dexie (src/sync/ports.ts). Every method is one transaction, so a
+ * crash between two steps never leaves the outbox, the rows and the cursor out of step.
+ */
+export function createSyncLocal(db: FieldbookDb): LocalPort {
+  const tablesOf = (names: Iterable<SyncedTable>) => [...names].map((name) => db.table(name));
+
+  return {
+    listPending: (limit) => withReopen(db, () => db.outbox.orderBy('seq').limit(limit).toArray()),
+
+    acknowledge: (mutations, rows) =>
+      withReopen(db, () =>
+        db.transaction('rw', [...tablesOf(new Set([...mutations.map((m) => m.table), ...rows.map((r) => r.table)])), db.outbox], async () => {
+          await db.outbox.where('mutation_id').anyOf(mutations.flatMap((mutation) => mutation.entry_ids)).delete();
+          const pushed = new Map<string, CoalescedMutation>(mutations.map((mutation) => [`${mutation.table}:${mutation.row_id}`, mutation]));
+          for (const [table, group] of groupByTable(rows)) {
+            const ids = group.map(({ row }) => String(row['id']));
+            const [current, waiting] = await Promise.all([db.table<Row, string>(table).bulkGet(ids), pendingFields(db, table, ids)]);
+            const next: Row[] = [];
+            group.forEach(({ row }, index) => {
+              const local = current[index];
+              if (local === undefined) return;
+              const ours = pushed.get(`${table}:${ids[index]}`)?.stamps ?? {};
+              const keep = waiting.get(ids[index] ?? '');
+              // SPEC OB6: take the server's stamp for what we pushed (it may be clamped), and anything newer.
+              const merged = mergeRemoteRow(local, row, (field, held, incoming) => !keep?.has(field) && (held === undefined || incoming > held || held === ours[field]));
+              if (merged) next.push(merged);
+            });
+            if (next.length > 0) await db.table<Row, string>(table).bulkPut(next);
+          }
+        }),
+      ),
+
+    reject: (changes: readonly RejectedChange[]) =>
+      withReopen(db, () =>
+        db.transaction('rw', db.outbox, db.rejected, async () => {
+          await db.outbox.where('mutation_id').anyOf(changes.flatMap((change) => change.entry_ids)).delete();
+          const at = Date.now();
+          await db.rejected.bulkPut(
+            changes.map((change): RejectedRow => ({
+              id: change.entry_ids[0] ?? `${change.table}:${change.row_id}`,
+              table: change.table,
+              row_id: change.row_id,
+              changes: { ...change.changes },
+              reason: change.reason,
+              entry_ids: [...change.entry_ids],
+              created_at: at,
+            })),
+          );
+        }),
+      ),
+
+    applyRemote: (rows, cursor?: PullCursor) =>
+      withReopen(db, () => {
+        const groups = groupByTable(rows);
+        return db.transaction('rw', [...tablesOf(groups.keys()), db.settings], async () => {
+          const changed: RemoteRow[] = [];
+          for (const [table, group] of groups) {
+            const store = db.table<Row, string>(table);
+            const ids = group.map(({ row }) => String(row['id']));
+            const current = new Map<string, Row>();
+            (await store.bulkGet(ids)).forEach((row, index) => row && current.set(ids[index] ?? '', row));
+            const puts = new Map<string, Row>();
+            const deletes: string[] = [];
+            for (const remote of group) {
+              const id = String(remote.row['id']);
+              if (isHardDelete(remote.row)) {
+                if (current.has(id) || puts.has(id)) {
+                  current.delete(id);
+                  puts.delete(id);
+                  deletes.push(id);
+                  changed.push(remote);
+                }
+                continue;
+              }
+              const incoming: Record<string, unknown> = { ...remote.row };
+              delete incoming['sync_xid'];
+              const local = puts.get(id) ?? current.get(id);
+              const merged = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
+              if (merged === null) continue;
+              puts.set(id, merged);
+              changed.push(remote);
+            }
+            if (deletes.length > 0) await store.bulkDelete(deletes);
+            if (puts.size > 0) await store.bulkPut([...puts.values()]);
+          }
+          if (cursor !== undefined) await db.settings.put({ key: SYNC_CURSOR_KEY, value: cursor });
+          return changed;
+        });
+      }),
+
+    loadCursor: async () => ((await withReopen(db, () => db.settings.get(SYNC_CURSOR_KEY)))?.value ?? null) as PullCursor,
+
+    summary: () =>
+      withReopen(db, () =>
+        db.transaction('r', db.outbox, db.rejected, async () => {
+          const [count, oldest, rejected] = await Promise.all([db.outbox.count(), db.outbox.orderBy('seq').first(), db.rejected.count()]);
+          return { count, oldestAt: oldest?.created_at ?? null, rejected };
+        }),
+      ),
+
+    digest: () =>
+      withReopen(db, async () => {
+        const result: Partial<Record<SyncedTable, TableDigest>> = {};
+        for (const table of SYNCED_TABLES) {
+          const rows = await db.table<Row, string>(table).toArray();
+          result[table] = { count: rows.length, hash: await sha256Hex(digestText(rows)) };
+        }
+        return result;
+      }),
+
+    replaceTable: (table, rows) =>
+      withReopen(db, () =>
+        db.transaction('rw', db.table(table), db.outbox, async () => {
+          const store = db.table<Row, string>(table);
+          const pending = (await db.outbox.orderBy('seq').toArray()).filter((entry) => entry.table === table);
+          const pendingIds = [...new Set(pending.map((entry) => entry.row_id))];
+          const localPending = (await store.bulkGet(pendingIds)).filter((row): row is Row => row !== undefined);
+          const next = new Map<string, Row>();
+          for (const { row } of rows) if (!isHardDelete(row)) next.set(String(row['id']), row as Row);
+          // Rows with edits still waiting keep them on top of the server's version.
+          for (const local of localPending) {
+            const server = next.get(local.id);
+            next.set(local.id, server === undefined ? local : overlay(server, pending.filter((entry) => entry.row_id === local.id)));
+          }
+          await store.clear();
+          await store.bulkPut([...next.values()]);
+        }),
+      ),
+  };
+}
+
+function overlay(row: Row, entries: readonly OutboxEntry[]): Row {
+  const stamps: Record<string, string> = { ...(row.field_stamps) };
+  const values: Record<string, unknown> = { ...row };
+  for (const entry of entries) {
+    for (const [field, value] of Object.entries(entry.changes)) {
+      values[field] = value;
+      stamps[field] = entry.stamp;
+    }
+  }
+  return { ...values, field_stamps: stamps } as Row;
+}
+
+/** Queues the member's current values of a rejected change again, with a fresh stamp (review list: Retry). */
+export async function retryRejected(db: FieldbookDb, id: string, ctx: Pick<WriteContext, 'clock' | 'now' | 'newId'>): Promise<void> {
+  await withReopen(db, async () => {
+    const rejected = await db.rejected.get(id);
+    if (!rejected) return;
+    await db.transaction('rw', db.table(rejected.table), db.outbox, db.rejected, async () => {
+      const store = db.table<Row, string>(rejected.table);
+      const row = await store.get(rejected.row_id);
+      await db.rejected.delete(id);
+      if (!row) return;
+      const stamp = ctx.clock.next();
+      const changes = Object.fromEntries(Object.keys(rejected.changes).map((field) => [field, (row as Record<string, unknown>)[field]]));
+      const stamps = { ...row.field_stamps, ...Object.fromEntries(Object.keys(changes).map((field) => [field, stamp])) };
+      await store.put({ ...row, field_stamps: stamps });
+      const entry: OutboxEntry = { mutation_id: ctx.newId(), table: rejected.table, row_id: rejected.row_id, op: 'update', changes, stamp, created_at: ctx.now() };
+      // A rejected insert never reached the server: it goes again as an insert of the whole row.
+      if (Object.hasOwn(rejected.changes, 'created_at')) {
+        const whole: Record<string, unknown> = { ...row };
+        delete whole['field_stamps'];
+        delete whole['updated_at'];
+        entry.op = 'insert';
+        entry.changes = whole;
+      }
+      await db.outbox.add(entry);
+    });
+  });
+}
+
+/** Forgets a rejected change; the caller then re-pulls the table so the row shows the server's version. */
+export async function discardRejected(db: FieldbookDb, id: string): Promise<RejectedRow | undefined> {
+  return withReopen(db, async () => {
+    const rejected = await db.rejected.get(id);
+    await db.rejected.delete(id);
+    return rejected;
+  });
+}

@@ -1,0 +1,434 @@
+import type { HlcClock } from '../domain/hlc';
+import type { SyncedTable } from '../domain/synced-table';
+import { SYNCED_TABLES } from '../domain/synced-table';
+import type { ScopedLogger } from '../shared/logger';
+import { createStore, type Subscribable } from '../shared/subscribable';
+import { backoffDelay } from './backoff';
+import type { ChannelState, Digest, LocalPort, PullCursor, RemoteChange, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
+import { pushBatch, PUSH_BATCH_SIZE } from './push-batch';
+import type { AuthState, NetworkState, SyncStatus } from './status';
+
+export const DEFAULT_APPLY_WINDOW_MS = 40;
+export const PULL_PAGE_SIZE = 1000;
+export const PULL_INTERVAL_MS = 5 * 60_000;
+export const DIGEST_INTERVAL_MS = 60 * 60_000;
+
+export type ConvergenceReport = {
+  readonly at: number;
+  readonly outcome: 'in-step' | 'repaired' | 'still-different' | 'skipped' | 'failed';
+  readonly detail: string;
+  /** Tables whose digest differed before repair. */
+  readonly tables: readonly SyncedTable[];
+};
+
+export type SyncEngineOptions = {
+  readonly remote: RemotePort;
+  readonly local: LocalPort;
+  readonly clock: Pick<HlcClock, 'receive' | 'setOffset'>;
+  readonly time: TimePort;
+  readonly random?: () => number;
+  readonly log?: ScopedLogger;
+  /** How long remote changes gather before one apply transaction (SPEC AP1). */
+  readonly applyWindowMs?: number;
+  readonly pullIntervalMs?: number;
+  readonly digestIntervalMs?: number;
+  readonly pushBatchSize?: number;
+  readonly network?: NetworkState;
+  readonly auth?: AuthState;
+};
+
+export type SyncEngine = Subscribable<SyncStatus> & {
+  readonly start: () => void;
+  readonly stop: () => void;
+  /** A local write was committed: push soon. */
+  readonly localWrite: () => void;
+  readonly setNetwork: (network: NetworkState) => void;
+  /** The app became visible again: catch up and push at once. */
+  readonly visible: () => void;
+  /** "Try now": retry at once, forgetting the backoff. */
+  readonly tryNow: () => void;
+  readonly setAuth: (auth: AuthState) => void;
+  readonly setStoragePersisted: (persisted: boolean | null) => void;
+  /** Applies buffered remote changes now instead of at the end of the window (the seed's flush). */
+  readonly flush: () => Promise<void>;
+  readonly checkConvergence: () => Promise<ConvergenceReport>;
+  readonly convergence: Subscribable<ConvergenceReport | null>;
+  /** Remote changes that altered local rows, after they are applied (the seed's realtime hooks). */
+  readonly onRemoteChange: (listener: (rows: readonly RemoteRow[]) => void) => () => void;
+  /** Resolves when no push, pull or apply is running or queued (tests and benchmarks). */
+  readonly idle: () => Promise<void>;
+};
+
+const TRANSIENT: ReadonlySet<RemoteError['kind']> = new Set(['offline', 'timeout', 'server', 'conflict', 'invalid', 'forbidden']);
+
+/** The newest stamp in a set of rows, so the clock can move past everything it has seen (SPEC CK1). */
+function newestStamp(rows: readonly RemoteRow[]): string | null {
+  let newest: string | null = null;
+  for (const { row } of rows) {
+    const stamps = row['field_stamps'];
+    if (stamps === null || typeof stamps !== 'object') continue;
+    for (const stamp of Object.values(stamps as Record<string, unknown>)) if (typeof stamp === 'string' && (newest === null || stamp > newest)) newest = stamp;
+  }
+  return newest;
+}
+
+/*
+ * The sync engine (SPEC.md). Work that touches the server runs one job at a time (push, pull,
+ * convergence check), so the pull cursor and the outbox never race with themselves; remote changes
+ * from realtime apply on their own short window so they are not held behind a long push.
+ *
+ * - Push (OB1-OB5): pushBatch until the outbox is empty; a transient failure schedules a retry with
+ *   backoff, an auth failure waits for a fresh token, rejections go to the rejected list.
+ * - Pull (PL1-PL2): sync_pull pages until has_more is false, each page applied with its cursor in one
+ *   transaction; on start, on every (re)subscribe, on online, on visible and on a slow timer.
+ * - Realtime (G7): changes are buffered while a catch-up pull runs, then applied in one window.
+ * - Clock (CK2): every push and pull answer carries the server time; the offset corrects the HLC.
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { remote, local, clock, time, log } = options;
+  const random = options.random ?? Math.random;
+  const windowMs = options.applyWindowMs ?? DEFAULT_APPLY_WINDOW_MS;
+  const status = createStore<SyncStatus>({
+    network: options.network ?? 'online',
+    realtime: 'connecting',
+    auth: options.auth ?? 'signed-in',
+    pendingCount: 0,
+    oldestPendingAt: null,
+    rejectedCount: 0,
+    pushing: false,
+    lastSyncedAt: null,
+    nextRetryAt: null,
+    storagePersisted: null,
+  });
+  const patch = (next: Partial<SyncStatus>) => status.set((previous) => ({ ...previous, ...next }));
+  const convergence = createStore<ConvergenceReport | null>(null);
+  const remoteListeners = new Set<(rows: readonly RemoteRow[]) => void>();
+
+  let running = false;
+  let unsubscribe: (() => void) | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  let pushQueued = false;
+  let pullQueued = false;
+  let attempt = 0;
+  let retryTimer: unknown = null;
+  let pullTimer: unknown = null;
+  let digestTimer: unknown = null;
+  let catchingUp = true;
+  const held: RemoteRow[] = [];
+  let windowRows: RemoteRow[] = [];
+  let windowTimer: unknown = null;
+  let applying: Promise<void> = Promise.resolve();
+
+  const canTalk = () => running && status.getSnapshot().network === 'online' && status.getSnapshot().auth === 'signed-in';
+
+  /** Runs server work one job at a time; a job never throws out of the chain. */
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = chain.then(job);
+    chain = run.catch((error: unknown) => log?.error('sync job failed', { error: String(error) }));
+    return run;
+  };
+
+  const refreshSummary = async () => {
+    const summary = await local.summary();
+    patch({ pendingCount: summary.count, oldestPendingAt: summary.oldestAt, rejectedCount: summary.rejected });
+  };
+
+  const learnOffset = (startedAt: number, serverTime: number) => {
+    const midpoint = (startedAt + time.now()) / 2;
+    clock.setOffset(Math.round(serverTime - midpoint));
+  };
+
+  const succeeded = () => {
+    attempt = 0;
+    if (retryTimer !== null) time.clearTimeout(retryTimer);
+    retryTimer = null;
+    patch({ nextRetryAt: null, lastSyncedAt: time.now() });
+  };
+
+  const failed = (what: string, error: RemoteError) => {
+    if (error.kind === 'auth') {
+      log?.warn(`${what} needs a fresh sign-in; changes stay queued`, { message: error.message });
+      patch({ auth: 'token-expired' });
+      return;
+    }
+    if (!TRANSIENT.has(error.kind)) return;
+    attempt += 1;
+    const delay = backoffDelay(attempt, random);
+    log?.warn(`${what} failed (${error.kind}); retry in ${Math.round(delay / 1000)} s`, { message: error.message, attempt });
+    if (retryTimer !== null) time.clearTimeout(retryTimer);
+    retryTimer = time.setTimeout(() => {
+      retryTimer = null;
+      patch({ nextRetryAt: null });
+      requestPush();
+      requestPull();
+    }, delay);
+    patch({ nextRetryAt: time.now() + delay });
+  };
+
+  const pushAll = async () => {
+    if (!canTalk() || retryTimer !== null) return;
+    patch({ pushing: true });
+    try {
+      for (;;) {
+        const startedAt = time.now();
+        const result = await pushBatch(local, remote, options.pushBatchSize ?? PUSH_BATCH_SIZE);
+        if (result.kind === 'idle') break;
+        if (result.kind === 'failed') {
+          failed('push', result.error);
+          break;
+        }
+        learnOffset(startedAt, result.serverTime);
+        received(result.rows, false);
+        log?.info(`pushed ${result.acknowledged} change(s)${result.rejected > 0 ? `, ${result.rejected} rejected` : ''}`, { ms: time.now() - startedAt });
+        succeeded();
+        await refreshSummary();
+        if (!canTalk()) break;
+      }
+    } finally {
+      patch({ pushing: false });
+      await refreshSummary();
+    }
+  };
+
+  /** Pulls every page after the cursor; returns false when a page failed. */
+  const pullFrom = async (start: PullCursor, onPage: (rows: readonly RemoteRow[], cursor: PullCursor) => Promise<void>): Promise<boolean> => {
+    let cursor = start;
+    for (;;) {
+      const startedAt = time.now();
+      const page = await remote.pull(cursor, PULL_PAGE_SIZE);
+      if (!page.ok) {
+        failed('pull', page.error);
+        return false;
+      }
+      learnOffset(startedAt, page.value.server_time);
+      await onPage(page.value.rows, page.value.next_cursor);
+      cursor = page.value.next_cursor;
+      if (!page.value.has_more) return true;
+      if (!running) return false;
+    }
+  };
+
+  const pullAll = async () => {
+    if (!canTalk() || retryTimer !== null) return;
+    const startedAt = time.now();
+    let pulled = 0;
+    let changed = 0;
+    const done = await pullFrom(await local.loadCursor(), async (rows, cursor) => {
+      pulled += rows.length;
+      const applied = await local.applyRemote(rows, cursor);
+      changed += applied.length;
+      received(applied);
+    });
+    if (!done) return;
+    log?.info(`pulled ${pulled} row(s), ${changed} changed here`, { ms: time.now() - startedAt });
+    succeeded();
+    if (catchingUp) {
+      catchingUp = false;
+      if (held.length > 0) {
+        log?.debug(`applying ${held.length} realtime change(s) held during catch-up`);
+        windowRows.push(...held.splice(0));
+        await flush();
+      }
+    }
+  };
+
+  const received = (rows: readonly RemoteRow[], remoteChange = true) => {
+    const newest = newestStamp(rows);
+    if (newest !== null) clock.receive(newest);
+    if (rows.length === 0 || !remoteChange) return;
+    for (const listener of [...remoteListeners]) listener(rows);
+  };
+
+  function requestPush() {
+    if (pushQueued) return;
+    pushQueued = true;
+    void serial(async () => {
+      pushQueued = false;
+      await pushAll();
+    });
+  }
+
+  function requestPull() {
+    if (pullQueued) return;
+    pullQueued = true;
+    void serial(async () => {
+      pullQueued = false;
+      await pullAll();
+    });
+  }
+
+  const flush = (): Promise<void> => {
+    if (windowTimer !== null) time.clearTimeout(windowTimer);
+    windowTimer = null;
+    const rows = windowRows;
+    windowRows = [];
+    if (rows.length === 0) return applying;
+    applying = applying.then(async () => {
+      const startedAt = time.now();
+      try {
+        const changed = await local.applyRemote(rows);
+        log?.debug(`applied ${rows.length} realtime change(s), ${changed.length} changed here`, { ms: time.now() - startedAt });
+        received(changed);
+      } catch (error) {
+        // The rows are not lost: the next pull brings them again.
+        log?.error('applying realtime changes failed; the next pull repairs it', { error: String(error) });
+        requestPull();
+      }
+    });
+    return applying;
+  };
+
+  const onChange = (change: RemoteChange) => {
+    if (change.kind === 'delete') {
+      log?.debug(`realtime: rows deleted from ${change.table}; pulling their tombstones`);
+      requestPull();
+      return;
+    }
+    const row: RemoteRow = { table: change.table, row: change.row };
+    if (catchingUp) {
+      held.push(row);
+      return;
+    }
+    windowRows.push(row);
+    if (windowMs <= 0) void flush();
+    else windowTimer ??= time.setTimeout(() => void flush(), windowMs);
+  };
+
+  const onState = (state: ChannelState, detail?: string) => {
+    if (state === 'subscribed') {
+      log?.info('realtime subscribed; catching up');
+      patch({ realtime: 'subscribed' });
+      catchingUp = true;
+      requestPull();
+      return;
+    }
+    log?.warn(`realtime ${state}`, detail === undefined ? undefined : { detail });
+    patch({ realtime: state === 'reconnecting' ? 'reconnecting' : 'connecting' });
+  };
+
+  const kickAll = () => {
+    attempt = 0;
+    if (retryTimer !== null) time.clearTimeout(retryTimer);
+    retryTimer = null;
+    patch({ nextRetryAt: null });
+    requestPush();
+    requestPull();
+  };
+
+  const schedulePeriodic = () => {
+    pullTimer = time.setTimeout(() => {
+      requestPull();
+      schedulePeriodic();
+    }, options.pullIntervalMs ?? PULL_INTERVAL_MS);
+  };
+
+  const scheduleDigest = (delay: number) => {
+    digestTimer = time.setTimeout(() => {
+      void checkConvergence();
+      scheduleDigest(options.digestIntervalMs ?? DIGEST_INTERVAL_MS);
+    }, delay);
+  };
+
+  const differing = (server: Digest, here: Digest): SyncedTable[] =>
+    SYNCED_TABLES.filter((table) => server[table]?.hash !== here[table]?.hash || server[table]?.count !== here[table]?.count);
+
+  const checkConvergence = (): Promise<ConvergenceReport> =>
+    serial(async () => {
+      const report = (outcome: ConvergenceReport['outcome'], detail: string, tables: readonly SyncedTable[] = []) => {
+        const value: ConvergenceReport = { at: time.now(), outcome, detail, tables };
+        convergence.set(value);
+        log?.[outcome === 'in-step' || outcome === 'repaired' || outcome === 'skipped' ? 'info' : 'warn'](`digest: ${detail}`);
+        return value;
+      };
+      if (!canTalk()) return report('skipped', 'not connected');
+      await flush();
+      const summary = await local.summary();
+      if (summary.count > 0) return report('skipped', `${summary.count} change(s) still waiting to push`);
+      const compare = async (): Promise<SyncedTable[] | null> => {
+        const server = await remote.digest();
+        if (!server.ok) return null;
+        return differing(server.value, await local.digest());
+      };
+      let tables = await compare();
+      if (tables === null) return report('failed', 'the server digest could not be read');
+      if (tables.length === 0) return report('in-step', 'every table matches the server');
+      // A change may have landed between the two digests: catch up once before calling it a difference.
+      await pullAll();
+      await flush();
+      const first = await compare();
+      if (first === null) return report('failed', 'the server digest could not be read');
+      if (first.length === 0) return report('in-step', 'every table matches the server after a catch-up pull');
+      tables = first;
+      log?.warn(`digest differs for ${tables.join(', ')}; re-pulling`);
+      const rowsByTable = new Map<SyncedTable, RemoteRow[]>(tables.map((table) => [table, []]));
+      const done = await pullFrom(null, (rows) => {
+        for (const row of rows) rowsByTable.get(row.table)?.push(row);
+        return Promise.resolve();
+      });
+      if (!done) return report('failed', 'the repair pull failed', tables);
+      for (const [table, rows] of rowsByTable) await local.replaceTable(table, rows);
+      const after = await compare();
+      if (after === null) return report('failed', 'the server digest could not be read', tables);
+      return after.length === 0 ? report('repaired', `re-pulled ${tables.join(', ')}; now in step`, tables) : report('still-different', `${after.join(', ')} still differ`, tables);
+    });
+
+  return {
+    subscribe: status.subscribe,
+    getSnapshot: status.getSnapshot,
+    convergence,
+    start() {
+      if (running) return;
+      running = true;
+      catchingUp = true;
+      void refreshSummary();
+      unsubscribe = remote.subscribe({ onChange, onState });
+      requestPush();
+      requestPull();
+      schedulePeriodic();
+      scheduleDigest(options.digestIntervalMs === undefined ? 30_000 : options.digestIntervalMs);
+    },
+    stop() {
+      running = false;
+      unsubscribe?.();
+      unsubscribe = null;
+      for (const timer of [retryTimer, pullTimer, digestTimer, windowTimer]) if (timer !== null) time.clearTimeout(timer);
+      retryTimer = pullTimer = digestTimer = null;
+      void flush();
+      patch({ realtime: 'disabled', nextRetryAt: null });
+    },
+    localWrite() {
+      void refreshSummary();
+      requestPush();
+    },
+    setNetwork(network) {
+      if (status.getSnapshot().network === network) return;
+      patch({ network });
+      log?.info(network === 'online' ? 'back online: pushing and catching up' : 'offline: changes queue on this device');
+      if (network === 'online') kickAll();
+    },
+    visible: kickAll,
+    tryNow: kickAll,
+    setAuth(auth) {
+      const before = status.getSnapshot().auth;
+      patch({ auth });
+      if (auth === 'signed-in' && before !== 'signed-in') kickAll();
+    },
+    setStoragePersisted(storagePersisted) {
+      patch({ storagePersisted });
+    },
+    flush,
+    checkConvergence,
+    onRemoteChange(listener) {
+      remoteListeners.add(listener);
+      return () => remoteListeners.delete(listener);
+    },
+    async idle() {
+      for (let round = 0; round < 100; round += 1) {
+        const before = chain;
+        await chain;
+        await flush();
+        if (before === chain && !pushQueued && !pullQueued && windowRows.length === 0) return;
+      }
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import 'fake-indexeddb/auto';
+import { createHlcClock, type HlcClock } from '../../src/domain/hlc';
+import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
+import { createLocalStore, type LocalStore } from '../../src/db/local-store';
+import { createSyncLocal } from '../../src/db/sync-local';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../src/sync/engine';
+import type { RemotePort, TimePort } from '../../src/sync/ports';
+
+/** Timers the test moves by hand; the wall clock may be skewed per device. */
+export function createFakeTime(start = Date.parse('2026-11-24T09:00:00.000Z')) {
+  let current = start;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; run: () => void }>();
+  const port: TimePort = {
+    now: () => current,
+    setTimeout: (run, ms) => {
+      nextId += 1;
+      timers.set(nextId, { at: current + ms, run });
+      return nextId;
+    },
+    clearTimeout: (handle) => void timers.delete(handle as number),
+  };
+  return {
+    port,
+    now: () => current,
+    /** Moves time forward, firing due timers in order. */
+    async advance(ms: number) {
+      const end = current + ms;
+      for (;;) {
+        const due = [...timers.entries()].filter(([, timer]) => timer.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        current = Math.max(current, due[1].at);
+        due[1].run();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      current = end;
+    },
+    pending: () => timers.size,
+  };
+}
+
+export type FakeTime = ReturnType<typeof createFakeTime>;
+
+let counter = 0;
+
+export type TestDevice = { db: FieldbookDb; store: LocalStore; engine: SyncEngine; hlc: HlcClock; name: string; close: () => Promise<void> };
+
+/**
+ * One device of a member: its own IndexedDB (fake-indexeddb), store, HLC clock (optionally skewed)
+ * and engine, talking to `remote`. Local writes kick the engine as the app's do.
+ */
+export function createTestDevice(options: {
+  memberId: string;
+  remote: RemotePort;
+  time: FakeTime;
+  node?: string;
+  skewMs?: number;
+  engine?: Partial<SyncEngineOptions>;
+}): TestDevice {
+  counter += 1;
+  const name = `fieldbook-sync-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const db = createFieldbookDb(name);
+  const deviceNow = () => options.time.now() + (options.skewMs ?? 0);
+  const hlc = createHlcClock({ now: deviceNow, node: options.node ?? `dev${counter}` });
+  const store = createLocalStore(db, { memberId: options.memberId, clock: hlc, now: deviceNow, newId: () => crypto.randomUUID() });
+  const engine = createSyncEngine({
+    remote: options.remote,
+    local: createSyncLocal(db),
+    clock: hlc,
+    time: { ...options.time.port, now: deviceNow },
+    random: () => 0.5,
+    ...options.engine,
+  });
+  store.onCommit(() => engine.localWrite());
+  return {
+    db,
+    store,
+    engine,
+    hlc,
+    name,
+    async close() {
+      engine.stop();
+      db.close();
+      await db.delete();
+    },
+  };
+}
