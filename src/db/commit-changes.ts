@@ -33,6 +33,7 @@ class MissingRowError extends Error {
 }
 
 const SYNC_COLUMN_SET: ReadonlySet<string> = new Set(SYNC_COLUMNS);
+const UNSTAMPED: ReadonlySet<string> = new Set(['id', 'member_id', 'created_at']);
 const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -81,7 +82,8 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
     if (change.op === 'update') throw new MissingRowError(change.table, change.id);
     op = 'insert';
     changed = { ...dataFields, id: change.id, member_id: ctx.memberId, created_at: nowIso, deleted_at: dataFields['deleted_at'] ?? null };
-    const stamps = Object.fromEntries(Object.keys(changed).filter((key) => key !== 'id').map((key) => [key, stamp]));
+    // Like the server (sync.merge_row), identity columns carry no stamp: they never change.
+    const stamps = Object.fromEntries(Object.keys(changed).filter((key) => !UNSTAMPED.has(key)).map((key) => [key, stamp]));
     // add, not put: a colliding id must fail loudly rather than replace someone's row.
     await table.add({ ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow);
   } else {

@@ -12,6 +12,8 @@ export const DEFAULT_APPLY_WINDOW_MS = 40;
 export const PULL_PAGE_SIZE = 1000;
 export const PULL_INTERVAL_MS = 5 * 60_000;
 export const DIGEST_INTERVAL_MS = 60 * 60_000;
+/** While realtime is down, changes from other devices still arrive by polling this often. */
+export const FALLBACK_POLL_MS = 10_000;
 
 export type ConvergenceReport = {
   readonly at: number;
@@ -32,6 +34,7 @@ export type SyncEngineOptions = {
   readonly applyWindowMs?: number;
   readonly pullIntervalMs?: number;
   readonly digestIntervalMs?: number;
+  readonly fallbackPollMs?: number;
   readonly pushBatchSize?: number;
   readonly network?: NetworkState;
   readonly auth?: AuthState;
@@ -113,6 +116,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let retryTimer: unknown = null;
   let pullTimer: unknown = null;
   let digestTimer: unknown = null;
+  let fallbackTimer: unknown = null;
   let catchingUp = true;
   const held: RemoteRow[] = [];
   let windowRows: RemoteRow[] = [];
@@ -294,8 +298,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     else windowTimer ??= time.setTimeout(() => void flush(), windowMs);
   };
 
+  /** Realtime is a hint (G7): while it is down, poll so other devices' changes still arrive. */
+  const pollWhileDown = () => {
+    if (fallbackTimer !== null || !running) return;
+    fallbackTimer = time.setTimeout(() => {
+      fallbackTimer = null;
+      if (status.getSnapshot().realtime === 'subscribed' || !running) return;
+      requestPull();
+      pollWhileDown();
+    }, options.fallbackPollMs ?? FALLBACK_POLL_MS);
+  };
+
   const onState = (state: ChannelState, detail?: string) => {
     if (state === 'subscribed') {
+      if (fallbackTimer !== null) time.clearTimeout(fallbackTimer);
+      fallbackTimer = null;
       log?.info('realtime subscribed; catching up');
       patch({ realtime: 'subscribed' });
       catchingUp = true;
@@ -304,6 +321,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     log?.warn(`realtime ${state}`, detail === undefined ? undefined : { detail });
     patch({ realtime: state === 'reconnecting' ? 'reconnecting' : 'connecting' });
+    pollWhileDown();
   };
 
   const kickAll = () => {
@@ -391,8 +409,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       running = false;
       unsubscribe?.();
       unsubscribe = null;
-      for (const timer of [retryTimer, pullTimer, digestTimer, windowTimer]) if (timer !== null) time.clearTimeout(timer);
-      retryTimer = pullTimer = digestTimer = null;
+      for (const timer of [retryTimer, pullTimer, digestTimer, windowTimer, fallbackTimer]) if (timer !== null) time.clearTimeout(timer);
+      retryTimer = pullTimer = digestTimer = fallbackTimer = null;
       void flush();
       patch({ realtime: 'disabled', nextRetryAt: null });
     },

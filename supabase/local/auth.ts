@@ -66,7 +66,8 @@ function userJson(user: UserRow) {
 
 export type OtpListener = (email: string, code: string) => void;
 
-export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListener } = {}) {
+export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListener; accessTokenSeconds?: number } = {}) {
+  const lifetime = options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS;
   const codes = new Map<string, { code: string; expiresAt: number; attempts: number }>();
 
   const findUser = async (tx: Tx, where: string, value: string) =>
@@ -93,13 +94,13 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
         session_id: session,
         is_anonymous: false,
       },
-      ACCESS_TOKEN_SECONDS,
+      lifetime,
     );
     return {
       access_token: accessToken,
       token_type: 'bearer',
-      expires_in: ACCESS_TOKEN_SECONDS,
-      expires_at: now + ACCESS_TOKEN_SECONDS,
+      expires_in: lifetime,
+      expires_at: now + lifetime,
       refresh_token: refreshToken,
       user: userJson(updated),
     };

@@ -16,6 +16,8 @@ export type LocalStackOptions = {
   /** A PostgreSQL server to use instead of PGlite (postgres://…). */
   readonly databaseUrl?: string;
   readonly jwtSecret?: string;
+  /** Access-token lifetime (Supabase's auth.jwt_expiry); 3600 s by default. */
+  readonly accessTokenSeconds?: number;
   readonly seed?: boolean;
   /** Where config, migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
   readonly supabaseDir?: string;
@@ -53,7 +55,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
   const keys = await createKeys(options.jwtSecret ?? DEFAULT_JWT_SECRET, `${url}/auth/v1`);
-  const auth = createAuth(db, keys, { onOtp: (email, code) => log(`email code for ${email}: ${code}`) });
+  const auth = createAuth(db, keys, {
+    onOtp: (email, code) => log(`email code for ${email}: ${code}`),
+    ...(options.accessTokenSeconds === undefined ? {} : { accessTokenSeconds: options.accessTokenSeconds }),
+  });
   const rest = createRest(db, keys);
   const realtime = createRealtime(db, keys, { log, ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) });
   server.on('upgrade', (req, socket, head) => {

@@ -76,6 +76,7 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
     let offline = false;
     let loseAnswers = 0;
     let deliveryHeld = false;
+    let realtimeDown = false;
     let handlers: RealtimeHandlers | null = null;
     const heldMessages: RemoteChange[] = [];
     const offlineError: RemoteError = { kind: 'offline', message: 'The network is unreachable' };
@@ -114,7 +115,7 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
     const device = {
       port,
       deliver(change: RemoteChange) {
-        if (handlers === null || offline) return; // Realtime has no replay: a closed channel misses it.
+        if (handlers === null || offline || realtimeDown) return; // Realtime has no replay: a closed channel misses it.
         if (deliveryHeld) heldMessages.push(change);
         else handlers.onChange(change);
       },
@@ -122,6 +123,12 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
         offline = value;
         if (value) handlers?.onState('reconnecting', 'network down');
         else queueMicrotask(() => handlers?.onState('subscribed'));
+      },
+      /** Realtime alone goes down (HTTP still works), or comes back and resubscribes. */
+      setRealtimeDown(value: boolean) {
+        realtimeDown = value;
+        if (value) handlers?.onState('reconnecting', 'socket closed');
+        else handlers?.onState('subscribed');
       },
       loseAnswers(count: number) {
         loseAnswers = count;

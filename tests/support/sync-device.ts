@@ -42,6 +42,12 @@ export function createFakeTime(start = Date.parse('2026-11-24T09:00:00.000Z')) {
 
 export type FakeTime = ReturnType<typeof createFakeTime>;
 
+/** The real clock and timers, for devices that talk to a real server. */
+export const realTime: Pick<FakeTime, 'port' | 'now'> = {
+  port: { now: () => Date.now(), setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+  now: () => Date.now(),
+};
+
 let counter = 0;
 
 export type TestDevice = { db: FieldbookDb; store: LocalStore; engine: SyncEngine; hlc: HlcClock; name: string; close: () => Promise<void> };
@@ -53,7 +59,7 @@ export type TestDevice = { db: FieldbookDb; store: LocalStore; engine: SyncEngin
 export function createTestDevice(options: {
   memberId: string;
   remote: RemotePort;
-  time: FakeTime;
+  time: Pick<FakeTime, 'port' | 'now'>;
   node?: string;
   skewMs?: number;
   engine?: Partial<SyncEngineOptions>;

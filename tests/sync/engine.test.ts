@@ -212,6 +212,21 @@ describe('sync engine against the in-memory server', () => {
     expect((await contactOn(b, '22222222-2222-4222-8222-222222222222'))?.first_name).toBe('Missed');
   });
 
+  it('[G7] while realtime is down, changes from elsewhere still arrive by polling', async () => {
+    const { time, server, device } = setup();
+    const b = device();
+    b.engine.start();
+    await settle(time, b);
+    b.link.setRealtimeDown(true);
+    expect(b.engine.getSnapshot().realtime).toBe('reconnecting');
+    server.write('contacts', '33333333-3333-4333-8333-333333333333', { first_name: 'Polled', created_at: new Date(time.now()).toISOString(), deleted_at: null, member_id: MEMBER });
+    await settle(time, b);
+    expect(await contactOn(b, '33333333-3333-4333-8333-333333333333')).toBeUndefined();
+    await time.advance(10_000);
+    await settle(time, b);
+    expect((await contactOn(b, '33333333-3333-4333-8333-333333333333'))?.first_name).toBe('Polled');
+  });
+
   it('[G4] a device an hour fast learns the offset: its next edit does not beat a later edit from a correct clock', async () => {
     const { time, device } = setup();
     const fast = device({ skewMs: 3_600_000 });

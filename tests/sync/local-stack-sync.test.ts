@@ -1,0 +1,231 @@
+import { createClient } from '@supabase/supabase-js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
+import type { Database } from '../../src/adapters/supabase/database.types';
+import type { Contact } from '../../src/domain/contact';
+import { startLocalStack, type LocalStack } from '../../supabase/local/server';
+import { clientFor } from '../support/local-stack';
+import { freePort } from '../support/preview-server';
+import { createTestDevice, realTime, type TestDevice } from '../support/sync-device';
+import { contactInput } from '../support/test-store';
+
+/*
+ * The engine, the Dexie port and the supabase-js adapter together against the local stack: real
+ * HTTP, real realtime websockets, real row-level security. Each device has its own client (its own
+ * session) and its own IndexedDB (fake-indexeddb); "offline" cuts that client's fetch and socket.
+ */
+
+type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: number };
+
+async function signUp(stack: LocalStack, email: string) {
+  const { data, error } = await clientFor(stack).auth.signUp({ email, password: 'correct-horse-battery' });
+  if (error || !data.user) throw new Error(error?.message ?? 'no user');
+  return data.user.id;
+}
+
+let devices: { device: TestDevice; stop: () => Promise<void> }[] = [];
+
+async function connectDevice(stack: LocalStack, email: string, userId: string) {
+  const link: Link = { offline: false, dropNextPushAnswer: false, pushes: 0 };
+  const client = createClient<Database>(stack.url, stack.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket, reconnectAfterMs: () => 200 },
+    global: {
+      fetch: async (input, init) => {
+        if (link.offline) throw new TypeError('fetch failed');
+        const response = await fetch(input, init);
+        if (String(input instanceof Request ? input.url : input).includes('/rpc/sync_push')) {
+          link.pushes += 1;
+          if (link.dropNextPushAnswer) {
+            link.dropNextPushAnswer = false;
+            throw new TypeError('fetch failed'); // the server applied it; the answer never arrived
+          }
+        }
+        return response;
+      },
+    },
+  });
+  const { error } = await client.auth.signInWithPassword({ email, password: 'correct-horse-battery' });
+  if (error) throw new Error(error.message);
+  const device = createTestDevice({ memberId: userId, remote: createSupabaseRemote(client, userId), time: realTime, engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
+  devices.push({ device, stop: () => client.removeAllChannels().then(() => undefined) });
+  device.engine.start();
+  await expect.poll(() => device.engine.getSnapshot().realtime, { timeout: 10_000 }).toBe('subscribed');
+  await device.engine.idle();
+  return {
+    ...device,
+    client,
+    link,
+    async goOffline() {
+      link.offline = true;
+      device.engine.setNetwork('offline');
+      await client.realtime.disconnect();
+    },
+    goOnline() {
+      link.offline = false;
+      client.realtime.connect();
+      device.engine.setNetwork('online');
+    },
+  };
+}
+
+const contactOn = (device: TestDevice, id: string) => device.db.contacts.get(id) as Promise<Contact | undefined>;
+
+async function addContact(device: TestDevice, overrides: Parameters<typeof contactInput>[0] = {}) {
+  const result = await device.store.addContact(contactInput(overrides));
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+let stack: LocalStack;
+let counter = 0;
+const newMember = async () => {
+  counter += 1;
+  const email = `sync-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  return { email, userId: await signUp(stack, email) };
+};
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, seed: false });
+});
+
+afterEach(async () => {
+  for (const { device, stop } of devices) {
+    await stop();
+    await device.close();
+  }
+  devices = [];
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+describe('sync against the local stack (real supabase-js, fake-indexeddb)', () => {
+  it('[G1][G7] a contact added on device A appears on device B', async () => {
+    const member = await newMember();
+    const a = await connectDevice(stack, member.email, member.userId);
+    const b = await connectDevice(stack, member.email, member.userId);
+    const id = await addContact(a, { first_name: 'Realtime' });
+    await expect.poll(async () => (await contactOn(b, id))?.first_name, { timeout: 10_000 }).toBe('Realtime');
+    await expect.poll(() => a.db.outbox.count()).toBe(0);
+  });
+
+  it('[G3] both devices edit offline: different fields both survive, the same field goes to the later edit', async () => {
+    const member = await newMember();
+    const a = await connectDevice(stack, member.email, member.userId);
+    const b = await connectDevice(stack, member.email, member.userId);
+    const id = await addContact(a);
+    await expect.poll(async () => (await contactOn(b, id)) !== undefined, { timeout: 10_000 }).toBe(true);
+    await a.goOffline();
+    await b.goOffline();
+    await a.store.updateContact(id, { phone: '+1 555 010 0001', notes: 'A, earlier' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await b.store.updateContact(id, { email: 'b@example.com', notes: 'B, later' });
+    b.goOnline();
+    a.goOnline();
+    for (const device of [a, b])
+      await expect.poll(async () => contactOn(device, id), { timeout: 10_000 }).toMatchObject({ phone: '+1 555 010 0001', email: 'b@example.com', notes: 'B, later' });
+    expect(await a.engine.checkConvergence()).toMatchObject({ outcome: 'in-step' });
+  });
+
+  it('[G5] a delete on A disappears from B, also when B was offline at the time', async () => {
+    const member = await newMember();
+    const a = await connectDevice(stack, member.email, member.userId);
+    const b = await connectDevice(stack, member.email, member.userId);
+    const online = await addContact(a, { first_name: 'Online' });
+    const offline = await addContact(a, { first_name: 'Offline' });
+    await expect.poll(async () => (await b.db.contacts.count()), { timeout: 10_000 }).toBe(2);
+    await a.store.deleteContact(online);
+    await expect.poll(async () => (await contactOn(b, online))?.deleted_at ?? null, { timeout: 10_000 }).not.toBeNull();
+    await b.goOffline();
+    await a.store.deleteContact(offline);
+    await expect.poll(() => a.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    expect((await contactOn(b, offline))?.deleted_at).toBeNull();
+    b.goOnline();
+    await expect.poll(async () => (await contactOn(b, offline))?.deleted_at ?? null, { timeout: 10_000 }).not.toBeNull();
+  });
+
+  it('[G9] member B never receives member A\'s data', async () => {
+    const memberA = await newMember();
+    const memberB = await newMember();
+    const a = await connectDevice(stack, memberA.email, memberA.userId);
+    const b = await connectDevice(stack, memberB.email, memberB.userId);
+    const mine = await addContact(b, { first_name: 'Mine' });
+    await addContact(a, { first_name: 'Secret' });
+    await expect.poll(() => a.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    b.engine.visible(); // a pull as well as realtime
+    await expect.poll(() => b.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await b.engine.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await b.db.contacts.toArray()).map((contact) => contact.id)).toEqual([mine]);
+    expect(await b.db.member_activities.count()).toBe(1);
+  });
+
+  it('[G2] a push whose answer is lost applies once', async () => {
+    const member = await newMember();
+    const a = await connectDevice(stack, member.email, member.userId);
+    a.link.dropNextPushAnswer = true;
+    const id = await addContact(a);
+    await expect.poll(() => a.engine.getSnapshot().nextRetryAt, { timeout: 10_000 }).not.toBeNull();
+    a.engine.tryNow();
+    await expect.poll(() => a.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    expect(a.link.pushes).toBeGreaterThanOrEqual(2);
+    const { data } = await a.client.from('member_activities').select('id').eq('contact_id', id);
+    expect(data).toHaveLength(1);
+    expect(await a.engine.checkConvergence()).toMatchObject({ outcome: 'in-step' });
+  });
+});
+
+describe('sync across a token that expires offline', () => {
+  it('[G9] writes queue while the token is expired and push after it is refreshed', async () => {
+    const shortLived = await startLocalStack({ port: 0, seed: false, accessTokenSeconds: 2 });
+    try {
+      const email = `expiring-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const userId = await signUp(shortLived, email);
+      const a = await connectDevice(shortLived, email, userId);
+      await a.goOffline();
+      const id = await addContact(a, { first_name: 'Queued' });
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(await a.db.outbox.count()).toBe(2);
+      a.goOnline();
+      await expect.poll(() => a.db.outbox.count(), { timeout: 15_000 }).toBe(0);
+      const { data } = await a.client.from('contacts').select('first_name').eq('id', id).single();
+      expect(data?.first_name).toBe('Queued');
+    } finally {
+      for (const { device, stop } of devices.splice(0)) {
+        await stop();
+        await device.close();
+      }
+      await shortLived.close();
+    }
+  }, 40_000);
+});
+
+describe('sync across a server restart', () => {
+  it('a write made while the server is down pushes after it returns, and realtime resumes', async () => {
+    const port = await freePort();
+    const dataDir = `/tmp/fieldbook-restart-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    let server = await startLocalStack({ port, dataDir, seed: false });
+    try {
+      const email = `restart-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const userId = await signUp(server, email);
+      const a = await connectDevice(server, email, userId);
+      const b = await connectDevice(server, email, userId);
+      await server.close();
+      const id = await addContact(a, { first_name: 'Survivor' });
+      await expect.poll(() => a.engine.getSnapshot().nextRetryAt, { timeout: 10_000 }).not.toBeNull();
+      server = await startLocalStack({ port, dataDir, seed: false });
+      a.engine.tryNow();
+      await expect.poll(() => a.db.outbox.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(async () => (await contactOn(b, id))?.first_name, { timeout: 20_000 }).toBe('Survivor');
+    } finally {
+      for (const { device, stop } of devices.splice(0)) {
+        await stop();
+        await device.close();
+      }
+      await server.close();
+    }
+  }, 60_000);
+});
