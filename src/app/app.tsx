@@ -3,7 +3,6 @@ import { AppServicesContext, type AppServices } from '../hooks/app-services';
 import { useRoute, type Route } from '../hooks/use-route';
 import { useLinkTo } from '../hooks/use-link-to';
 import { useStoreValue } from '../hooks/use-store-value';
-import { usePendingCount } from '../hooks/use-pending-count';
 import { TodayScreen } from '../features/today/today-screen';
 import { DashboardScreen } from '../features/dashboard/dashboard-screen';
 import { ContactsScreen } from '../features/contacts/contacts-screen';
@@ -17,12 +16,15 @@ const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-scr
 const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
 const TemplatesScreen = lazy(() => import('../features/emails/templates-screen').then((m) => ({ default: m.TemplatesScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
+const AccountScreen = lazy(() => import('../features/account/account-screen').then((m) => ({ default: m.AccountScreen })));
+const SyncReviewScreen = lazy(() => import('../features/sync/sync-review-screen').then((m) => ({ default: m.SyncReviewScreen })));
 const DevPanelScreen = lazy(() => import('../features/dev-panel/dev-panel-screen').then((m) => ({ default: m.DevPanelScreen })));
 import { Icon, type IconName } from '../ui/icon';
 import { ErrorBoundary } from './error-boundary';
 import { InstallHint } from './install-hint';
 import { PwaPrompts } from './pwa-prompts';
 import { StatusRegion } from './status-region';
+import { SyncBanner, SyncChip } from './sync-banner';
 import { Toasts } from './toasts';
 
 const CONTACT_INDEX_PRELOAD_MS = 300;
@@ -32,7 +34,7 @@ const NAV: readonly { readonly path: string; readonly label: string; readonly ic
   { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new'] },
   { path: '/dashboard', label: 'Dashboard', icon: 'dashboard', match: ['dashboard', 'activity'] },
   { path: '/templates', label: 'Templates', icon: 'templates', match: ['templates'] },
-  { path: '/settings', label: 'Settings', icon: 'settings', match: ['settings', 'dev'] },
+  { path: '/settings', label: 'Settings', icon: 'settings', match: ['settings', 'dev', 'account', 'sync-review'] },
 ];
 
 function Screen({ route }: { readonly route: Route }): ReactNode {
@@ -61,26 +63,13 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
       return <SettingsScreen />;
     case 'dev':
       return <DevPanelScreen />;
+    case 'account':
+      return <AccountScreen />;
+    case 'sync-review':
+      return <SyncReviewScreen />;
     case 'not-found':
       return <EmptyState title="Page not found">There is nothing at {route.path}.</EmptyState>;
   }
-}
-
-/** A quiet indicator of where data lives: here, local-only until sync is set up. */
-function SyncIndicator() {
-  const pendingCount = usePendingCount() ?? 0;
-  const linkTo = useLinkTo();
-  return (
-    <a
-      className="sync-chip"
-      {...linkTo('/settings')}
-      title="Everything is saved on this device. Sync is not set up yet."
-    >
-      <span className="sync-chip__dot" aria-hidden="true" />
-      <span className="sync-chip__label">Local only</span>
-      {pendingCount > 0 ? <span className="sync-chip__count">{pendingCount.toLocaleString('en')} unsynced</span> : null}
-    </a>
-  );
 }
 
 function Shell({ services }: { readonly services: AppServices }) {
@@ -106,7 +95,7 @@ function Shell({ services }: { readonly services: AppServices }) {
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Fieldbook</span>
         </a>
-        <SyncIndicator />
+        <SyncChip />
       </header>
       {problem ? (
         <div className="banner banner--error" role="alert">
@@ -116,6 +105,7 @@ function Shell({ services }: { readonly services: AppServices }) {
           </button>
         </div>
       ) : null}
+      <SyncBanner />
       <nav className="nav" aria-label="Main">
         <ul>
           {navItems.map((item) => {

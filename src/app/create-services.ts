@@ -1,16 +1,22 @@
 import { createBrowserPlatform } from '../adapters/browser/browser-platform';
 import { createHistoryRouter } from '../adapters/browser/history-router';
 import { createContactIndex } from '../db/contact-index';
-import { createFieldbookDb, LOCAL_DATABASE_NAME } from '../db/fieldbook-db';
+import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
 import { createLocalStore, ensureSetting, ensureWorkspaceMemberId, HLC_NODE_KEY } from '../db/local-store';
 import { toStorageError } from '../db/storage-error';
 import { createHlcClock } from '../domain/hlc';
-import type { AppServices, ConnectionSnapshot, PendingOutreach, StorageProblem, Toast } from '../hooks/app-services';
+import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, Toast } from '../hooks/app-services';
 import { createLogger, type LogEntry } from '../shared/logger';
 import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
+import { createLocalOnlySync } from '../sync/local-only';
+import { describeOverwritten } from './overwritten';
 
-const LOCAL_ONLY: ConnectionSnapshot = { mode: 'local-only', isConnected: false, isReconnecting: false };
+const backendConfig = () => {
+  const url = import.meta.env['VITE_SUPABASE_URL'] as string | undefined;
+  const anonKey = import.meta.env['VITE_SUPABASE_ANON_KEY'] as string | undefined;
+  return url && anonKey ? { url, anonKey } : null;
+};
 
 const consoleSink = (entry: LogEntry) => {
   const line = `[${entry.scope}] ${entry.message}`;
@@ -21,13 +27,20 @@ const consoleSink = (entry: LogEntry) => {
 
 /**
  * The composition root: the local database, the store, the browser adapters and the app-wide stores.
- * With no backend configured, the workspace is local-only: a member id generated on first run.
+ * With no backend configured, the workspace is local-only: a member id generated on first run. With a
+ * backend (VITE_SUPABASE_URL), supabase-js loads in its own chunk; a signed-in member gets their own
+ * database and the sync engine, and signing in or out reloads into the other workspace.
  */
 export async function createServices(win: Window): Promise<AppServices> {
   const logger = createLogger(import.meta.env.DEV ? { sink: consoleSink } : {});
   const log = logger.scoped('db');
   const platform = createBrowserPlatform(win);
-  const db = createFieldbookDb(LOCAL_DATABASE_NAME);
+  const config = backendConfig();
+  const backendModule = config ? await import('./backend') : null;
+  const backend = config && backendModule ? backendModule.openBackend(win, config.url, config.anonKey) : null;
+  const session = backend?.session ?? null;
+  const databaseName = session ? memberDatabaseName(session.userId) : LOCAL_DATABASE_NAME;
+  const db = createFieldbookDb(databaseName);
   const storageProblem = createStore<StorageProblem | null>(null);
   const newId = () => crypto.randomUUID();
 
@@ -47,7 +60,7 @@ export async function createServices(win: Window): Promise<AppServices> {
     return false;
   });
 
-  const memberId = await ensureWorkspaceMemberId(db, newId);
+  const memberId = session ? session.userId : await ensureWorkspaceMemberId(db, newId);
   // One node id per device plus a per-tab suffix: two tabs never issue the same stamp.
   const deviceNode = await ensureSetting(db, HLC_NODE_KEY, () => newId().replace(/-/g, '').slice(0, 12));
   const clock = createHlcClock({ now: platform.now, node: `${deviceNode}${newId().replace(/-/g, '').slice(0, 4)}` });
@@ -55,7 +68,43 @@ export async function createServices(win: Window): Promise<AppServices> {
   const newest = await db.outbox.orderBy('seq').last();
   if (newest) clock.receive(newest.stamp);
   const store = createLocalStore(db, { memberId, clock, now: platform.now, newId, log });
-  log.info('opened local workspace', { database: LOCAL_DATABASE_NAME });
+  log.info(session ? 'opened member workspace' : 'opened local workspace', { database: databaseName });
+
+  const toasts = createStore<readonly Toast[]>([]);
+  const announcements = createAnnouncer();
+  // Same shape as useNotify, for messages that start outside React (sync).
+  const toast = (message: string, action: NonNullable<Toast['action']>) => {
+    const id = Math.max(0, ...toasts.getSnapshot().map((item) => item.id)) + 1;
+    toasts.set((current) => [...current.slice(-2), { id, message, action, durationMs: 10_000 }]);
+    announcements.announce(message);
+  };
+
+  let sync: SyncPort = createLocalOnlySync();
+  let account: AccountPort | null = null;
+  if (backend && backendModule) {
+    const contextFor = (userId: string) => ({ memberId: userId, clock, now: platform.now, newId, log });
+    account = backend.account({ newContext: contextFor });
+    if (session) {
+      sync = backendModule.startSync({
+        win,
+        backend,
+        session,
+        db,
+        store,
+        clock,
+        platform,
+        logger,
+        // PRODUCT.md "Overwritten": say which value lost, and offer it back.
+        onOverwritten: (items) => {
+          for (const item of items) {
+            void describeOverwritten(db, item).then((described) => {
+              if (described) toast(described.message, { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) });
+            });
+          }
+        },
+      });
+    }
+  }
 
   return {
     db,
@@ -64,9 +113,10 @@ export async function createServices(win: Window): Promise<AppServices> {
     logger,
     platform,
     router: createHistoryRouter(win),
-    connection: createStore(LOCAL_ONLY),
-    toasts: createStore<readonly Toast[]>([]),
-    announcements: createAnnouncer(),
+    sync,
+    account,
+    toasts,
+    announcements,
     pendingOutreach: createStore<PendingOutreach | null>(null),
     dirtyForms: createStore(0),
     storageProblem,

@@ -106,6 +106,12 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
       return commit(changes);
     },
 
+    /** Puts back values this device wrote that lost to another device ("Restore mine"). */
+    async restoreValues(table: SyncedTable, id: string, values: Readonly<Record<string, unknown>>): StoreResult<void> {
+      if (table === 'contacts') return this.updateContact(id, values);
+      return commit([{ table, op: 'update', id, fields: { ...values } }]);
+    },
+
     /** Tombstones the contact; returns the id of the "Deleted" activity so undo can retract it too. */
     async deleteContact(id: string): StoreResult<{ activityId: string }> {
       const current = await loadContact(id);

@@ -40,19 +40,30 @@ async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds: readon
   return fields;
 }
 
+/** A value this device wrote that lost to a newer write from elsewhere (PRODUCT.md: "Overwritten"). */
+export type Overwritten = { readonly table: SyncedTable; readonly row_id: string; readonly lost: Readonly<Record<string, unknown>> };
+
+const differs = (a: unknown, b: unknown) => a !== b && JSON.stringify(a) !== JSON.stringify(b);
+
 /**
  * The sync engine's local port over Dexie (src/sync/ports.ts). Every method is one transaction, so a
  * crash between two steps never leaves the outbox, the rows and the cursor out of step.
+ * `onOverwritten` hears of local edits that lost a conflict, after the transaction commits.
  */
-export function createSyncLocal(db: FieldbookDb): LocalPort {
+export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (items: readonly Overwritten[]) => void } = {}): LocalPort {
+  const report = (items: Overwritten[]) => {
+    if (items.length > 0) options.onOverwritten?.(items);
+  };
   const tablesOf = (names: Iterable<SyncedTable>) => [...names].map((name) => db.table(name));
 
   return {
     listPending: (limit) => withReopen(db, () => db.outbox.orderBy('seq').limit(limit).toArray()),
 
-    acknowledge: (mutations, rows) =>
-      withReopen(db, () =>
+    acknowledge: async (mutations, rows) => {
+      const lostValues: Overwritten[] = [];
+      await withReopen(db, () =>
         db.transaction('rw', [...tablesOf(new Set([...mutations.map((m) => m.table), ...rows.map((r) => r.table)])), db.outbox], async () => {
+          lostValues.length = 0;
           await db.outbox.where('mutation_id').anyOf(mutations.flatMap((mutation) => mutation.entry_ids)).delete();
           const pushed = new Map<string, CoalescedMutation>(mutations.map((mutation) => [`${mutation.table}:${mutation.row_id}`, mutation]));
           for (const [table, group] of groupByTable(rows)) {
@@ -62,8 +73,17 @@ export function createSyncLocal(db: FieldbookDb): LocalPort {
             group.forEach(({ row }, index) => {
               const local = current[index];
               if (local === undefined) return;
-              const ours = pushed.get(`${table}:${ids[index]}`)?.stamps ?? {};
+              const mutation = pushed.get(`${table}:${ids[index]}`);
+              const ours = mutation?.stamps ?? {};
               const keep = waiting.get(ids[index] ?? '');
+              const serverStamps = (row['field_stamps'] ?? {}) as Record<string, string>;
+              const lost = Object.fromEntries(
+                Object.entries(mutation?.changes ?? {}).filter(([field, value]) => {
+                  const theirs = serverStamps[field];
+                  return ours[field] !== undefined && theirs !== undefined && theirs > ours[field] && differs(row[field], value);
+                }),
+              );
+              if (Object.keys(lost).length > 0) lostValues.push({ table, row_id: ids[index] ?? '', lost });
               // SPEC OB6: take the server's stamp for what we pushed (it may be clamped), and anything newer.
               const merged = mergeRemoteRow(local, row, (field, held, incoming) => !keep?.has(field) && (held === undefined || incoming > held || held === ours[field]));
               if (merged) next.push(merged);
@@ -71,7 +91,9 @@ export function createSyncLocal(db: FieldbookDb): LocalPort {
             if (next.length > 0) await db.table<Row, string>(table).bulkPut(next);
           }
         }),
-      ),
+      );
+      report(lostValues);
+    },
 
     reject: (changes: readonly RejectedChange[]) =>
       withReopen(db, () =>
@@ -92,16 +114,20 @@ export function createSyncLocal(db: FieldbookDb): LocalPort {
         }),
       ),
 
-    applyRemote: (rows, cursor?: PullCursor) =>
-      withReopen(db, () => {
-        const groups = groupByTable(rows);
-        return db.transaction('rw', [...tablesOf(groups.keys()), db.settings], async () => {
+    applyRemote: async (rows, cursor?: PullCursor) => {
+      const lostValues: Overwritten[] = [];
+      const groups = groupByTable(rows);
+      const applied = await withReopen(db, () => {
+        lostValues.length = 0;
+        return db.transaction('rw', [...tablesOf(groups.keys()), db.settings, db.outbox], async () => {
           const changed: RemoteRow[] = [];
+          const anyPending = (await db.outbox.count()) > 0;
           for (const [table, group] of groups) {
             const store = db.table<Row, string>(table);
             const ids = group.map(({ row }) => String(row['id']));
             const current = new Map<string, Row>();
             (await store.bulkGet(ids)).forEach((row, index) => row && current.set(ids[index] ?? '', row));
+            const waiting = anyPending ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
             const puts = new Map<string, Row>();
             const deletes: string[] = [];
             for (const remote of group) {
@@ -120,6 +146,11 @@ export function createSyncLocal(db: FieldbookDb): LocalPort {
               const local = puts.get(id) ?? current.get(id);
               const merged = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
               if (merged === null) continue;
+              const pendingHere = waiting.get(id);
+              if (local !== undefined && pendingHere) {
+                const lost = Object.fromEntries([...pendingHere].filter((field) => differs(local[field], merged[field])).map((field) => [field, local[field]]));
+                if (Object.keys(lost).length > 0) lostValues.push({ table, row_id: id, lost });
+              }
               puts.set(id, merged);
               changed.push(remote);
             }
@@ -129,7 +160,10 @@ export function createSyncLocal(db: FieldbookDb): LocalPort {
           if (cursor !== undefined) await db.settings.put({ key: SYNC_CURSOR_KEY, value: cursor });
           return changed;
         });
-      }),
+      });
+      report(lostValues);
+      return applied;
+    },
 
     loadCursor: async () => ((await withReopen(db, () => db.settings.get(SYNC_CURSOR_KEY)))?.value ?? null) as PullCursor,
 

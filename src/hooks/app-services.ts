@@ -6,6 +6,10 @@ import type { DevicePlatform } from '../domain/contact-links';
 import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
 import type { Store, Subscribable } from '../shared/subscribable';
+import type { SyncedTable } from '../domain/synced-table';
+import type { ConvergenceReport } from '../sync/engine';
+import type { Command } from '../sync/leader';
+import type { SyncStatus } from '../sync/status';
 
 /** Browser capabilities the screens need, implemented in adapters/browser and faked in tests. */
 export type PlatformPort = {
@@ -19,6 +23,8 @@ export type PlatformPort = {
   storagePersisted(): Promise<boolean | null>;
   requestPersistentStorage(): Promise<boolean | null>;
   isStandalone(): boolean;
+  /** Starts the app again (after signing in or out, which switches the member's database). */
+  reload(): void;
   now(): number;
 };
 
@@ -29,12 +35,6 @@ export type RouterPort = Subscribable<string> & {
 export type ToastAction = { readonly label: string; readonly run: () => void };
 export type Toast = { readonly id: number; readonly message: string; readonly action?: ToastAction; readonly durationMs: number };
 
-export type ConnectionSnapshot = {
-  readonly mode: 'local-only' | 'online' | 'offline' | 'reconnecting';
-  readonly isConnected: boolean;
-  readonly isReconnecting: boolean;
-};
-
 export type PendingOutreach = {
   readonly contactId: string;
   readonly channel: 'call' | 'text' | 'whatsapp';
@@ -44,6 +44,35 @@ export type PendingOutreach = {
 
 export type StorageProblem = { readonly message: string; readonly retry: () => Promise<void> };
 
+/** Who is signed in, when a backend is configured. */
+export type Session = { readonly userId: string; readonly email: string };
+
+/** `userId` is set when the action signed someone in. */
+export type AuthResult = { readonly ok: true; readonly userId: string | null } | { readonly ok: false; readonly message: string };
+
+/** Sign up, in and out (present only when a backend is configured). */
+export type AccountPort = {
+  readonly session: Session | null;
+  readonly signIn: (email: string, password: string) => Promise<AuthResult>;
+  readonly signUp: (email: string, password: string) => Promise<AuthResult>;
+  readonly sendCode: (email: string) => Promise<AuthResult>;
+  readonly verifyCode: (email: string, code: string) => Promise<AuthResult>;
+  /** Contacts in the local-only workspace of this device, which the member may move into the account. */
+  readonly localWorkspaceContacts: () => Promise<number>;
+  /** Copies the local-only workspace into the signed-in member's data, to be pushed; then empties it. */
+  readonly moveLocalWorkspace: (userId: string) => Promise<number>;
+  readonly signOut: () => Promise<void>;
+};
+
+/** The sync engine as the UI sees it, in whichever tab leads (SPEC ST1, LD1). */
+export type SyncPort = Subscribable<SyncStatus> & {
+  readonly command: (command: Command) => void;
+  readonly convergence: Subscribable<ConvergenceReport | null>;
+  readonly onRemoteChange: (listener: (tables: readonly SyncedTable[]) => void) => () => void;
+  readonly retryRejected: (id: string) => Promise<void>;
+  readonly discardRejected: (id: string) => Promise<void>;
+};
+
 export type AppServices = {
   readonly db: FieldbookDb;
   readonly store: LocalStore;
@@ -51,7 +80,9 @@ export type AppServices = {
   readonly logger: Logger;
   readonly platform: PlatformPort;
   readonly router: RouterPort;
-  readonly connection: Subscribable<ConnectionSnapshot>;
+  readonly sync: SyncPort;
+  /** null when no backend is configured: the app is local-only. */
+  readonly account: AccountPort | null;
   readonly toasts: Store<readonly Toast[]>;
   readonly announcements: Announcer;
   readonly pendingOutreach: Store<PendingOutreach | null>;

@@ -12,6 +12,8 @@ export type Route =
   | { readonly name: 'templates' }
   | { readonly name: 'settings' }
   | { readonly name: 'dev' }
+  | { readonly name: 'account' }
+  | { readonly name: 'sync-review' }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decode(segment: string): string | null {
@@ -32,6 +34,8 @@ export function parseRoute(path: string): Route {
   if (first === 'templates' && parts.length === 1) return { name: 'templates' };
   if (first === 'settings' && parts.length === 1) return { name: 'settings' };
   if (first === 'dev' && parts.length === 1) return { name: 'dev' };
+  if (first === 'account' && parts.length === 1) return { name: 'account' };
+  if (first === 'sync' && second === 'review' && parts.length === 2) return { name: 'sync-review' };
   if (first === 'contacts') {
     if (second === undefined) return { name: 'contacts' };
     if (second === 'new' && third === undefined) return { name: 'contact-new' };

@@ -94,3 +94,16 @@ export type TimePort = {
   readonly clearTimeout: (handle: unknown) => void;
 };
 export type { CoalescedMutation } from './coalesce';
+
+/** A lock shared by the tabs and a channel between them, for leader election (leader.ts). */
+export type LockPort = {
+  /** Calls `whileHeld` once the lock is ours; the lock is held until the returned promise settles. */
+  readonly request: (name: string, whileHeld: () => Promise<void>) => void;
+};
+
+export type ChannelPort<M> = {
+  readonly post: (message: M) => void;
+  readonly onMessage: (listener: (message: M) => void) => () => void;
+  readonly close: () => void;
+};
+

@@ -18,7 +18,7 @@ type Common = {
 type InputProps = Common & {
   readonly value: string;
   readonly onChange: (value: string) => void;
-  readonly type?: 'text' | 'tel' | 'email' | 'date' | 'number' | 'search';
+  readonly type?: 'text' | 'tel' | 'email' | 'date' | 'number' | 'search' | 'password';
   readonly inputMode?: 'text' | 'tel' | 'email' | 'numeric' | 'search';
   readonly autoComplete?: string;
   readonly required?: boolean;

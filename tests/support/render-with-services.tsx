@@ -1,13 +1,14 @@
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { AppServicesContext, type AppServices, type ConnectionSnapshot, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
+import { AppServicesContext, type AppServices, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
 import { createContactIndex } from '../../src/db/contact-index';
 import { createLogger } from '../../src/shared/logger';
 import { createAnnouncer } from '../../src/shared/announcer';
 import { createStore } from '../../src/shared/subscribable';
+import { createLocalOnlySync } from '../../src/sync/local-only';
 import { createTestStore, type TestStore } from './test-store';
 
-export type FakePlatform = PlatformPort & { opened: string[]; returnToApp: () => void };
+export type FakePlatform = PlatformPort & { opened: string[]; returnToApp: () => void; reloads: number };
 
 /** A platform fake: records opened links and lets a test say "the user came back to the app". */
 export function createFakePlatform(now: () => number): FakePlatform {
@@ -28,6 +29,10 @@ export function createFakePlatform(now: () => number): FakePlatform {
     storagePersisted: () => Promise.resolve(false),
     requestPersistentStorage: () => Promise.resolve(true),
     isStandalone: () => false,
+    reloads: 0,
+    reload() {
+      this.reloads += 1;
+    },
   };
 }
 
@@ -44,7 +49,8 @@ export async function createHarness(): Promise<Harness> {
     logger: createLogger(),
     platform,
     router: { subscribe: route.subscribe, getSnapshot: route.getSnapshot, navigate: (path) => route.set(path) },
-    connection: createStore<ConnectionSnapshot>({ mode: 'local-only', isConnected: false, isReconnecting: false }),
+    sync: createLocalOnlySync(),
+    account: null,
     toasts: createStore<readonly Toast[]>([]),
     announcements: createAnnouncer(),
     pendingOutreach: createStore<PendingOutreach | null>(null),

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { createHlcClock, type HlcClock } from '../../src/domain/hlc';
 import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, type LocalStore } from '../../src/db/local-store';
-import { createSyncLocal } from '../../src/db/sync-local';
+import { createSyncLocal, type Overwritten } from '../../src/db/sync-local';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../src/sync/engine';
 import type { RemotePort, TimePort } from '../../src/sync/ports';
 
@@ -50,7 +50,7 @@ export const realTime: Pick<FakeTime, 'port' | 'now'> = {
 
 let counter = 0;
 
-export type TestDevice = { db: FieldbookDb; store: LocalStore; engine: SyncEngine; hlc: HlcClock; name: string; close: () => Promise<void> };
+export type TestDevice = { overwritten: Overwritten[]; db: FieldbookDb; store: LocalStore; engine: SyncEngine; hlc: HlcClock; name: string; close: () => Promise<void> };
 
 /**
  * One device of a member: its own IndexedDB (fake-indexeddb), store, HLC clock (optionally skewed)
@@ -70,9 +70,10 @@ export function createTestDevice(options: {
   const deviceNow = () => options.time.now() + (options.skewMs ?? 0);
   const hlc = createHlcClock({ now: deviceNow, node: options.node ?? `dev${counter}` });
   const store = createLocalStore(db, { memberId: options.memberId, clock: hlc, now: deviceNow, newId: () => crypto.randomUUID() });
+  const overwritten: Overwritten[] = [];
   const engine = createSyncEngine({
     remote: options.remote,
-    local: createSyncLocal(db),
+    local: createSyncLocal(db, { onOverwritten: (items) => overwritten.push(...items) }),
     clock: hlc,
     time: { ...options.time.port, now: deviceNow },
     random: () => 0.5,
@@ -80,6 +81,7 @@ export function createTestDevice(options: {
   });
   store.onCommit(() => engine.localWrite());
   return {
+    overwritten,
     db,
     store,
     engine,

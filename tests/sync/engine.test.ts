@@ -102,6 +102,9 @@ describe('sync engine against the in-memory server', () => {
     }
     await settle(time, a, b);
     for (const d of [a, b]) expect(await contactOn(d, id)).toMatchObject({ phone: '+1 555 010 0001', email: 'b@example.com', notes: 'from B, later' });
+    // A's notes lost: A hears of it (to offer "restore mine"); B lost nothing.
+    expect(a.overwritten).toEqual([{ table: 'contacts', row_id: id, lost: { notes: 'from A' } }]);
+    expect(b.overwritten).toEqual([]);
   });
 
   it('[G2] a push whose answer is lost is retried and applied once', async () => {

@@ -4,14 +4,19 @@ import { useOutbox } from '../../hooks/use-local-data';
 import { useNotify } from '../../hooks/use-notify';
 import { useRealtimeConnection } from '../../hooks/use-realtime-connection';
 import { useStorageStatus } from '../../hooks/use-storage-status';
+import { useConvergence, useSyncStatus } from '../../hooks/use-sync-status';
+import { useLinkTo } from '../../hooks/use-link-to';
 import { useStoreValue } from '../../hooks/use-store-value';
 
 const formatBytes = (bytes: number) =>
   bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : bytes < 1024 ** 3 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 
-/** The seed's test panel: test data, the outbox, storage, and a live log of what the data layer did. */
+/** The seed's test panel: sync state and the digest check, test data, the outbox, storage, and a live log of what the data layer and sync did. */
 export function DevPanelScreen() {
-  const { store, logger, platform, devTools, buildId } = useAppServices();
+  const { store, logger, platform, devTools, buildId, sync } = useAppServices();
+  const status = useSyncStatus();
+  const convergence = useConvergence();
+  const linkTo = useLinkTo();
   const notify = useNotify();
   const connection = useRealtimeConnection();
   const outbox = useOutbox(20);
@@ -37,12 +42,30 @@ export function DevPanelScreen() {
         <span className="badge">{editable ? 'Development' : 'Read-only'}</span>
       </div>
       <section className="card" aria-labelledby="dev-connection">
-        <h2 id="dev-connection">Connection</h2>
+        <h2 id="dev-connection">Sync</h2>
         <dl className="details">
           <div><dt>Mode</dt><dd>{connection.mode}</dd></div>
-          <div><dt>Connected</dt><dd>{connection.isConnected ? 'yes' : 'no'}</dd></div>
+          <div><dt>Network</dt><dd>{status.network}</dd></div>
+          <div><dt>Realtime</dt><dd>{status.realtime}</dd></div>
+          <div><dt>Auth</dt><dd>{status.auth}</dd></div>
+          <div><dt>Waiting to push</dt><dd>{status.pendingCount}</dd></div>
+          <div>
+            <dt>Rejected</dt>
+            <dd>{status.rejectedCount > 0 ? <a {...linkTo('/sync/review')}>{status.rejectedCount} to review</a> : 0}</dd>
+          </div>
+          <div><dt>Last synced</dt><dd>{status.lastSyncedAt === null ? 'never' : new Date(status.lastSyncedAt).toLocaleTimeString('en-GB')}</dd></div>
+          <div>
+            <dt>Digest check</dt>
+            <dd>{convergence ? `${convergence.outcome} at ${new Date(convergence.at).toLocaleTimeString('en-GB')}: ${convergence.detail}` : 'not run yet'}</dd>
+          </div>
           <div><dt>Build</dt><dd>{buildId}</dd></div>
         </dl>
+        {status.auth !== 'local-only' ? (
+          <div className="form__actions form__actions--start">
+            <button type="button" className="button" onClick={() => sync.command('check')}>Check against the server</button>
+            <button type="button" className="button" onClick={() => sync.command('try-now')}>Sync now</button>
+          </div>
+        ) : null}
       </section>
       {editable ? (
         <section className="card" aria-labelledby="dev-actions">
@@ -99,7 +122,7 @@ export function DevPanelScreen() {
         )}
       </section>
       <section className="card" aria-labelledby="dev-log">
-        <h2 id="dev-log">Data layer log</h2>
+        <h2 id="dev-log">Data and sync log</h2>
         {log.length === 0 ? (
           <p className="subtle">Nothing logged yet.</p>
         ) : (

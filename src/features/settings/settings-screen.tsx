@@ -86,6 +86,7 @@ export function SettingsScreen() {
   const settings = useStoredDeviceSettings();
   const navigate = useNavigate();
   const exportData = useExportData();
+  const { account } = useAppServices();
   return (
     <section className="screen" aria-labelledby="settings-title">
       <div className="screen__header">
@@ -95,8 +96,19 @@ export function SettingsScreen() {
       {profile === undefined ? <p className="loading">Loading…</p> : <ProfileForm profile={profile} />}
       {settings === undefined ? null : <DeviceSettingsForm settings={settings} />}
       <section className="card" aria-labelledby="sync-title">
-        <h2 id="sync-title">Sync</h2>
-        <p>Sync is not set up on this device yet. Everything you add is saved here, works offline, and will upload once sync is set up.</p>
+        <h2 id="sync-title">Account and sync</h2>
+        <p>
+          {account === null
+            ? 'Sync is not set up in this copy of Fieldbook. Everything you add is saved on this device and works offline.'
+            : account.session
+              ? `Signed in as ${account.session.email}. Your changes sync to your other devices.`
+              : 'Everything you add is saved on this device. Sign in to sync it with your other devices.'}
+        </p>
+        {account !== null ? (
+          <div className="form__actions form__actions--start">
+            <button type="button" className="button" onClick={() => navigate('/account')}>{account.session ? 'Manage account' : 'Sign in or create an account'}</button>
+          </div>
+        ) : null}
       </section>
       <section className="card" aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>

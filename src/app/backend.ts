@@ -1,0 +1,159 @@
+import { createClient, type AuthError } from '@supabase/supabase-js';
+import { browserChannel, browserLocks, isOnline, onNetworkChange } from '../adapters/browser/tab-coordination';
+import type { Database } from '../adapters/supabase/database.types';
+import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
+import type { FieldbookDb } from '../db/fieldbook-db';
+import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
+import type { LocalStore } from '../db/local-store';
+import { moveWorkspace } from '../db/move-workspace';
+import { createSyncLocal, discardRejected, retryRejected, type Overwritten } from '../db/sync-local';
+import type { HlcClock } from '../domain/hlc';
+import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort } from '../hooks/app-services';
+import type { Logger } from '../shared/logger';
+import { createSyncEngine } from '../sync/engine';
+import { createSyncCoordinator, type TabMessage } from '../sync/leader';
+import type { SyncStatus } from '../sync/status';
+
+/*
+ * Everything that needs supabase-js, in one chunk that loads only when a backend is configured
+ * (VITE_SUPABASE_URL), so the local-only app stays small.
+ */
+
+const AUTH_STORAGE_KEY = 'fieldbook-auth';
+
+type StoredSession = { user?: { id?: unknown; email?: unknown } };
+
+/** The signed-in member as stored by supabase-js, read without the network (an expired token still counts). */
+function storedSession(win: Window): Session | null {
+  try {
+    const stored = JSON.parse(win.localStorage.getItem(AUTH_STORAGE_KEY) ?? 'null') as StoredSession | null;
+    const id = stored?.user?.id;
+    return typeof id === 'string' ? { userId: id, email: typeof stored?.user?.email === 'string' ? stored.user.email : '' } : null;
+  } catch {
+    return null;
+  }
+}
+
+const readable = ({ data, error }: { data: { user?: { id: string } | null } | null; error: AuthError | null }): AuthResult => {
+  if (!error) return { ok: true, userId: data?.user?.id ?? null };
+  if (error.status === 0 || /fetch/i.test(error.message)) return { ok: false, message: 'Could not reach the server. Check your connection and try again.' };
+  if (error.code === 'invalid_credentials') return { ok: false, message: 'That email and password do not match.' };
+  if (error.code === 'user_already_exists') return { ok: false, message: 'An account with this email already exists. Sign in instead.' };
+  if (error.code === 'otp_expired') return { ok: false, message: 'That code is wrong or has expired. Ask for a new one.' };
+  if (error.code === 'weak_password') return { ok: false, message: 'Choose a longer password (at least 6 characters).' };
+  return { ok: false, message: error.message };
+};
+
+export function openBackend(win: Window, url: string, anonKey: string) {
+  const client = createClient<Database>(url, anonKey, {
+    auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false, storageKey: AUTH_STORAGE_KEY },
+  });
+  const session = storedSession(win);
+
+  const account = (workspace: { newContext: (userId: string) => Parameters<typeof moveWorkspace>[2] }): AccountPort => ({
+    session,
+    signIn: async (email, password) => readable(await client.auth.signInWithPassword({ email, password })),
+    signUp: async (email, password) => readable(await client.auth.signUp({ email, password })),
+    sendCode: async (email) => readable({ data: null, error: (await client.auth.signInWithOtp({ email, options: { shouldCreateUser: true } })).error }),
+    verifyCode: async (email, code) => readable(await client.auth.verifyOtp({ email, token: code.trim(), type: 'email' })),
+    async localWorkspaceContacts() {
+      const local = createFieldbookDb(LOCAL_DATABASE_NAME);
+      try {
+        return await local.contacts.filter((contact) => contact.deleted_at === null).count();
+      } finally {
+        local.close();
+      }
+    },
+    async moveLocalWorkspace(userId) {
+      const local = createFieldbookDb(LOCAL_DATABASE_NAME);
+      const member = createFieldbookDb(memberDatabaseName(userId));
+      try {
+        return await moveWorkspace(local, member, workspace.newContext(userId));
+      } finally {
+        local.close();
+        member.close();
+      }
+    },
+    async signOut() {
+      await client.auth.signOut({ scope: 'local' });
+    },
+  });
+
+  return { client, session, account };
+}
+
+export type Backend = ReturnType<typeof openBackend>;
+
+const INITIAL: SyncStatus = {
+  network: 'online',
+  realtime: 'connecting',
+  auth: 'signed-in',
+  pendingCount: 0,
+  oldestPendingAt: null,
+  rejectedCount: 0,
+  pushing: false,
+  lastSyncedAt: null,
+  nextRetryAt: null,
+  storagePersisted: null,
+};
+
+/** Starts sync for the signed-in member: the leader tab runs the engine, the others follow. */
+export function startSync(options: {
+  readonly win: Window;
+  readonly backend: Backend;
+  readonly session: Session;
+  readonly db: FieldbookDb;
+  readonly store: LocalStore;
+  readonly clock: HlcClock;
+  readonly platform: PlatformPort;
+  readonly logger: Logger;
+  readonly onOverwritten: (items: readonly Overwritten[]) => void;
+}): SyncPort {
+  const { win, backend, session, db, clock, platform } = options;
+  const log = options.logger.scoped('sync');
+  const name = `fieldbook-sync-${session.userId}`;
+  const local = createSyncLocal(db, { onOverwritten: options.onOverwritten });
+  const coordinator = createSyncCoordinator({
+    lock: browserLocks(win),
+    channel: browserChannel<TabMessage>(win, name),
+    lockName: name,
+    initialStatus: { ...INITIAL, network: isOnline(win) ? 'online' : 'offline' },
+    createEngine() {
+      log.info('this tab leads sync');
+      const engine = createSyncEngine({
+        remote: createSupabaseRemote(backend.client, session.userId, log),
+        local,
+        clock,
+        time: { now: () => Date.now(), setTimeout: (run, ms) => win.setTimeout(run, ms), clearTimeout: (handle) => win.clearTimeout(handle as number) },
+        log,
+        network: isOnline(win) ? 'online' : 'offline',
+      });
+      backend.client.auth.onAuthStateChange((event) => {
+        if (event === 'SIGNED_OUT') engine.setAuth('signed-out');
+        else if (event === 'TOKEN_REFRESHED' || event === 'SIGNED_IN') engine.setAuth('signed-in');
+      });
+      void platform.storagePersisted().then((persisted) => engine.setStoragePersisted(persisted));
+      return engine;
+    },
+  });
+  options.store.onCommit(() => coordinator.command('local-write'));
+  onNetworkChange(win, (online) => coordinator.command(online ? 'online' : 'offline'));
+  platform.onReturn(() => coordinator.command('visible'));
+  const writeContext = { clock, now: () => Date.now(), newId: () => crypto.randomUUID() };
+  return {
+    subscribe: coordinator.subscribe,
+    getSnapshot: coordinator.getSnapshot,
+    command: coordinator.command,
+    convergence: coordinator.convergence,
+    onRemoteChange: coordinator.onRemoteChange,
+    async retryRejected(id) {
+      await retryRejected(db, id, writeContext);
+      coordinator.command('local-write');
+    },
+    async discardRejected(id) {
+      await discardRejected(db, id);
+      // The convergence check finds the row that differs from the server and restores the server's version.
+      coordinator.command('check');
+    },
+  };
+}
