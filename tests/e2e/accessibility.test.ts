@@ -59,7 +59,7 @@ describe.skipIf(!available)('accessibility at phone size (390×844)', () => {
       return result.value;
     });
     const problems: Problem[] = [];
-    for (const path of ['/today', '/contacts', `/contacts/${id}`, `/contacts/${id}/edit`, '/contacts/new', '/dashboard', '/templates', '/settings', '/dev']) {
+    for (const path of ['/today', '/contacts', `/contacts/${id}`, `/contacts/${id}/edit`, '/contacts/new', '/dashboard', '/templates', '/settings', '/account', '/sync/review', '/dev']) {
       await page.goto(`${url}${path}`);
       await page.locator('h1').first().waitFor();
       await page.waitForTimeout(150);

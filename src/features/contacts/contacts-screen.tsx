@@ -55,7 +55,7 @@ export function ContactsScreen() {
           />
         </div>
         <p className="contacts-toolbar__count" data-testid="contact-count" data-query={deferredQuery}>
-          {isLoading ? 'Loading…' : filtered ? `${results.length.toLocaleString('en')} of ${(contacts?.length ?? 0).toLocaleString('en')} contacts` : `${results.length.toLocaleString('en')} contacts`}
+          {isLoading ? 'Loading…' : filtered ? `${results.length.toLocaleString('en')} of ${(contacts?.length ?? 0).toLocaleString('en')} contacts` : `${results.length.toLocaleString('en')} ${results.length === 1 ? 'contact' : 'contacts'}`}
         </p>
       </div>
       {!isLoading && results.length === 0 ? (

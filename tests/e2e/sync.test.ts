@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../supabase/local/server';
+import { buildApp } from '../support/build-app';
+import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
+import { clientFor } from '../support/local-stack';
+import { quickAdd } from '../support/page-helpers';
+import { freePort, startPreview } from '../support/preview-server';
+
+const { available } = browserAvailability();
+const SHOTS = join(process.cwd(), '.e2e', 'screenshots');
+
+async function signIn(page: Page, url: string, email: string, password: string) {
+  await page.goto(`${url}/account`);
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // Signing in reloads into the member's own database; the chip then says it is in step.
+  await page.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
+}
+
+describe.skipIf(!available)('sync in Chromium: two devices of one member against the local stack', () => {
+  let stack: LocalStack;
+  let server: PreviewServer;
+  let url: string;
+  let phone: LaunchedContext;
+  let laptop: LaunchedContext;
+  const email = `e2e-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = 'correct-horse-battery';
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, seed: false });
+    const outDir = await buildApp('sync', { supabase: { url: stack.url, anonKey: stack.anonKey } });
+    ({ server, url } = await startPreview(outDir, await freePort()));
+    const { error } = await clientFor(stack).auth.signUp({ email, password });
+    if (error) throw new Error(error.message);
+    phone = await launchContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    laptop = await launchContext({ viewport: { width: 1280, height: 800 } });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await phone?.close();
+    await laptop?.close();
+    await server?.close();
+    await stack?.close();
+  });
+
+  it('adds on A show on B; A offline shows the banner with the pending count; back online it clears and B gets the edit', async () => {
+    const a = await phone.context.newPage();
+    const b = await laptop.context.newPage();
+    const errors: string[] = [];
+    for (const page of [a, b]) page.on('pageerror', (error) => errors.push(error.message));
+    await a.goto(`${url}/account`);
+    await a.getByRole('heading', { name: 'Sign in to sync' }).waitFor();
+    await a.screenshot({ path: join(SHOTS, 'sync-sign-in-phone.png') });
+    await signIn(a, url, email, password);
+    await signIn(b, url, email, password);
+
+    await quickAdd(a, 'Rosa Diaz', '+1 555 010 0111');
+    await b.getByRole('link', { name: 'Contacts' }).click();
+    await b.getByRole('link', { name: /Rosa Diaz/ }).waitFor({ timeout: 10_000 });
+
+    await phone.context.setOffline(true);
+    try {
+      await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
+      await quickAdd(a, 'Olly Offline', '+1 555 010 0122');
+      await a.getByText(/Offline: changes are saved on this device \(\d+ waiting\)/).waitFor();
+      await a.screenshot({ path: join(SHOTS, 'sync-offline-phone.png') });
+      await b.screenshot({ path: join(SHOTS, 'sync-desktop.png') });
+      expect(await b.getByRole('link', { name: /Olly Offline/ }).count()).toBe(0);
+    } finally {
+      await phone.context.setOffline(false);
+    }
+    await expect.poll(() => a.getByText(/Offline: changes are saved/).count(), { timeout: 10_000 }).toBe(0);
+    await b.getByRole('link', { name: /Olly Offline/ }).waitFor({ timeout: 15_000 });
+    await a.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 15_000 });
+    await a.screenshot({ path: join(SHOTS, 'sync-back-online-phone.png') });
+    expect(errors).toEqual([]);
+  });
+});
