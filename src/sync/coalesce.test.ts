@@ -20,8 +20,16 @@ describe('coalesceOutbox', () => {
       entry('m3', 'r1', 'update', { email: 'jo@example.com' }, 's3'),
     ]);
     expect(result).toEqual([
-      { mutation_id: 'm1', table: 'contacts', row_id: 'r1', op: 'insert', changes: { first_name: 'Jo', phone: '2', email: 'jo@example.com' }, stamp: 's3', stamps: { first_name: 's1', phone: 's2', email: 's3' }, entry_ids: ['m1', 'm2', 'm3'] },
+      { mutation_id: 'm3', table: 'contacts', row_id: 'r1', op: 'insert', changes: { first_name: 'Jo', phone: '2', email: 'jo@example.com' }, stamp: 's3', stamps: { first_name: 's1', phone: 's2', email: 's3' }, entry_ids: ['m1', 'm2', 'm3'] },
     ]);
+  });
+
+  it('[OB3] the same entries keep the same id, and a new edit makes a new id (so it is never taken for a duplicate)', () => {
+    const first = coalesceOutbox([entry('m1', 'r1', 'update', { first_name: 'A' }, 's1')]);
+    const again = coalesceOutbox([entry('m1', 'r1', 'update', { first_name: 'A' }, 's1')]);
+    const grown = coalesceOutbox([entry('m1', 'r1', 'update', { first_name: 'A' }, 's1'), entry('m2', 'r1', 'update', { first_name: 'B' }, 's2')]);
+    expect(again[0]?.mutation_id).toBe(first[0]?.mutation_id);
+    expect(grown[0]?.mutation_id).not.toBe(first[0]?.mutation_id);
   });
 
   it('[OB1] keeps rows in the order they first appear, so parents precede children', () => {

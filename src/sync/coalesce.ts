@@ -19,9 +19,12 @@ export type CoalescedMutation = {
  * Coalescing (SPEC OB2). Several pending edits of one row become one mutation: the fields merge with
  * the later entry winning, the op is `insert` if the first entry was, and each field keeps the stamp
  * of its own last edit (sent as `stamps`), so a concurrent remote edit made between two local edits
- * still wins the fields it should. The mutation keeps the id of the
- * first entry, so a retry of the same batch is recognised as a duplicate. Rows keep the order in
- * which they first appear, so an activity never arrives before the contact it refers to.
+ * still wins the fields it should. The mutation takes the id of the LAST entry: a retry of the same
+ * entries is recognised as a duplicate, while a retry that gained a new edit (made after an answer
+ * was lost) is a new mutation and applies; the older edits it repeats merge as no-ops, their stamps
+ * being already there. (Keeping the first id made the server answer "duplicate" and drop the new
+ * edit: found by the convergence property test.) Rows keep the order in which they first appear, so
+ * an activity never arrives before the contact it refers to.
  */
 export function coalesceOutbox(entries: readonly OutboxEntry[]): CoalescedMutation[] {
   const byRow = new Map<string, { first: OutboxEntry; changes: Record<string, unknown>; stamps: Record<string, string>; stamp: string; ids: string[] }>();
@@ -39,7 +42,7 @@ export function coalesceOutbox(entries: readonly OutboxEntry[]): CoalescedMutati
     current.ids.push(entry.mutation_id);
   }
   return [...byRow.values()].map(({ first, changes, stamps, stamp, ids }) => ({
-    mutation_id: first.mutation_id,
+    mutation_id: ids.at(-1) ?? first.mutation_id,
     table: first.table,
     row_id: first.row_id,
     op: first.op,

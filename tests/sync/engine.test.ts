@@ -125,6 +125,23 @@ describe('sync engine against the in-memory server', () => {
     expect(server.row('contacts', id)).toBeDefined();
   });
 
+  it('[OB3] an edit made after a lost answer is pushed, not taken for a duplicate (fast-check counterexample, seed 20261124)', async () => {
+    const { time, server, device } = setup();
+    const a = device();
+    a.engine.start();
+    const id = await addContact(a);
+    await settle(time, a);
+    a.link.loseAnswers(1);
+    await a.store.updateContact(id, { first_name: 'First' });
+    await a.engine.idle(); // applied on the server, answer lost: the entry stays
+    await a.store.updateContact(id, { first_name: 'Second' });
+    await time.advance(5_000);
+    await settle(time, a);
+    expect(server.row('contacts', id)?.['first_name']).toBe('Second');
+    expect((await contactOn(a, id))?.first_name).toBe('Second');
+    expect(await a.db.outbox.count()).toBe(0);
+  });
+
   it('[OB4] transient failures back off, and "Try now" retries at once', async () => {
     const { time, device } = setup();
     const calls: number[] = [];
