@@ -126,7 +126,8 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             const store = db.table<Row, string>(table);
             const ids = group.map(({ row }) => String(row['id']));
             const current = new Map<string, Row>();
-            (await store.bulkGet(ids)).forEach((row, index) => row && current.set(ids[index] ?? '', row));
+            // An empty table (the first sync of a device) has nothing to merge with: skip the reads.
+            if ((await store.count()) > 0) (await store.bulkGet(ids)).forEach((row, index) => row && current.set(ids[index] ?? '', row));
             const waiting = anyPending ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
             const puts = new Map<string, Row>();
             const deletes: string[] = [];

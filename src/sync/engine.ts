@@ -121,6 +121,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const held: RemoteRow[] = [];
   let windowRows: RemoteRow[] = [];
   let windowTimer: unknown = null;
+  let flushQueued = false;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
   let applying: Promise<void> = Promise.resolve();
 
   const canTalk = () => running && status.getSnapshot().network === 'online' && status.getSnapshot().auth === 'signed-in';
@@ -194,19 +196,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   };
 
-  /** Pulls every page after the cursor; returns false when a page failed. */
+  /**
+   * Pulls every page after the cursor; returns false when a page failed. The next page is fetched
+   * while the current one is applied, so the server and IndexedDB work at the same time.
+   */
   const pullFrom = async (start: PullCursor, onPage: (rows: readonly RemoteRow[], cursor: PullCursor) => Promise<void>): Promise<boolean> => {
-    let cursor = start;
-    for (;;) {
+    const fetchPage = (cursor: PullCursor) => {
       const startedAt = time.now();
-      const page = await remote.pull(cursor, PULL_PAGE_SIZE);
+      return remote.pull(cursor, PULL_PAGE_SIZE).then((page) => ({ page, startedAt }));
+    };
+    let next = fetchPage(start);
+    for (;;) {
+      const { page, startedAt } = await next;
       if (!page.ok) {
         failed('pull', page.error);
         return false;
       }
       learnOffset(startedAt, page.value.server_time);
+      if (page.value.has_more && running) next = fetchPage(page.value.next_cursor);
       await onPage(page.value.rows, page.value.next_cursor);
-      cursor = page.value.next_cursor;
       if (!page.value.has_more) return true;
       if (!running) return false;
     }
@@ -264,6 +272,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const flush = (): Promise<void> => {
     if (windowTimer !== null) time.clearTimeout(windowTimer);
     windowTimer = null;
+    lastFlushAt = time.now();
     const rows = windowRows;
     windowRows = [];
     if (rows.length === 0) return applying;
@@ -294,9 +303,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return;
     }
     windowRows.push(row);
-    if (windowMs <= 0) void flush();
-    else windowTimer ??= time.setTimeout(() => void flush(), windowMs);
+    scheduleFlush();
   };
+
+  /*
+   * SPEC AP1: a change after a quiet spell applies at once (with whatever arrived in the same tick);
+   * changes that follow within the window gather and apply together when it ends, so a burst costs
+   * one transaction and one re-render instead of one per row.
+   */
+  function scheduleFlush() {
+    if (flushQueued || windowTimer !== null) return;
+    const wait = windowMs - (time.now() - lastFlushAt);
+    if (wait <= 0) {
+      flushQueued = true;
+      void Promise.resolve().then(() => {
+        flushQueued = false;
+        return flush();
+      });
+    } else windowTimer = time.setTimeout(() => void flush(), wait);
+  }
 
   /** Realtime is a hint (G7): while it is down, poll so other devices' changes still arrive. */
   const pollWhileDown = () => {

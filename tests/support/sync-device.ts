@@ -4,7 +4,7 @@ import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, type LocalStore } from '../../src/db/local-store';
 import { createSyncLocal, type Overwritten } from '../../src/db/sync-local';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../src/sync/engine';
-import type { RemotePort, TimePort } from '../../src/sync/ports';
+import type { LocalPort, RemotePort, TimePort } from '../../src/sync/ports';
 
 /** Timers the test moves by hand; the wall clock may be skewed per device. */
 export function createFakeTime(start = Date.parse('2026-11-24T09:00:00.000Z')) {
@@ -63,6 +63,8 @@ export function createTestDevice(options: {
   node?: string;
   skewMs?: number;
   engine?: Partial<SyncEngineOptions>;
+  /** Wraps the Dexie port (benchmarks time it). */
+  wrapLocal?: (local: LocalPort) => LocalPort;
 }): TestDevice {
   counter += 1;
   const name = `fieldbook-sync-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -73,7 +75,7 @@ export function createTestDevice(options: {
   const overwritten: Overwritten[] = [];
   const engine = createSyncEngine({
     remote: options.remote,
-    local: createSyncLocal(db, { onOverwritten: (items) => overwritten.push(...items) }),
+    local: (options.wrapLocal ?? ((local) => local))(createSyncLocal(db, { onOverwritten: (items) => overwritten.push(...items) })),
     clock: hlc,
     time: { ...options.time.port, now: deviceNow },
     random: () => 0.5,

@@ -1,0 +1,191 @@
+// Part of `npm run bench`: the sync engine end to end against the local stack (real supabase-js,
+// fake-indexeddb): propagation from a write on device A to device B's live query (p50/p95/p99), the
+// push of 1,000 mutations made offline, and the initial sync of 10,000 rows beside the time Dexie's
+// bulkPut needs for the same rows (the ratio is the engine's overhead). Prints figures; asserts only
+// that everything arrived.
+import 'fake-indexeddb/auto';
+import { createClient } from '@supabase/supabase-js';
+import { liveQuery } from 'dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
+import type { Database } from '../../src/adapters/supabase/database.types';
+import { createFieldbookDb } from '../../src/db/fieldbook-db';
+import type { PullCursor } from '../../src/sync/ports';
+import { startLocalStack, type LocalStack } from '../../supabase/local/server';
+import { clientFor } from '../support/local-stack';
+import { postgresAvailability, startPostgres } from '../support/postgres-server';
+import { createTestDevice, realTime } from '../support/sync-device';
+import { contactInput } from '../support/test-store';
+
+const figures: string[] = [];
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? NaN;
+const password = 'correct-horse-battery';
+
+async function member(stack: LocalStack) {
+  const email = `bench-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const { data, error } = await clientFor(stack).auth.signUp({ email, password });
+  if (error || !data.user) throw new Error(error?.message ?? 'no user');
+  return { email, userId: data.user.id };
+}
+
+type Timings = { pulling: number; applying: number };
+
+async function device(stack: LocalStack, who: { email: string; userId: string }, link = { offline: false }, timings?: Timings) {
+  const client = createClient<Database>(stack.url, stack.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+    global: { fetch: (input, init) => (link.offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)) },
+  });
+  await client.auth.signInWithPassword({ email: who.email, password });
+  const remote = createSupabaseRemote(client, who.userId);
+  const timed = <A extends unknown[], R>(key: keyof Timings, run: (...args: A) => Promise<R>) => async (...args: A) => {
+    const started = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      if (timings) timings[key] += performance.now() - started;
+    }
+  };
+  const created = createTestDevice({
+    memberId: who.userId,
+    remote: { ...remote, pull: timed('pulling', remote.pull) },
+    time: realTime,
+    wrapLocal: (local) => ({ ...local, applyRemote: timed('applying', local.applyRemote) }),
+  });
+  return {
+    ...created,
+    client,
+    async dispose() {
+      await client.removeAllChannels();
+      await created.close();
+    },
+  };
+}
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, seed: false });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  console.log(`\nSync engine against the local stack (PGlite, loopback; devices on fake-indexeddb)\n${figures.join('\n')}\n`);
+});
+
+describe('sync benchmark', () => {
+  it('propagation: a write on A visible in B’s live query', async () => {
+    const who = await member(stack);
+    const a = await device(stack, who);
+    const b = await device(stack, who);
+    a.engine.start();
+    b.engine.start();
+    await expect.poll(() => [a.engine.getSnapshot().realtime, b.engine.getSnapshot().realtime], { timeout: 10_000 }).toEqual(['subscribed', 'subscribed']);
+    await a.engine.idle();
+    await b.engine.idle();
+    const latencies: number[] = [];
+    const rounds = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 60);
+    for (let i = 0; i < rounds; i += 1) {
+      const started = performance.now();
+      const result = await a.store.addContact(contactInput({ first_name: `Prop${i}` }));
+      if (!result.ok) throw new Error(result.error.message);
+      const arrived = await new Promise<number>((resolve) => {
+        const subscription = liveQuery(() => b.db.contacts.get(result.value)).subscribe((row) => {
+          if (!row) return;
+          subscription.unsubscribe();
+          resolve(performance.now());
+        });
+      });
+      latencies.push(arrived - started);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    figures.push(
+      `propagation A → B live query, ${rounds} writes: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms  p95/target(150 ms) ${(percentile(latencies, 95) / 150).toFixed(2)}`,
+    );
+    await a.dispose();
+    await b.dispose();
+  }, 120_000);
+
+  it('1,000 mutations made offline, pushed after reconnect', async () => {
+    const who = await member(stack);
+    const link = { offline: false };
+    const a = await device(stack, who, link);
+    link.offline = true;
+    a.engine.start();
+    a.engine.setNetwork('offline');
+    const result = await a.store.seedContacts(1000);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(await a.db.outbox.count()).toBe(1000);
+    link.offline = false;
+    const started = performance.now();
+    a.engine.setNetwork('online');
+    await expect.poll(() => a.db.outbox.count(), { timeout: 60_000, interval: 10 }).toBe(0);
+    const elapsed = performance.now() - started;
+    const { count } = await a.client.from('contacts').select('id', { count: 'exact', head: true });
+    expect(count).toBe(1000);
+    figures.push(`push of 1,000 offline mutations after reconnect: ${elapsed.toFixed(0)} ms  ratio to target(3,000 ms) ${(elapsed / 3000).toFixed(2)}`);
+    await a.dispose();
+  }, 120_000);
+
+  async function initialSync(label: string, target: LocalStack) {
+    const who = await member(target);
+    await target.db.query(
+      `insert into public.contacts (id, member_id, first_name, last_name, phone, email, stage, contact_type, lead_source, tags, notes)
+       select gen_random_uuid(), $1, 'First' || g, 'Last ' || g, '+1 555 010 ' || lpad((g % 10000)::text, 4, '0'), 'c' || g || '@example.com',
+              'new', 'customer', 'Instagram', array['vip'], 'Met at the fair'
+       from generate_series(1, 10000) g`,
+      [who.userId],
+    );
+    // Steady state, as for data written long ago: the first read after a bulk insert sets hint bits on every row.
+    await target.db.query('vacuum analyze public.contacts');
+
+    // The server's share alone: every page through the same adapter, nothing applied.
+    const probe = await device(target, who);
+    const remote = createSupabaseRemote(probe.client, who.userId);
+    const fetchStarted = performance.now();
+    for (let cursor: PullCursor = null, more = true; more; ) {
+      const page = await remote.pull(cursor, 1000);
+      if (!page.ok) throw new Error(page.error.message);
+      cursor = page.value.next_cursor;
+      more = page.value.has_more;
+    }
+    const fetchOnly = performance.now() - fetchStarted;
+    await probe.dispose();
+
+    const timings: Timings = { pulling: 0, applying: 0 };
+    const a = await device(target, who, { offline: false }, timings);
+    const started = performance.now();
+    a.engine.start();
+    await expect.poll(() => a.db.contacts.count(), { timeout: 120_000, interval: 10 }).toBe(10_000);
+    await a.engine.idle();
+    const sync = performance.now() - started;
+
+    const rows = await a.db.contacts.toArray();
+    const fresh = createFieldbookDb(`bench-bulkput-${Math.random().toString(36).slice(2)}`);
+    const putStarted = performance.now();
+    await fresh.contacts.bulkPut(rows);
+    const bulkPut = performance.now() - putStarted;
+    fresh.close();
+    await fresh.delete();
+    await a.dispose();
+
+    figures.push(
+      `initial sync of 10,000 rows (${label}): ${sync.toFixed(0)} ms end to end; fetching the pages alone ${fetchOnly.toFixed(0)} ms; Dexie bulkPut of the same rows ${bulkPut.toFixed(0)} ms\n` +
+        `    ratio end-to-end/bulkPut ${(sync / bulkPut).toFixed(2)}; engine's own cost (end to end minus fetching)/bulkPut ${(Math.max(0, sync - fetchOnly) / bulkPut).toFixed(2)} (target ≤ 1.5)`,
+    );
+  }
+
+  it('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PGlite)', () => initialSync('PGlite in this process', stack), 180_000);
+
+  it.skipIf(!postgresAvailability())('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PostgreSQL 15)', async () => {
+    const server = await startPostgres({ schema: false });
+    const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
+    try {
+      await initialSync('PostgreSQL 15 server', pgStack);
+    } finally {
+      await pgStack.close();
+      await server.stop();
+    }
+  }, 180_000);
+});
