@@ -20,6 +20,8 @@ import type { SyncStatus } from '../sync/status';
  */
 
 const AUTH_STORAGE_KEY = 'fieldbook-auth';
+const ACCOUNT_CHANNEL = 'fieldbook-account';
+type AccountMessage = { readonly type: 'signed-out' };
 
 type StoredSession = { user?: { id?: unknown; email?: unknown } };
 
@@ -34,8 +36,10 @@ function storedSession(win: Window): Session | null {
   }
 }
 
-const readable = ({ data, error }: { data: { user?: { id: string } | null } | null; error: AuthError | null }): AuthResult => {
-  if (!error) return { ok: true, userId: data?.user?.id ?? null };
+type AuthAnswer = { data: { user?: { id: string } | null; session?: { user: { id: string } } | null } | null; error: AuthError | null };
+
+const readable = ({ data, error }: AuthAnswer): AuthResult => {
+  if (!error) return { ok: true, userId: data?.session?.user.id ?? null };
   if (error.status === 0 || /fetch/i.test(error.message)) return { ok: false, message: 'Could not reach the server. Check your connection and try again.' };
   if (error.code === 'invalid_credentials') return { ok: false, message: 'That email and password do not match.' };
   if (error.code === 'user_already_exists') return { ok: false, message: 'An account with this email already exists. Sign in instead.' };
@@ -53,7 +57,12 @@ export function openBackend(win: Window, url: string, anonKey: string) {
   const account = (workspace: { newContext: (userId: string) => Parameters<typeof moveWorkspace>[2] }): AccountPort => ({
     session,
     signIn: async (email, password) => readable(await client.auth.signInWithPassword({ email, password })),
-    signUp: async (email, password) => readable(await client.auth.signUp({ email, password })),
+    async signUp(email, password) {
+      const answer = await client.auth.signUp({ email, password });
+      // A project that confirms emails creates the user without a session: say what to do next.
+      if (!answer.error && !answer.data.session) return { ok: false, message: `We sent a confirmation link to ${email}. Open it, then sign in here.` };
+      return readable(answer);
+    },
     sendCode: async (email) => readable({ data: null, error: (await client.auth.signInWithOtp({ email, options: { shouldCreateUser: true } })).error }),
     verifyCode: async (email, code) => readable(await client.auth.verifyOtp({ email, token: code.trim(), type: 'email' })),
     async localWorkspaceContacts() {
@@ -76,6 +85,8 @@ export function openBackend(win: Window, url: string, anonKey: string) {
     },
     async signOut() {
       await client.auth.signOut({ scope: 'local' });
+      // Every other tab leaves this member's data too (a shared phone).
+      browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).post({ type: 'signed-out' });
     },
   });
 
@@ -132,10 +143,28 @@ export function startSync(options: {
         if (event === 'SIGNED_OUT') engine.setAuth('signed-out');
         else if (event === 'TOKEN_REFRESHED' || event === 'SIGNED_IN') engine.setAuth('signed-in');
       });
+      // A refused token: refresh it; if the refresh token itself is refused, ask to sign in again.
+      let refreshing = false;
+      const refresh = async () => {
+        const { data, error } = await backend.client.auth.refreshSession();
+        if (data.session) engine.setAuth('signed-in');
+        else if (error && error.status !== undefined && error.status >= 400 && error.status < 500) engine.setAuth('signed-out');
+        else win.setTimeout(() => void refresh(), 30_000); // unreachable: try again later
+      };
+      engine.subscribe(() => {
+        if (engine.getSnapshot().auth !== 'token-expired' || refreshing) return;
+        refreshing = true;
+        void refresh().finally(() => (refreshing = false));
+      });
       void platform.storagePersisted().then((persisted) => engine.setStoragePersisted(persisted));
       return engine;
     },
   });
+  // Another member signed in, or this one signed out, in another tab: leave this member's data.
+  backend.client.auth.onAuthStateChange((event, current) => {
+    if (event === 'SIGNED_IN' && current && current.user.id !== session.userId) platform.reload();
+  });
+  browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).onMessage((message) => message.type === 'signed-out' && platform.reload());
   options.store.onCommit(() => coordinator.command('local-write'));
   onNetworkChange(win, (online) => coordinator.command(online ? 'online' : 'offline'));
   platform.onReturn(() => coordinator.command('visible'));
@@ -152,8 +181,7 @@ export function startSync(options: {
     },
     async discardRejected(id) {
       await discardRejected(db, id);
-      // The convergence check finds the row that differs from the server and restores the server's version.
-      coordinator.command('check');
+      coordinator.command('try-now'); // the pull brings the server's version back
     },
   };
 }

@@ -72,10 +72,12 @@ export async function commitChanges(db: FieldbookDb, changes: readonly RowChange
 
 async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext): Promise<string | null> {
   const table = db.table<AnyRow, string>(change.table);
-  const stamp = ctx.clock.next();
   const nowIso = new Date(ctx.now()).toISOString();
   const dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
   const current = change.op === 'insert' ? undefined : await table.get(change.id);
+  // An edit must outrank the values it replaces, even in a tab whose clock never saw them arrive.
+  if (current) for (const held of Object.values(current.field_stamps)) ctx.clock.receive(held);
+  const stamp = ctx.clock.next();
   let op: MutationOp;
   let changed: DataFields;
   if (current === undefined) {

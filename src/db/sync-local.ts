@@ -227,8 +227,8 @@ export async function retryRejected(db: FieldbookDb, id: string, ctx: Pick<Write
     await db.transaction('rw', db.table(rejected.table), db.outbox, db.rejected, async () => {
       const store = db.table<Row, string>(rejected.table);
       const row = await store.get(rejected.row_id);
+      if (!row) return; // nothing to send again; the record stays until the member discards it
       await db.rejected.delete(id);
-      if (!row) return;
       const stamp = ctx.clock.next();
       const changes = Object.fromEntries(Object.keys(rejected.changes).map((field) => [field, (row as Record<string, unknown>)[field]]));
       const stamps = { ...row.field_stamps, ...Object.fromEntries(Object.keys(changes).map((field) => [field, stamp])) };
@@ -247,11 +247,30 @@ export async function retryRejected(db: FieldbookDb, id: string, ctx: Pick<Write
   });
 }
 
-/** Forgets a rejected change; the caller then re-pulls the table so the row shows the server's version. */
-export async function discardRejected(db: FieldbookDb, id: string): Promise<RejectedRow | undefined> {
-  return withReopen(db, async () => {
+/**
+ * Forgets a rejected change and gives the row back to the server: a rejected insert (never on the
+ * server) is removed; otherwise the rejected fields lose their local stamps, so the server's values win
+ * on the next pull, and the pull cursor is reset so that pull brings the row again. The caller then
+ * pulls. Fields with edits still waiting keep them.
+ */
+export async function discardRejected(db: FieldbookDb, id: string): Promise<void> {
+  await withReopen(db, async () => {
     const rejected = await db.rejected.get(id);
-    await db.rejected.delete(id);
-    return rejected;
+    if (!rejected) return;
+    await db.transaction('rw', db.table(rejected.table), db.outbox, db.rejected, db.settings, async () => {
+      const store = db.table<Row, string>(rejected.table);
+      await db.rejected.delete(id);
+      const row = await store.get(rejected.row_id);
+      if (!row) return;
+      const waiting = (await pendingFields(db, rejected.table, [rejected.row_id])).get(rejected.row_id);
+      if (Object.hasOwn(rejected.changes, 'created_at') && !waiting) {
+        await store.delete(rejected.row_id);
+        return;
+      }
+      const stamps: Record<string, string> = { ...row.field_stamps };
+      for (const field of Object.keys(rejected.changes)) if (!waiting?.has(field)) stamps[field] = '';
+      await store.put({ ...row, field_stamps: stamps });
+      await db.settings.delete(SYNC_CURSOR_KEY);
+    });
   });
 }

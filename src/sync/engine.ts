@@ -62,7 +62,8 @@ export type SyncEngine = Subscribable<SyncStatus> & {
   readonly idle: () => Promise<void>;
 };
 
-const TRANSIENT: ReadonlySet<RemoteError['kind']> = new Set(['offline', 'timeout', 'server', 'conflict', 'invalid', 'forbidden']);
+/** Realtime changes held during one catch-up beyond this are dropped; the pull after it brings them. */
+const MAX_HELD = 5000;
 
 /** The newest stamp in a set of rows, so the clock can move past everything it has seen (SPEC CK1). */
 function newestStamp(rows: readonly RemoteRow[]): string | null {
@@ -112,8 +113,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let chain: Promise<unknown> = Promise.resolve();
   let pushQueued = false;
   let pullQueued = false;
-  let attempt = 0;
-  let retryTimer: unknown = null;
+  // Push and pull back off separately, so a push the server keeps refusing never stops changes coming in.
+  type Lane = 'push' | 'pull';
+  const retries: Record<Lane, { attempt: number; timer: unknown; at: number | null }> = {
+    push: { attempt: 0, timer: null, at: null },
+    pull: { attempt: 0, timer: null, at: null },
+  };
+  let heldOverflow = false;
   let pullTimer: unknown = null;
   let digestTimer: unknown = null;
   let fallbackTimer: unknown = null;
@@ -144,35 +150,54 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     clock.setOffset(Math.round(serverTime - midpoint));
   };
 
-  const succeeded = () => {
-    attempt = 0;
-    if (retryTimer !== null) time.clearTimeout(retryTimer);
-    retryTimer = null;
-    patch({ nextRetryAt: null, lastSyncedAt: time.now() });
+  const publishRetry = () => {
+    const times = [retries.push.at, retries.pull.at].filter((at): at is number => at !== null);
+    patch({ nextRetryAt: times.length > 0 ? Math.min(...times) : null });
   };
 
-  const failed = (what: string, error: RemoteError) => {
+  const resetRetry = (lane: Lane) => {
+    const retry = retries[lane];
+    if (retry.timer !== null) time.clearTimeout(retry.timer);
+    retries[lane] = { attempt: 0, timer: null, at: null };
+  };
+
+  const succeeded = (lane: Lane) => {
+    resetRetry(lane);
+    publishRetry();
+    patch({ lastSyncedAt: time.now() });
+  };
+
+  /*
+   * An auth failure waits for a fresh token (the queue stays). Every other failure retries with
+   * backoff: offline, timeouts and 5xx obviously; a request-level 400/403/409 too, because it means
+   * the request as a whole was refused (a server not yet migrated, a proxy), not one change: those are
+   * rejected one by one in the answer. Retrying at most once a minute costs little and heals itself.
+   */
+  const failed = (lane: Lane, error: RemoteError) => {
     if (error.kind === 'auth') {
-      log?.warn(`${what} needs a fresh sign-in; changes stay queued`, { message: error.message });
+      log?.warn(`${lane} needs a fresh sign-in; changes stay queued`, { message: error.message });
       patch({ auth: 'token-expired' });
       return;
     }
-    if (!TRANSIENT.has(error.kind)) return;
-    attempt += 1;
+    const retry = retries[lane];
+    const attempt = retry.attempt + 1;
     const delay = backoffDelay(attempt, random);
-    log?.warn(`${what} failed (${error.kind}); retry in ${Math.round(delay / 1000)} s`, { message: error.message, attempt });
-    if (retryTimer !== null) time.clearTimeout(retryTimer);
-    retryTimer = time.setTimeout(() => {
-      retryTimer = null;
-      patch({ nextRetryAt: null });
-      requestPush();
-      requestPull();
+    log?.warn(`${lane} failed (${error.kind}); retry in ${Math.round(delay / 1000)} s`, { message: error.message, attempt });
+    if (retry.timer !== null) time.clearTimeout(retry.timer);
+    const timer = time.setTimeout(() => {
+      retries[lane] = { attempt, timer: null, at: null };
+      publishRetry();
+      if (lane === 'push') requestPush();
+      else requestPull();
     }, delay);
-    patch({ nextRetryAt: time.now() + delay });
+    retries[lane] = { attempt, timer, at: time.now() + delay };
+    publishRetry();
   };
 
+  const waiting = (lane: Lane) => retries[lane].timer !== null;
+
   const pushAll = async () => {
-    if (!canTalk() || retryTimer !== null) return;
+    if (!canTalk() || waiting('push')) return;
     patch({ pushing: true });
     try {
       for (;;) {
@@ -186,7 +211,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         learnOffset(startedAt, result.serverTime);
         received(result.rows, false);
         log?.info(`pushed ${result.acknowledged} change(s)${result.rejected > 0 ? `, ${result.rejected} rejected` : ''}`, { ms: time.now() - startedAt });
-        succeeded();
+        succeeded('push');
         await refreshSummary();
         if (!canTalk()) break;
       }
@@ -221,7 +246,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   const pullAll = async () => {
-    if (!canTalk() || retryTimer !== null) return;
+    if (!canTalk() || waiting('pull')) return;
     const startedAt = time.now();
     let pulled = 0;
     let changed = 0;
@@ -233,7 +258,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
     if (!done) return;
     log?.info(`pulled ${pulled} row(s), ${changed} changed here`, { ms: time.now() - startedAt });
-    succeeded();
+    succeeded('pull');
+    if (heldOverflow) {
+      // Too much arrived during the catch-up to hold: what was dropped comes with one more pull.
+      heldOverflow = false;
+      held.length = 0;
+      requestPull();
+      return;
+    }
     if (catchingUp) {
       catchingUp = false;
       if (held.length > 0) {
@@ -299,7 +331,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     const row: RemoteRow = { table: change.table, row: change.row };
     if (catchingUp) {
-      held.push(row);
+      if (held.length < MAX_HELD) held.push(row);
+      else heldOverflow = true;
       return;
     }
     windowRows.push(row);
@@ -335,6 +368,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   const onState = (state: ChannelState, detail?: string) => {
+    if (!running) return;
     if (state === 'subscribed') {
       if (fallbackTimer !== null) time.clearTimeout(fallbackTimer);
       fallbackTimer = null;
@@ -350,10 +384,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   const kickAll = () => {
-    attempt = 0;
-    if (retryTimer !== null) time.clearTimeout(retryTimer);
-    retryTimer = null;
-    patch({ nextRetryAt: null });
+    resetRetry('push');
+    resetRetry('pull');
+    publishRetry();
     requestPush();
     requestPull();
   };
@@ -409,7 +442,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return Promise.resolve();
       });
       if (!done) return report('failed', 'the repair pull failed', tables);
-      for (const [table, rows] of rowsByTable) await local.replaceTable(table, rows);
+      for (const [table, rows] of rowsByTable) {
+        // On the apply chain, so a realtime change is never applied and then replaced by this older snapshot.
+        const repair = applying.then(() => local.replaceTable(table, rows));
+        applying = repair.catch(() => undefined);
+        await repair;
+      }
+      // Anything that changed on the server while the snapshot was read.
+      await pullAll();
+      await flush();
       const after = await compare();
       if (after === null) return report('failed', 'the server digest could not be read', tables);
       return after.length === 0 ? report('repaired', `re-pulled ${tables.join(', ')}; now in step`, tables) : report('still-different', `${after.join(', ')} still differ`, tables);
@@ -434,8 +475,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       running = false;
       unsubscribe?.();
       unsubscribe = null;
-      for (const timer of [retryTimer, pullTimer, digestTimer, windowTimer, fallbackTimer]) if (timer !== null) time.clearTimeout(timer);
-      retryTimer = pullTimer = digestTimer = fallbackTimer = null;
+      resetRetry('push');
+      resetRetry('pull');
+      for (const timer of [pullTimer, digestTimer, windowTimer, fallbackTimer]) if (timer !== null) time.clearTimeout(timer);
+      pullTimer = digestTimer = fallbackTimer = null;
       void flush();
       patch({ realtime: 'disabled', nextRetryAt: null });
     },

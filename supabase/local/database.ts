@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -32,9 +32,59 @@ export type DatabaseOptions = {
   readonly log?: (line: string) => void;
 };
 
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * PGlite is one process's database: a second process opening the same directory corrupts it. A lock
+ * file beside the directory (holding the owner's pid) refuses a second stack with a clear message and
+ * is taken over when its owner is gone. Returns the release function.
+ */
+const heldLocks = new Set<string>();
+
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${dataDir.replace(/[/\\]+$/, '')}.lock`;
+  if (heldLocks.has(lockPath)) throw new Error(`The local database ${dataDir} is already open in this process.`);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      heldLocks.add(lockPath);
+      const release = () => rmSync(lockPath, { force: true });
+      process.once('exit', release);
+      return () => {
+        process.off('exit', release);
+        heldLocks.delete(lockPath);
+        release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))
+        throw new Error(`The local database ${dataDir} is in use by another process (pid ${owner}). Stop that one first: is \`npm run dev\` or \`npm run stack\` already running?`, { cause: error });
+      rmSync(lockPath, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir && !existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create({ dataDir }) : await PGlite.create();
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = dataDir ? await PGlite.create({ dataDir }) : await PGlite.create();
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Tx => ({
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await target.query<T>(sql, params)).rows }),
     exec: (sql) => target.exec(sql),
@@ -46,7 +96,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       const unlisten = await db.listen(channel, callback);
       return () => unlisten();
     },
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

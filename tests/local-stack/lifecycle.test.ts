@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,26 @@ describe('local stack lifecycle', () => {
       await second.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses a second stack on the same data directory (which would corrupt it), and takes over a lock left by a dead process', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fieldbook-lock-'));
+    const dataDir = join(root, 'db');
+    try {
+      const first = await startLocalStack({ port: 0, dataDir, seed: false });
+      await expect(startLocalStack({ port: 0, dataDir, seed: false })).rejects.toThrow(/already open in this process/);
+      // Another process holding it: this test runner's parent stands in for a live owner.
+      await first.close();
+      writeFileSync(`${dataDir}.lock`, String(process.ppid));
+      await expect(startLocalStack({ port: 0, dataDir, seed: false })).rejects.toThrow(/in use by another process \(pid \d+\)/);
+      writeFileSync(`${dataDir}.lock`, '999999999');
+      const again = await startLocalStack({ port: 0, dataDir, seed: false });
+      expect((await fetch(`${again.url}/health`)).status).toBe(200);
+      await again.close();
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   }, 60_000);
 

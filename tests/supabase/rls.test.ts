@@ -137,8 +137,8 @@ describe('row-level security', () => {
     await expect(count(ANON, 'sync_applied_mutations')).rejects.toThrow(/permission denied/);
   });
 
-  it('publishes the synced tables for realtime', async () => {
+  it('publishes the synced tables and the hard-delete tombstones for realtime', async () => {
     const { rows } = await db.query<{ tablename: string }>(`select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by tablename`);
-    expect(rows.map((row) => row.tablename)).toEqual([...SYNCED].sort());
+    expect(rows.map((row) => row.tablename)).toEqual([...SYNCED, 'sync_deleted_rows'].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { retryRejected } from '../../src/db/sync-local';
+import { discardRejected, retryRejected } from '../../src/db/sync-local';
 import type { Contact } from '../../src/domain/contact';
 import { err } from '../../src/shared/result';
 import type { CoalescedMutation } from '../../src/sync/coalesce';
@@ -174,6 +174,24 @@ describe('sync engine against the in-memory server', () => {
     expect(calls.length).toBe(before + 1);
   });
 
+  it('[OB4] a push the server keeps refusing does not stop changes from coming in', async () => {
+    const { time, server, device } = setup();
+    const link = server.connect();
+    const remote: RemotePort = { ...link.port, push: () => Promise.resolve(err({ kind: 'server', message: '500 on push' })) };
+    const a = device({ remote });
+    a.engine.start();
+    await settle(time, a);
+    await addContact(a);
+    await settle(time, a);
+    expect(a.engine.getSnapshot().nextRetryAt).not.toBeNull();
+    link.setRealtimeDown(true);
+    server.write('contacts', '44444444-4444-4444-8444-444444444444', { first_name: 'Incoming', created_at: new Date(time.now()).toISOString(), deleted_at: null, member_id: MEMBER });
+    for (let i = 0; i < 3; i += 1) await time.advance(10_000);
+    await settle(time, a);
+    expect((await contactOn(a, '44444444-4444-4444-8444-444444444444'))?.first_name).toBe('Incoming');
+    expect(await a.db.outbox.count()).toBe(2);
+  });
+
   it('[G8] a rejected change goes to the review list with the reason, the rest still syncs, and retry sends it again', async () => {
     let refuse = true;
     const { time, server, device } = setup({ reject: (mutation) => (refuse && mutation.changes['notes'] === 'bad' ? 'Notes are not allowed to say bad' : null) });
@@ -195,6 +213,26 @@ describe('sync engine against the in-memory server', () => {
     await settle(time, a);
     expect(server.row('contacts', bad)?.['notes']).toBe('bad');
     expect(a.engine.getSnapshot().rejectedCount).toBe(0);
+  });
+
+  it('[G8] discarding a rejected edit brings back the server\'s version; discarding a rejected insert removes the row', async () => {
+    const { time, server, device } = setup({ reject: (mutation) => (mutation.changes['notes'] === 'bad' ? 'Notes are not allowed to say bad' : null) });
+    const a = device();
+    a.engine.start();
+    const kept = await addContact(a, { notes: 'fine' });
+    const refused = await addContact(a, { first_name: 'Refused', notes: 'bad' });
+    await settle(time, a);
+    await a.store.updateContact(kept, { notes: 'bad', phone: '+1 555 010 0999' });
+    await settle(time, a);
+    expect(server.row('contacts', kept)?.['notes']).toBe('fine');
+    const rejected = await a.db.rejected.toArray();
+    expect(rejected.map((change) => change.row_id).sort()).toEqual([kept, refused].sort());
+    for (const change of rejected) await discardRejected(a.db, change.id);
+    a.engine.tryNow();
+    await settle(time, a);
+    expect(await contactOn(a, kept)).toMatchObject({ notes: 'fine', phone: '+1 555 010 0199' });
+    expect(await contactOn(a, refused)).toBeUndefined();
+    expect(await a.engine.checkConvergence()).toMatchObject({ outcome: 'in-step' });
   });
 
   it('[G5] a delete reaches a device that was offline, and a hard delete on the server removes the row', async () => {

@@ -147,6 +147,18 @@ describe('sync against the local stack (real supabase-js, fake-indexeddb)', () =
     await expect.poll(async () => (await contactOn(b, offline))?.deleted_at ?? null, { timeout: 10_000 }).not.toBeNull();
   });
 
+  it('[G5] a hard DELETE through REST (the seed\'s API) removes the row from every device', async () => {
+    const member = await newMember();
+    const a = await connectDevice(stack, member.email, member.userId);
+    const b = await connectDevice(stack, member.email, member.userId);
+    const id = await addContact(a, { first_name: 'Doomed' });
+    await expect.poll(async () => (await contactOn(b, id))?.first_name, { timeout: 10_000 }).toBe('Doomed');
+    await a.client.from('member_activities').delete().eq('contact_id', id);
+    const { error } = await a.client.from('contacts').delete().eq('id', id);
+    expect(error).toBeNull();
+    for (const device of [a, b]) await expect.poll(() => contactOn(device, id), { timeout: 10_000 }).toBeUndefined();
+  });
+
   it('[G9] member B never receives member A\'s data', async () => {
     const memberA = await newMember();
     const memberB = await newMember();

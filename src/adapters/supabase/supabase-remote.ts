@@ -71,10 +71,16 @@ export function createSupabaseRemote(client: SupabaseClient<Database>, memberId:
           }
           onChange({ kind: 'row', table, row: parsed.data });
         });
-        // Supabase sends DELETE with the primary key only, so no member_id filter can match it: listen
-        // unfiltered and let the pull bring the tombstone (row-level security decides what it returns).
-        channel = channel.on('postgres_changes', { event: 'DELETE', schema: 'public', table }, () => onChange({ kind: 'delete', table }));
       }
+      // Supabase sends DELETE with the primary key only, so no member_id filter could match it; a hard
+      // delete leaves a tombstone in sync_deleted_rows, which we can filter: hearing of one, pull it.
+      channel = channel.on('postgres_changes', { event: '*', schema: 'public', table: 'sync_deleted_rows', filter: `member_id=eq.${memberId}` }, (payload) => {
+        if (payload.eventType === 'DELETE') return;
+        const table = (payload.new as { table_name?: unknown }).table_name;
+        const known = SYNCED_TABLES.find((name) => name === table);
+        if (known) onChange({ kind: 'delete', table: known });
+        else log?.warn('realtime: tombstone of an unknown table ignored');
+      });
       channel.subscribe((state, error) => {
         if (state === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) onState('subscribed');
         else if (state === REALTIME_SUBSCRIBE_STATES.CLOSED) onState('closed');

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useAppServices, type AccountPort, type AuthResult } from '../../hooks/app-services';
 import { usePendingCount } from '../../hooks/use-pending-count';
+import { useSyncStatus } from '../../hooks/use-sync-status';
 import { TextField } from '../../ui/field';
 import { FormError } from '../../ui/form-error';
 
@@ -176,6 +177,7 @@ function SignedIn({ account }: { readonly account: AccountPort }) {
 /** Sign up, sign in (password or email code), sign out. */
 export function AccountScreen() {
   const { account } = useAppServices();
+  const { auth } = useSyncStatus();
   return (
     <section className="screen" aria-labelledby="account-heading">
       <h1 id="account-heading">Account and sync</h1>
@@ -184,7 +186,7 @@ export function AccountScreen() {
           <p>Sync is not set up in this copy of Fieldbook: everything stays on this device.</p>
           <p className="subtle">To sync, build with VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY (see the README).</p>
         </div>
-      ) : account.session ? (
+      ) : account.session && auth !== 'signed-out' ? (
         <SignedIn account={account} />
       ) : (
         <SignInForm account={account} />
