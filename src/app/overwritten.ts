@@ -25,8 +25,11 @@ const TABLE_NAMES: Readonly<Record<string, string>> = { email_templates: 'a temp
 export async function describeOverwritten(db: FieldbookDb, item: Overwritten): Promise<{ message: string } | null> {
   const fields = Object.keys(item.lost).filter((field) => field !== 'last_touched_at');
   if (fields.length === 0) return null;
-  const names = fields.map((field) => FIELD_NAMES[field] ?? field.replace(/_/g, ' '));
-  const what = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)?.toLowerCase()}`;
+  const names = fields.map((field, index) => {
+    const name = FIELD_NAMES[field] ?? field.replace(/_/g, ' ');
+    return index === 0 ? name : name.toLowerCase();
+  });
+  const what = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   let owner = TABLE_NAMES[item.table] ?? 'an item';
   if (item.table === 'contacts') {
     const contact = await db.contacts.get(item.row_id);

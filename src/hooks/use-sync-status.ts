@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RejectedRow } from '../db/fieldbook-db';
+import type { SyncedTable } from '../domain/synced-table';
 
 export type { RejectedRow };
 import { describeSync, type SyncBanner, type SyncStatus } from '../sync/status';
@@ -41,6 +42,23 @@ export function useBackOnline(durationMs = 4000): boolean {
     return () => clearTimeout(timer);
   }, [showing, durationMs]);
   return showing;
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/**
+ * Ids of rows of a table with changes still waiting to push, so lists can mark them (PRODUCT.md:
+ * "unsynced rows carry a marker"). Empty in a local-only workspace, where nothing syncs yet and the
+ * top-bar chip already says so.
+ */
+export function useUnsyncedIds(table: SyncedTable): ReadonlySet<string> {
+  const { db } = useAppServices();
+  const { auth } = useSyncStatus();
+  const keys = useLiveQuery(
+    async (): Promise<readonly unknown[]> => (auth === 'local-only' ? [] : db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys()),
+    [db, table, auth],
+  );
+  return useMemo(() => (keys && keys.length > 0 ? new Set(keys.map((key) => String((key as readonly unknown[])[1]))) : NO_IDS), [keys]);
 }
 
 /** The last convergence check (dev panel), or null before the first. */

@@ -69,6 +69,9 @@ describe.skipIf(!available)('sync in Chromium: two devices of one member against
       await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
       await quickAdd(a, 'Olly Offline', '+1 555 010 0122');
       await a.getByText(/Offline: changes are saved on this device \(\d+ waiting\)/).waitFor();
+      await a.getByRole('link', { name: 'Contacts' }).click();
+      await a.getByRole('link', { name: /Olly Offline \(not synced yet\)/ }).waitFor();
+      expect(await a.getByRole('link', { name: /Rosa Diaz \(not synced yet\)/ }).count()).toBe(0);
       await a.screenshot({ path: join(SHOTS, 'sync-offline-phone.png') });
       await b.screenshot({ path: join(SHOTS, 'sync-desktop.png') });
       expect(await b.getByRole('link', { name: /Olly Offline/ }).count()).toBe(0);
@@ -78,6 +81,7 @@ describe.skipIf(!available)('sync in Chromium: two devices of one member against
     await expect.poll(() => a.getByText(/Offline: changes are saved/).count(), { timeout: 10_000 }).toBe(0);
     await b.getByRole('link', { name: /Olly Offline/ }).waitFor({ timeout: 15_000 });
     await a.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => a.getByRole('link', { name: /not synced yet/ }).count(), { timeout: 10_000 }).toBe(0);
     await a.screenshot({ path: join(SHOTS, 'sync-back-online-phone.png') });
     expect(errors).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { filterContacts } from '../../domain/contact-search';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
 import { useNavigate } from '../../hooks/use-route';
 import { useLinkTo } from '../../hooks/use-link-to';
+import { useUnsyncedIds } from '../../hooks/use-sync-status';
 import { SelectField, TextField } from '../../ui/field';
 import { EmptyState } from '../../ui/empty-state';
 
@@ -15,6 +16,7 @@ export function ContactsScreen() {
   const navigate = useNavigate();
   const linkTo = useLinkTo();
   const { contacts, searchable, isLoading } = useContactsRealtime();
+  const unsynced = useUnsyncedIds('contacts');
   const [query, setQuery] = useState('');
   const [stage, setStage] = useState<ContactStage | 'all'>('all');
   const [type, setType] = useState<ContactType | 'all'>('all');
@@ -89,7 +91,14 @@ export function ContactsScreen() {
                       {(contact.first_name[0] ?? '?').toUpperCase()}
                     </span>
                     <span className="contact-row__main">
-                      <span className="contact-row__name">{contactFullName(contact)}</span>
+                      <span className="contact-row__name">
+                        {contactFullName(contact)}
+                        {unsynced.has(contact.id) ? (
+                          <span className="unsynced" title="Saved on this device, not synced yet">
+                            <span className="visually-hidden"> (not synced yet)</span>
+                          </span>
+                        ) : null}
+                      </span>
                       <span className="contact-row__meta">{contact.phone || contact.email || 'No phone or email'}</span>
                     </span>
                     <span className={`badge badge--${contact.stage}`}>{STAGE_LABELS[contact.stage]}</span>
