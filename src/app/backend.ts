@@ -9,32 +9,19 @@ import { moveWorkspace } from '../db/move-workspace';
 import { createSyncLocal, discardRejected, retryRejected, type Overwritten } from '../db/sync-local';
 import type { HlcClock } from '../domain/hlc';
 import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort } from '../hooks/app-services';
+import { AUTH_STORAGE_KEY } from './stored-session';
 import type { Logger } from '../shared/logger';
 import { createSyncEngine } from '../sync/engine';
 import { createSyncCoordinator, type TabMessage } from '../sync/leader';
-import type { SyncStatus } from '../sync/status';
+import { INITIAL_SYNC_STATUS } from '../sync/status';
 
 /*
  * Everything that needs supabase-js, in one chunk that loads only when a backend is configured
  * (VITE_SUPABASE_URL), so the local-only app stays small.
  */
 
-const AUTH_STORAGE_KEY = 'fieldbook-auth';
 const ACCOUNT_CHANNEL = 'fieldbook-account';
 type AccountMessage = { readonly type: 'signed-out' };
-
-type StoredSession = { user?: { id?: unknown; email?: unknown } };
-
-/** The signed-in member as stored by supabase-js, read without the network (an expired token still counts). */
-function storedSession(win: Window): Session | null {
-  try {
-    const stored = JSON.parse(win.localStorage.getItem(AUTH_STORAGE_KEY) ?? 'null') as StoredSession | null;
-    const id = stored?.user?.id;
-    return typeof id === 'string' ? { userId: id, email: typeof stored?.user?.email === 'string' ? stored.user.email : '' } : null;
-  } catch {
-    return null;
-  }
-}
 
 type AuthAnswer = { data: { user?: { id: string } | null; session?: { user: { id: string } } | null } | null; error: AuthError | null };
 
@@ -48,11 +35,10 @@ const readable = ({ data, error }: AuthAnswer): AuthResult => {
   return { ok: false, message: error.message };
 };
 
-export function openBackend(win: Window, url: string, anonKey: string) {
+export function openBackend(win: Window, url: string, anonKey: string, session: Session | null) {
   const client = createClient<Database>(url, anonKey, {
     auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false, storageKey: AUTH_STORAGE_KEY },
   });
-  const session = storedSession(win);
 
   const account = (workspace: { newContext: (userId: string) => Parameters<typeof moveWorkspace>[2] }): AccountPort => ({
     session,
@@ -95,19 +81,6 @@ export function openBackend(win: Window, url: string, anonKey: string) {
 
 export type Backend = ReturnType<typeof openBackend>;
 
-const INITIAL: SyncStatus = {
-  network: 'online',
-  realtime: 'connecting',
-  auth: 'signed-in',
-  pendingCount: 0,
-  oldestPendingAt: null,
-  rejectedCount: 0,
-  pushing: false,
-  lastSyncedAt: null,
-  nextRetryAt: null,
-  storagePersisted: null,
-};
-
 /** Starts sync for the signed-in member: the leader tab runs the engine, the others follow. */
 export function startSync(options: {
   readonly win: Window;
@@ -128,7 +101,7 @@ export function startSync(options: {
     lock: browserLocks(win),
     channel: browserChannel<TabMessage>(win, name),
     lockName: name,
-    initialStatus: { ...INITIAL, network: isOnline(win) ? 'online' : 'offline' },
+    initialStatus: { ...INITIAL_SYNC_STATUS, network: isOnline(win) ? 'online' : 'offline' },
     createEngine() {
       log.info('this tab leads sync');
       const engine = createSyncEngine({

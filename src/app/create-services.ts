@@ -11,6 +11,7 @@ import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
 import { createLocalOnlySync } from '../sync/local-only';
 import { describeOverwritten } from './overwritten';
+import { storedSession } from './stored-session';
 
 const backendConfig = () => {
   const url = import.meta.env['VITE_SUPABASE_URL'] as string | undefined;
@@ -36,9 +37,9 @@ export async function createServices(win: Window): Promise<AppServices> {
   const log = logger.scoped('db');
   const platform = createBrowserPlatform(win);
   const config = backendConfig();
-  const backendModule = config ? await import('./backend') : null;
-  const backend = config && backendModule ? backendModule.openBackend(win, config.url, config.anonKey) : null;
-  const session = backend?.session ?? null;
+  // supabase-js loads while the database opens; the session is read from storage without it.
+  const backendModule = config ? import('./backend') : null;
+  const session = config ? storedSession(win) : null;
   const databaseName = session ? memberDatabaseName(session.userId) : LOCAL_DATABASE_NAME;
   const db = createFieldbookDb(databaseName);
   const storageProblem = createStore<StorageProblem | null>(null);
@@ -81,11 +82,18 @@ export async function createServices(win: Window): Promise<AppServices> {
 
   let sync: SyncPort = createLocalOnlySync();
   let account: AccountPort | null = null;
-  if (backend && backendModule) {
+  // If the sync code cannot load (an old cache, a flaky first visit), the data is still all here.
+  const loaded = await backendModule?.catch((error: unknown) => {
+    log.error('sync could not load; working from this device only', { error: String(error) });
+    return null;
+  });
+  if (config && loaded) {
+    const { openBackend, startSync } = loaded;
+    const backend = openBackend(win, config.url, config.anonKey, session);
     const contextFor = (userId: string) => ({ memberId: userId, clock, now: platform.now, newId, log });
     account = backend.account({ newContext: contextFor });
     if (session) {
-      sync = backendModule.startSync({
+      sync = startSync({
         win,
         backend,
         session,

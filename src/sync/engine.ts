@@ -6,7 +6,7 @@ import { createStore, type Subscribable } from '../shared/subscribable';
 import { backoffDelay } from './backoff';
 import type { ChannelState, Digest, LocalPort, PullCursor, RemoteChange, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
 import { pushBatch, PUSH_BATCH_SIZE } from './push-batch';
-import type { AuthState, NetworkState, SyncStatus } from './status';
+import { INITIAL_SYNC_STATUS, type AuthState, type NetworkState, type SyncStatus } from './status';
 
 export const DEFAULT_APPLY_WINDOW_MS = 40;
 export const PULL_PAGE_SIZE = 1000;
@@ -92,18 +92,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { remote, local, clock, time, log } = options;
   const random = options.random ?? Math.random;
   const windowMs = options.applyWindowMs ?? DEFAULT_APPLY_WINDOW_MS;
-  const status = createStore<SyncStatus>({
-    network: options.network ?? 'online',
-    realtime: 'connecting',
-    auth: options.auth ?? 'signed-in',
-    pendingCount: 0,
-    oldestPendingAt: null,
-    rejectedCount: 0,
-    pushing: false,
-    lastSyncedAt: null,
-    nextRetryAt: null,
-    storagePersisted: null,
-  });
+  const status = createStore<SyncStatus>({ ...INITIAL_SYNC_STATUS, network: options.network ?? 'online', auth: options.auth ?? 'signed-in' });
   const patch = (next: Partial<SyncStatus>) => status.set((previous) => ({ ...previous, ...next }));
   const convergence = createStore<ConvergenceReport | null>(null);
   const remoteListeners = new Set<(rows: readonly RemoteRow[]) => void>();

@@ -1,19 +1,8 @@
 import { createStore } from '../shared/subscribable';
 import type { ConvergenceReport } from './engine';
-import type { SyncStatus } from './status';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from './status';
 
-export const LOCAL_ONLY_STATUS: SyncStatus = {
-  network: 'online',
-  realtime: 'disabled',
-  auth: 'local-only',
-  pendingCount: 0,
-  oldestPendingAt: null,
-  rejectedCount: 0,
-  pushing: false,
-  lastSyncedAt: null,
-  nextRetryAt: null,
-  storagePersisted: null,
-};
+export const LOCAL_ONLY_STATUS: SyncStatus = { ...INITIAL_SYNC_STATUS, realtime: 'disabled', auth: 'local-only' };
 
 /** The sync port of a workspace with no account: nothing to push, nothing to hear. */
 export function createLocalOnlySync() {

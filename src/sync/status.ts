@@ -24,6 +24,20 @@ export type SyncStatus = {
   readonly storagePersisted: boolean | null;
 };
 
+/** A signed-in device before its first answer from the server. */
+export const INITIAL_SYNC_STATUS: SyncStatus = {
+  network: 'online',
+  realtime: 'connecting',
+  auth: 'signed-in',
+  pendingCount: 0,
+  oldestPendingAt: null,
+  rejectedCount: 0,
+  pushing: false,
+  lastSyncedAt: null,
+  nextRetryAt: null,
+  storagePersisted: null,
+};
+
 /** Past this age an unsynced change is worth shouting about. */
 export const STALE_PENDING_MS = 3 * 60 * 60 * 1000;
 
