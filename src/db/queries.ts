@@ -1,10 +1,11 @@
+import { liveQuery } from 'dexie';
 import { compareContactsByName } from '../domain/contact-search';
 import type { Contact } from '../domain/contact';
 import { DEFAULT_DEVICE_SETTINGS, withDefaultSettings, type DeviceSettings } from '../domain/device-settings';
 import type { EmailTemplate } from '../domain/email-template';
 import type { MemberActivity } from '../domain/member-activity';
 import type { MemberProfile } from '../domain/member-profile';
-import { SYNCED_TABLES, type OutboxEntry } from '../domain/synced-table';
+import { SYNCED_TABLES, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { FieldbookDb } from './fieldbook-db';
 
 /*
@@ -110,4 +111,16 @@ export async function exportEverything(db: FieldbookDb): Promise<Record<string, 
       settings: await db.settings.toArray(),
     };
   });
+}
+
+/**
+ * Calls back with the ids of a table's rows that have changes waiting in the outbox, now and after
+ * every change to it. Returns the function that stops watching.
+ */
+export function watchPendingRowIds(db: FieldbookDb, table: SyncedTable, listener: (ids: ReadonlySet<string>) => void): () => void {
+  const subscription = liveQuery(() => db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys()).subscribe({
+    next: (keys) => listener(new Set(keys.map((key) => String((key as readonly unknown[])[1])))),
+    error: () => undefined, // a marker is not worth an error; the list itself reports storage problems
+  });
+  return () => subscription.unsubscribe();
 }

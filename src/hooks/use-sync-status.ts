@@ -1,5 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { watchPendingRowIds } from '../db/queries';
 import type { RejectedRow } from '../db/fieldbook-db';
 import type { SyncedTable } from '../domain/synced-table';
 
@@ -46,19 +47,29 @@ export function useBackOnline(durationMs = 4000): boolean {
 
 const NO_IDS: ReadonlySet<string> = new Set();
 
+const sameIds = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((id) => b.has(id));
+
 /**
  * Ids of rows of a table with changes still waiting to push, so lists can mark them (PRODUCT.md:
- * "unsynced rows carry a marker"). Empty in a local-only workspace, where nothing syncs yet and the
- * top-bar chip already says so.
+ * "unsynced rows carry a marker"). Nothing is watched in a local-only workspace, where nothing syncs
+ * yet and the top-bar chip already says so; signed in, the list re-renders only when the set of ids
+ * changes, not on every outbox write (a contact list of 10,000 rows notices the difference).
  */
 export function useUnsyncedIds(table: SyncedTable): ReadonlySet<string> {
-  const { db } = useAppServices();
-  const { auth } = useSyncStatus();
-  const keys = useLiveQuery(
-    async (): Promise<readonly unknown[]> => (auth === 'local-only' ? [] : db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys()),
-    [db, table, auth],
-  );
-  return useMemo(() => (keys && keys.length > 0 ? new Set(keys.map((key) => String((key as readonly unknown[])[1]))) : NO_IDS), [keys]);
+  const { db, sync } = useAppServices();
+  // Whether this workspace syncs at all changes only with sign-in or sign-out, which reload the app.
+  const { auth } = sync.getSnapshot();
+  const [ids, setIds] = useState(NO_IDS);
+  useEffect(() => {
+    if (auth === 'local-only') return;
+    let current = NO_IDS;
+    return watchPendingRowIds(db, table, (next) => {
+      if (sameIds(next, current)) return;
+      current = next.size > 0 ? next : NO_IDS;
+      setIds(current);
+    });
+  }, [db, table, auth]);
+  return ids;
 }
 
 /** The last convergence check (dev panel), or null before the first. */
