@@ -139,6 +139,7 @@ function SignInForm({ account }: { readonly account: AccountPort }) {
 function SignedIn({ account }: { readonly account: AccountPort }) {
   const { platform } = useAppServices();
   const pending = usePendingCount() ?? 0;
+  const { lastSyncedAt, rejectedCount } = useSyncStatus();
   const [confirming, setConfirming] = useState(false);
   const signOut = async () => {
     await account.signOut();
@@ -149,6 +150,11 @@ function SignedIn({ account }: { readonly account: AccountPort }) {
       <h2 id="account-title">Account</h2>
       <p>
         Signed in as <strong>{account.session?.email}</strong>.
+      </p>
+      <p className="subtle">
+        {pending > 0 ? `${pending.toLocaleString('en')} ${pending === 1 ? 'change is' : 'changes are'} waiting to sync.` : 'Every change on this device is on the server.'}
+        {lastSyncedAt !== null ? ` Last in step with the server at ${new Date(lastSyncedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` : ''}
+        {rejectedCount > 0 ? ` ${rejectedCount} refused ${rejectedCount === 1 ? 'change needs' : 'changes need'} review.` : ''}
       </p>
       {confirming ? (
         <div className="confirm" role="alert">

@@ -14,7 +14,7 @@ const TABLE_NAMES: Readonly<Record<string, string>> = {
   member_profiles: 'Profile',
 };
 
-const HIDDEN = new Set(['id', 'member_id', 'created_at', 'deleted_at', 'last_touched_at']);
+const HIDDEN = new Set(['id', 'member_id', 'created_at', 'deleted_at', 'last_touched_at', 'first_name', 'last_name']);
 
 /** What the member typed, as text (never as HTML). */
 function summary(change: RejectedRow): string {
@@ -46,7 +46,10 @@ function RejectedItem({ change }: { readonly change: RejectedRow }) {
       <p className="rejected__what">
         <strong>{TABLE_NAMES[change.table] ?? change.table}</strong> {summary(change)}
       </p>
-      <p className="rejected__reason">{change.reason}</p>
+      <p className="rejected__reason">
+        <span className="visually-hidden">Refused: </span>
+        {change.reason}
+      </p>
       <div className="form__actions form__actions--start">
         <button type="button" className="button button--primary" disabled={busy} onClick={act('Sending it again', () => sync.retryRejected(change.id))}>
           Retry
