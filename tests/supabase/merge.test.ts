@@ -39,6 +39,11 @@ describe('sync_push', () => {
     const again = await push(db, a, [insert, insert]);
     expect(first.results.map((r) => r.status)).toEqual(['applied']);
     expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    // A duplicate still answers with the row as the server holds it, so the client can adopt its stamps.
+    expect(again.rows.map((r) => [r.table, r.row['id'], r.row['first_name']])).toEqual([
+      ['contacts', id, 'Once'],
+      ['contacts', id, 'Once'],
+    ]);
     const activity = mutation('member_activities', crypto.randomUUID(), { activity_type: 'note', metadata: { note: 'x' }, contact_id: id }, stampAt(Date.now() - 500), 'insert');
     const both = await push(db, a, [activity, activity]);
     expect(both.results.map((r) => r.status)).toEqual(['applied', 'duplicate']);

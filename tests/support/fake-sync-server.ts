@@ -94,8 +94,9 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
       push: (mutations) =>
         answer(() => {
           const results = mutations.map(apply);
+          // Applied and duplicate answers both carry the row as the server holds it.
           const merged: RemoteRow[] = mutations
-            .filter((_, index) => results[index]?.status === 'applied')
+            .filter((_, index) => results[index]?.status !== 'rejected')
             .flatMap((mutation) => {
               const stored = rows.get(key(mutation.table, mutation.row_id));
               return stored ? [{ table: stored.table, row: structuredClone(stored.row) }] : [];

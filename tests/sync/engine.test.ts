@@ -316,6 +316,19 @@ describe('sync engine against the in-memory server', () => {
     expect(await fast.engine.checkConvergence()).toMatchObject({ outcome: 'in-step' });
   });
 
+  it('[OB6] a clamped first push whose answer was lost: the duplicate answer still brings the server\'s stamps', async () => {
+    const { time, server, device } = setup();
+    const fast = device({ skewMs: 7_200_000 });
+    fast.link.loseAnswers(1);
+    const id = await addContact(fast);
+    fast.engine.start();
+    await settle(time, fast);
+    await time.advance(5_000);
+    await settle(time, fast);
+    expect(await fast.db.outbox.count()).toBe(0);
+    expect((await contactOn(fast, id))?.field_stamps).toEqual(server.row('contacts', id)?.['field_stamps']);
+  });
+
   it('[G9] an expired token keeps changes queued; they push after a fresh sign-in', async () => {
     const { time, server, device } = setup();
     const link = server.connect();
