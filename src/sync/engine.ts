@@ -130,8 +130,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   const refreshSummary = async () => {
-    const summary = await local.summary();
-    patch({ pendingCount: summary.count, oldestPendingAt: summary.oldestAt, rejectedCount: summary.rejected });
+    try {
+      const summary = await local.summary();
+      patch({ pendingCount: summary.count, oldestPendingAt: summary.oldestAt, rejectedCount: summary.rejected });
+    } catch (error) {
+      log?.warn('could not count the waiting changes', { error: String(error) }); // the next write tries again
+    }
   };
 
   const learnOffset = (startedAt: number, serverTime: number) => {
