@@ -12,6 +12,7 @@ import { createStore } from '../shared/subscribable';
 import { createLocalOnlySync } from '../sync/local-only';
 import { describeOverwritten } from './overwritten';
 import { storedSession } from './stored-session';
+import { showToast } from '../hooks/use-notify';
 
 const backendConfig = () => {
   const url = import.meta.env['VITE_SUPABASE_URL'] as string | undefined;
@@ -73,12 +74,6 @@ export async function createServices(win: Window): Promise<AppServices> {
 
   const toasts = createStore<readonly Toast[]>([]);
   const announcements = createAnnouncer();
-  // Same shape as useNotify, for messages that start outside React (sync).
-  const toast = (message: string, action: NonNullable<Toast['action']>) => {
-    const id = Math.max(0, ...toasts.getSnapshot().map((item) => item.id)) + 1;
-    toasts.set((current) => [...current.slice(-2), { id, message, action, durationMs: 10_000 }]);
-    announcements.announce(message);
-  };
 
   let sync: SyncPort = createLocalOnlySync();
   let account: AccountPort | null = null;
@@ -106,7 +101,7 @@ export async function createServices(win: Window): Promise<AppServices> {
         onOverwritten: (items) => {
           for (const item of items) {
             void describeOverwritten(db, item).then((described) => {
-              if (described) toast(described.message, { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) });
+              if (described) showToast(toasts, announcements, described.message, { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) }, 10_000);
             });
           }
         },

@@ -13,18 +13,21 @@ export function useSyncStatus(): SyncStatus {
   return useStoreValue(useAppServices().sync);
 }
 
-/** The banner the status implies, re-evaluated each second while a countdown or an age is shown. */
+/**
+ * The banner the status implies, re-evaluated each second while a retry countdown shows, and every
+ * 30 s while only an age ("Synced 2 min ago") does.
+ */
 export function useSyncBanner(): SyncBanner {
   const status = useSyncStatus();
   const { platform } = useAppServices();
   const [now, setNow] = useState(() => platform.now());
-  const ticking = status.nextRetryAt !== null || status.lastSyncedAt !== null;
+  const tickMs = status.nextRetryAt !== null ? 1000 : status.lastSyncedAt !== null ? 30_000 : null;
   useEffect(() => {
     setNow(platform.now());
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(platform.now()), 1000);
+    if (tickMs === null) return;
+    const timer = setInterval(() => setNow(platform.now()), tickMs);
     return () => clearInterval(timer);
-  }, [ticking, platform, status]);
+  }, [tickMs, platform, status]);
   return describeSync(status, now);
 }
 

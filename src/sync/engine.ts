@@ -100,8 +100,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let running = false;
   let unsubscribe: (() => void) | null = null;
   let chain: Promise<unknown> = Promise.resolve();
-  let pushQueued = false;
-  let pullQueued = false;
+  const queued = { push: false, pull: false };
   // Push and pull back off separately, so a push the server keeps refusing never stops changes coming in.
   type Lane = 'push' | 'pull';
   const retries: Record<Lane, { attempt: number; timer: unknown; at: number | null }> = {
@@ -180,8 +179,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const timer = time.setTimeout(() => {
       retries[lane] = { attempt, timer: null, at: null };
       publishRetry();
-      if (lane === 'push') requestPush();
-      else requestPull();
+      request(lane);
     }, delay);
     retries[lane] = { attempt, timer, at: time.now() + delay };
     publishRetry();
@@ -256,7 +254,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Too much arrived during the catch-up to hold: what was dropped comes with one more pull.
       heldOverflow = false;
       held.length = 0;
-      requestPull();
+      request('pull');
       return;
     }
     if (catchingUp) {
@@ -276,21 +274,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const listener of [...remoteListeners]) listener(rows);
   };
 
-  function requestPush() {
-    if (pushQueued) return;
-    pushQueued = true;
+  /** Queues one push or pull behind the running job; asking again while one is queued adds nothing. */
+  function request(lane: Lane) {
+    if (queued[lane]) return;
+    queued[lane] = true;
     void serial(async () => {
-      pushQueued = false;
-      await pushAll();
-    });
-  }
-
-  function requestPull() {
-    if (pullQueued) return;
-    pullQueued = true;
-    void serial(async () => {
-      pullQueued = false;
-      await pullAll();
+      queued[lane] = false;
+      await (lane === 'push' ? pushAll() : pullAll());
     });
   }
 
@@ -310,7 +300,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } catch (error) {
         // The rows are not lost: the next pull brings them again.
         log?.error('applying realtime changes failed; the next pull repairs it', { error: String(error) });
-        requestPull();
+        request('pull');
       }
     });
     return applying;
@@ -319,7 +309,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const onChange = (change: RemoteChange) => {
     if (change.kind === 'delete') {
       log?.debug(`realtime: rows deleted from ${change.table}; pulling their tombstones`);
-      requestPull();
+      request('pull');
       return;
     }
     const row: RemoteRow = { table: change.table, row: change.row };
@@ -355,7 +345,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     fallbackTimer = time.setTimeout(() => {
       fallbackTimer = null;
       if (status.getSnapshot().realtime === 'subscribed' || !running) return;
-      requestPull();
+      request('pull');
       pollWhileDown();
     }, options.fallbackPollMs ?? FALLBACK_POLL_MS);
   };
@@ -368,7 +358,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       log?.info('realtime subscribed; catching up');
       patch({ realtime: 'subscribed' });
       catchingUp = true;
-      requestPull();
+      request('pull');
       return;
     }
     log?.warn(`realtime ${state}`, detail === undefined ? undefined : { detail });
@@ -380,13 +370,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     resetRetry('push');
     resetRetry('pull');
     publishRetry();
-    requestPush();
-    requestPull();
+    request('push');
+    request('pull');
   };
 
   const schedulePeriodic = () => {
     pullTimer = time.setTimeout(() => {
-      requestPull();
+      request('pull');
       schedulePeriodic();
     }, options.pullIntervalMs ?? PULL_INTERVAL_MS);
   };
@@ -459,8 +449,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       catchingUp = true;
       void refreshSummary();
       unsubscribe = remote.subscribe({ onChange, onState });
-      requestPush();
-      requestPull();
+      request('push');
+      request('pull');
       schedulePeriodic();
       scheduleDigest(options.digestIntervalMs === undefined ? 30_000 : options.digestIntervalMs);
     },
@@ -477,7 +467,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     localWrite() {
       void refreshSummary();
-      requestPush();
+      request('push');
     },
     setNetwork(network) {
       if (status.getSnapshot().network === network) return;
@@ -506,7 +496,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const before = chain;
         await chain;
         await flush();
-        if (before === chain && !pushQueued && !pullQueued && windowRows.length === 0) return;
+        if (before === chain && !queued.push && !queued.pull && windowRows.length === 0) return;
       }
     },
   };

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from '../shared/subscribable';
 import type { ConvergenceReport, SyncEngine } from './engine';
 import { createSyncCoordinator, type ChannelPort, type LockPort, type TabMessage } from './leader';
-import type { SyncStatus } from './status';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from './status';
 
-const STATUS: SyncStatus = { network: 'online', realtime: 'connecting', auth: 'signed-in', pendingCount: 0, oldestPendingAt: null, rejectedCount: 0, pushing: false, lastSyncedAt: null, nextRetryAt: null, storagePersisted: null };
+const STATUS = INITIAL_SYNC_STATUS;
 
 /** Web Locks as the browser gives them: one holder, the others queue in order. */
 function fakeLocks() {

@@ -4,65 +4,19 @@
 // bulkPut needs for the same rows (the ratio is the engine's overhead). Prints figures; asserts only
 // that everything arrived.
 import 'fake-indexeddb/auto';
-import { createClient } from '@supabase/supabase-js';
 import { liveQuery } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
-import type { Database } from '../../src/adapters/supabase/database.types';
 import { createFieldbookDb } from '../../src/db/fieldbook-db';
 import type { PullCursor } from '../../src/sync/ports';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
-import { clientFor } from '../support/local-stack';
+import { signedInClient } from '../support/local-stack';
 import { postgresAvailability, startPostgres } from '../support/postgres-server';
-import { createTestDevice, realTime } from '../support/sync-device';
+import { connectSyncDevice } from '../support/sync-client';
 import { contactInput } from '../support/test-store';
 
 const figures: string[] = [];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? NaN;
-const password = 'correct-horse-battery';
-
-async function member(stack: LocalStack) {
-  const email = `bench-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const { data, error } = await clientFor(stack).auth.signUp({ email, password });
-  if (error || !data.user) throw new Error(error?.message ?? 'no user');
-  return { email, userId: data.user.id };
-}
-
-type Timings = { pulling: number; applying: number };
-
-async function device(stack: LocalStack, who: { email: string; userId: string }, link = { offline: false }, timings?: Timings) {
-  const client = createClient<Database>(stack.url, stack.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-    global: { fetch: (input, init) => (link.offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)) },
-  });
-  await client.auth.signInWithPassword({ email: who.email, password });
-  const remote = createSupabaseRemote(client, who.userId);
-  const timed = <A extends unknown[], R>(key: keyof Timings, run: (...args: A) => Promise<R>) => async (...args: A) => {
-    const started = performance.now();
-    try {
-      return await run(...args);
-    } finally {
-      if (timings) timings[key] += performance.now() - started;
-    }
-  };
-  const created = createTestDevice({
-    memberId: who.userId,
-    remote: { ...remote, pull: timed('pulling', remote.pull) },
-    time: realTime,
-    wrapLocal: (local) => ({ ...local, applyRemote: timed('applying', local.applyRemote) }),
-  });
-  return {
-    ...created,
-    client,
-    async dispose() {
-      await client.removeAllChannels();
-      await created.close();
-    },
-  };
-}
-
 let stack: LocalStack;
 
 beforeAll(async () => {
@@ -76,9 +30,9 @@ afterAll(async () => {
 
 describe('sync benchmark', () => {
   it('propagation: a write on A visible in B’s live query', async () => {
-    const who = await member(stack);
-    const a = await device(stack, who);
-    const b = await device(stack, who);
+    const who = await signedInClient(stack, 'bench');
+    const a = await connectSyncDevice(stack, who);
+    const b = await connectSyncDevice(stack, who);
     a.engine.start();
     b.engine.start();
     await expect.poll(() => [a.engine.getSnapshot().realtime, b.engine.getSnapshot().realtime], { timeout: 10_000 }).toEqual(['subscribed', 'subscribed']);
@@ -108,16 +62,15 @@ describe('sync benchmark', () => {
   }, 120_000);
 
   it('1,000 mutations made offline, pushed after reconnect', async () => {
-    const who = await member(stack);
-    const link = { offline: false };
-    const a = await device(stack, who, link);
-    link.offline = true;
+    const who = await signedInClient(stack, 'bench');
+    const a = await connectSyncDevice(stack, who);
+    a.link.offline = true;
     a.engine.start();
     a.engine.setNetwork('offline');
     const result = await a.store.seedContacts(1000);
     if (!result.ok) throw new Error(result.error.message);
     expect(await a.db.outbox.count()).toBe(1000);
-    link.offline = false;
+    a.link.offline = false;
     const started = performance.now();
     a.engine.setNetwork('online');
     await expect.poll(() => a.db.outbox.count(), { timeout: 60_000, interval: 10 }).toBe(0);
@@ -129,7 +82,7 @@ describe('sync benchmark', () => {
   }, 120_000);
 
   async function initialSync(label: string, target: LocalStack) {
-    const who = await member(target);
+    const who = await signedInClient(target, 'bench');
     await target.db.query(
       `insert into public.contacts (id, member_id, first_name, last_name, phone, email, stage, contact_type, lead_source, tags, notes)
        select gen_random_uuid(), $1, 'First' || g, 'Last ' || g, '+1 555 010 ' || lpad((g % 10000)::text, 4, '0'), 'c' || g || '@example.com',
@@ -141,7 +94,7 @@ describe('sync benchmark', () => {
     await target.db.query('vacuum analyze public.contacts');
 
     // The server's share alone: every page through the same adapter, nothing applied.
-    const probe = await device(target, who);
+    const probe = await connectSyncDevice(target, who);
     const remote = createSupabaseRemote(probe.client, who.userId);
     const fetchStarted = performance.now();
     for (let cursor: PullCursor = null, more = true; more; ) {
@@ -153,8 +106,7 @@ describe('sync benchmark', () => {
     const fetchOnly = performance.now() - fetchStarted;
     await probe.dispose();
 
-    const timings: Timings = { pulling: 0, applying: 0 };
-    const a = await device(target, who, { offline: false }, timings);
+    const a = await connectSyncDevice(target, who);
     const started = performance.now();
     a.engine.start();
     await expect.poll(() => a.db.contacts.count(), { timeout: 120_000, interval: 10 }).toBe(10_000);

@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto';
+import type { Contact, ContactInput } from '../../src/domain/contact';
+import { contactInput } from './test-store';
 import { createHlcClock, type HlcClock } from '../../src/domain/hlc';
 import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, type LocalStore } from '../../src/db/local-store';
 import { createSyncLocal, type Overwritten } from '../../src/db/sync-local';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../src/sync/engine';
-import type { LocalPort, RemotePort, TimePort } from '../../src/sync/ports';
+import type { RemotePort, TimePort } from '../../src/sync/ports';
 
 /** Timers the test moves by hand; the wall clock may be skewed per device. */
 export function createFakeTime(start = Date.parse('2026-11-24T09:00:00.000Z')) {
@@ -63,8 +65,6 @@ export function createTestDevice(options: {
   node?: string;
   skewMs?: number;
   engine?: Partial<SyncEngineOptions>;
-  /** Wraps the Dexie port (benchmarks time it). */
-  wrapLocal?: (local: LocalPort) => LocalPort;
 }): TestDevice {
   counter += 1;
   const name = `fieldbook-sync-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -75,7 +75,7 @@ export function createTestDevice(options: {
   const overwritten: Overwritten[] = [];
   const engine = createSyncEngine({
     remote: options.remote,
-    local: (options.wrapLocal ?? ((local) => local))(createSyncLocal(db, { onOverwritten: (items) => overwritten.push(...items) })),
+    local: createSyncLocal(db, { onOverwritten: (items) => overwritten.push(...items) }),
     clock: hlc,
     time: { ...options.time.port, now: deviceNow },
     random: () => 0.5,
@@ -95,4 +95,14 @@ export function createTestDevice(options: {
       await db.delete();
     },
   };
+}
+
+/** The contact as this device holds it. */
+export const contactOn = (device: TestDevice, id: string) => device.db.contacts.get(id) as Promise<Contact | undefined>;
+
+/** Adds a contact through the store (row, activity and outbox entries, as the app does); returns its id. */
+export async function addContact(device: TestDevice, overrides: Partial<ContactInput> = {}): Promise<string> {
+  const result = await device.store.addContact(contactInput(overrides));
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
 }

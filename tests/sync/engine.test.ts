@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { discardRejected, retryRejected } from '../../src/db/sync-local';
-import type { Contact } from '../../src/domain/contact';
 import { err } from '../../src/shared/result';
 import type { CoalescedMutation } from '../../src/sync/coalesce';
 import type { RemotePort } from '../../src/sync/ports';
 import { createFakeSyncServer } from '../support/fake-sync-server';
-import { createFakeTime, createTestDevice, type FakeTime, type TestDevice } from '../support/sync-device';
-import { contactInput } from '../support/test-store';
+import { addContact, contactOn, createFakeTime, createTestDevice, type FakeTime, type TestDevice } from '../support/sync-device';
 
 const MEMBER = '7d1e4c52-3a4b-4c8e-9f1a-0b2c3d4e5f60';
 let devices: TestDevice[] = [];
@@ -35,14 +33,6 @@ async function settle(time: FakeTime, ...list: TestDevice[]) {
     await time.advance(100);
   }
   await Promise.all(list.map((device) => device.engine.idle()));
-}
-
-const contactOn = (device: TestDevice, id: string) => device.db.contacts.get(id) as Promise<Contact | undefined>;
-
-async function addContact(device: TestDevice, overrides: Parameters<typeof contactInput>[0] = {}) {
-  const result = await device.store.addContact(contactInput(overrides));
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
 }
 
 describe('sync engine against the in-memory server', () => {

@@ -1,14 +1,10 @@
-import { createClient } from '@supabase/supabase-js';
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
-import type { Database } from '../../src/adapters/supabase/database.types';
-import type { Contact } from '../../src/domain/contact';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
-import { clientFor } from '../support/local-stack';
+import { signedInClient } from '../support/local-stack';
 import { freePort } from '../support/preview-server';
-import { createTestDevice, realTime, type TestDevice } from '../support/sync-device';
-import { contactInput } from '../support/test-store';
+import { connectSyncDevice, type SyncClientDevice } from '../support/sync-client';
+import { addContact, contactOn } from '../support/sync-device';
 
 /*
  * The engine, the Dexie port and the supabase-js adapter together against the local stack: real
@@ -16,87 +12,30 @@ import { contactInput } from '../support/test-store';
  * session) and its own IndexedDB (fake-indexeddb); "offline" cuts that client's fetch and socket.
  */
 
-type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: number };
+const devices: SyncClientDevice[] = [];
 
-async function signUp(stack: LocalStack, email: string) {
-  const { data, error } = await clientFor(stack).auth.signUp({ email, password: 'correct-horse-battery' });
-  if (error || !data.user) throw new Error(error?.message ?? 'no user');
-  return data.user.id;
+async function closeDevices() {
+  for (const device of devices.splice(0)) await device.dispose();
 }
 
-let devices: { device: TestDevice; stop: () => Promise<void> }[] = [];
-
+/** A started device, subscribed and caught up. */
 async function connectDevice(stack: LocalStack, email: string, userId: string) {
-  const link: Link = { offline: false, dropNextPushAnswer: false, pushes: 0 };
-  const client = createClient<Database>(stack.url, stack.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket, reconnectAfterMs: () => 200 },
-    global: {
-      fetch: async (input, init) => {
-        if (link.offline) throw new TypeError('fetch failed');
-        const response = await fetch(input, init);
-        if (String(input instanceof Request ? input.url : input).includes('/rpc/sync_push')) {
-          link.pushes += 1;
-          if (link.dropNextPushAnswer) {
-            link.dropNextPushAnswer = false;
-            throw new TypeError('fetch failed'); // the server applied it; the answer never arrived
-          }
-        }
-        return response;
-      },
-    },
-  });
-  const { error } = await client.auth.signInWithPassword({ email, password: 'correct-horse-battery' });
-  if (error) throw new Error(error.message);
-  const device = createTestDevice({ memberId: userId, remote: createSupabaseRemote(client, userId), time: realTime, engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
-  devices.push({ device, stop: () => client.removeAllChannels().then(() => undefined) });
+  const device = await connectSyncDevice(stack, { email, userId }, { engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
+  devices.push(device);
   device.engine.start();
   await expect.poll(() => device.engine.getSnapshot().realtime, { timeout: 10_000 }).toBe('subscribed');
   await device.engine.idle();
-  return {
-    ...device,
-    client,
-    link,
-    async goOffline() {
-      link.offline = true;
-      device.engine.setNetwork('offline');
-      await client.realtime.disconnect();
-    },
-    goOnline() {
-      link.offline = false;
-      client.realtime.connect();
-      device.engine.setNetwork('online');
-    },
-  };
-}
-
-const contactOn = (device: TestDevice, id: string) => device.db.contacts.get(id) as Promise<Contact | undefined>;
-
-async function addContact(device: TestDevice, overrides: Parameters<typeof contactInput>[0] = {}) {
-  const result = await device.store.addContact(contactInput(overrides));
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
+  return device;
 }
 
 let stack: LocalStack;
-let counter = 0;
-const newMember = async () => {
-  counter += 1;
-  const email = `sync-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  return { email, userId: await signUp(stack, email) };
-};
+const newMember = (target: LocalStack = stack) => signedInClient(target, 'sync');
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, seed: false });
 });
 
-afterEach(async () => {
-  for (const { device, stop } of devices) {
-    await stop();
-    await device.close();
-  }
-  devices = [];
-});
+afterEach(closeDevices);
 
 afterAll(async () => {
   await stack.close();
@@ -194,8 +133,7 @@ describe('sync across a token that expires offline', () => {
   it('[G9] writes queue while the token is expired and push after it is refreshed', async () => {
     const shortLived = await startLocalStack({ port: 0, seed: false, accessTokenSeconds: 2 });
     try {
-      const email = `expiring-${Math.random().toString(36).slice(2, 8)}@example.com`;
-      const userId = await signUp(shortLived, email);
+      const { email, userId } = await newMember(shortLived);
       const a = await connectDevice(shortLived, email, userId);
       await a.goOffline();
       const id = await addContact(a, { first_name: 'Queued' });
@@ -206,10 +144,7 @@ describe('sync across a token that expires offline', () => {
       const { data } = await a.client.from('contacts').select('first_name').eq('id', id).single();
       expect(data?.first_name).toBe('Queued');
     } finally {
-      for (const { device, stop } of devices.splice(0)) {
-        await stop();
-        await device.close();
-      }
+      await closeDevices();
       await shortLived.close();
     }
   }, 40_000);
@@ -221,8 +156,7 @@ describe('sync across a server restart', () => {
     const dataDir = `/tmp/fieldbook-restart-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     let server = await startLocalStack({ port, dataDir, seed: false });
     try {
-      const email = `restart-${Math.random().toString(36).slice(2, 8)}@example.com`;
-      const userId = await signUp(server, email);
+      const { email, userId } = await newMember(server);
       const a = await connectDevice(server, email, userId);
       const b = await connectDevice(server, email, userId);
       await server.close();
@@ -233,11 +167,9 @@ describe('sync across a server restart', () => {
       await expect.poll(() => a.db.outbox.count(), { timeout: 20_000 }).toBe(0);
       await expect.poll(async () => (await contactOn(b, id))?.first_name, { timeout: 20_000 }).toBe('Survivor');
     } finally {
-      for (const { device, stop } of devices.splice(0)) {
-        await stop();
-        await device.close();
-      }
+      await closeDevices();
       await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

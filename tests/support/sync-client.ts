@@ -1,0 +1,70 @@
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
+import type { Database } from '../../src/adapters/supabase/database.types';
+import type { SyncEngineOptions } from '../../src/sync/engine';
+import type { LocalStack } from '../../supabase/local/server';
+import { createTestDevice, realTime } from './sync-device';
+
+/** What the test does to one device's network: cut it, or lose the answer of the next push. */
+export type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: number };
+
+/**
+ * A device of a member against the local stack: its own supabase-js client (its own session, the ws
+ * transport, a fetch the test can cut), the real supabase-js adapter, and its own IndexedDB
+ * (fake-indexeddb). Not started: the caller decides when.
+ */
+export async function connectSyncDevice(
+  stack: LocalStack,
+  who: { readonly email: string; readonly userId: string },
+  options: { engine?: Partial<SyncEngineOptions> } = {},
+) {
+  const link: Link = { offline: false, dropNextPushAnswer: false, pushes: 0 };
+  const client = createClient<Database>(stack.url, stack.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket, reconnectAfterMs: () => 200 },
+    global: {
+      fetch: async (input, init) => {
+        if (link.offline) throw new TypeError('fetch failed');
+        const response = await fetch(input, init);
+        if (String(input instanceof Request ? input.url : input).includes('/rpc/sync_push')) {
+          link.pushes += 1;
+          if (link.dropNextPushAnswer) {
+            link.dropNextPushAnswer = false;
+            throw new TypeError('fetch failed'); // the server applied it; the answer never arrived
+          }
+        }
+        return response;
+      },
+    },
+  });
+  const { error } = await client.auth.signInWithPassword({ email: who.email, password: 'correct-horse-battery' });
+  if (error) throw new Error(error.message);
+  const device = createTestDevice({
+    memberId: who.userId,
+    remote: createSupabaseRemote(client, who.userId),
+    time: realTime,
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
+  return {
+    ...device,
+    client,
+    link,
+    async goOffline() {
+      link.offline = true;
+      device.engine.setNetwork('offline');
+      await client.realtime.disconnect();
+    },
+    goOnline() {
+      link.offline = false;
+      client.realtime.connect();
+      device.engine.setNetwork('online');
+    },
+    async dispose() {
+      await client.removeAllChannels();
+      await device.close();
+    },
+  };
+}
+
+export type SyncClientDevice = Awaited<ReturnType<typeof connectSyncDevice>>;
