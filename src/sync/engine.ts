@@ -1,27 +1,64 @@
+/*
+ * The sync engine core (SPEC.md): it wires the lanes, owns the status object and runs server work
+ * one job at a time. The lanes live in their own modules:
+ *
+ *   push-queue.ts      the outbox, batch after batch, with its backoff (OB1-OB5)
+ *   pull.ts            catch-up from the saved cursor, page after page; periodic and fallback polls (PL1-PL2)
+ *   realtime-inbox.ts  realtime changes: held during a catch-up, then applied per window (AP1, G7)
+ *   convergence.ts     the digest check and the repair of a table that differs (CV1)
+ *
+ * The engine's states. `realtime`, `network`, `auth` and `nextRetryAt` in the status show where it is.
+ *
+ *                  start()
+ *   +---------+ -------------> +----------------------------+
+ *   | stopped |                | starting / catching up     |  push and pull queued; realtime
+ *   +---------+ <------------- | realtime: connecting       |  changes held in the inbox
+ *        stop(), from any state +----------------------------+
+ *                                   |  channel subscribed, and the catch-up pull read every page
+ *                                   v  (the held changes are applied)
+ *                              +----------------------------+
+ *            +---------------> | live                       |  realtime applied per 40 ms window;
+ *            | subscribed:     | realtime: subscribed       |  pull every 5 min, digest check hourly
+ *            | catch up again  +----------------------------+
+ *            |                      |  channel reconnecting or closed
+ *            |                      v
+ *            |                 +----------------------------+
+ *            +---------------- | realtime down: polling     |  pull every 10 s until resubscribed
+ *                              | realtime: reconnecting     |
+ *                              +----------------------------+
+ *
+ * Alongside those, three conditions stop or delay server work (canTalk() is false in the first two):
+ *
+ *   online  --setNetwork('offline')-->  offline         writes queue in the outbox; nothing is sent
+ *   offline --setNetwork('online')--->  online          push and pull at once (kickAll)
+ *
+ *   signed-in     --a lane is answered 'auth'-->  token-expired    waiting for a token; the queue stays
+ *   token-expired --setAuth('signed-in')------->  signed-in        the app refreshed the token: kickAll
+ *   token-expired --setAuth('signed-out')------>  signed-out       the refresh was refused: sign in again
+ *
+ *   lane idle    --transient failure (offline, timeout, 5xx, 4xx of the whole request)-->  lane backoff
+ *   lane backoff --its timer (1 s, 2 s, 4 s … 60 s, jittered)-->  lane retried
+ *   lane backoff --online, visible, "Try now"-->  retried at once, attempts forgotten
+ *
+ * Push and pull back off separately (nextRetryAt is the earlier of the two), so a push the server keeps
+ * refusing never stops changes coming in. The clock (CK2): every push and pull answer carries the
+ * server time, and the offset corrects the HLC.
+ */
 import type { HlcClock } from '../domain/hlc';
-import type { SyncedTable } from '../domain/synced-table';
-import { SYNCED_TABLES } from '../domain/synced-table';
 import type { ScopedLogger } from '../shared/logger';
 import { createStore, type Subscribable } from '../shared/subscribable';
-import { backoffDelay } from './backoff';
-import type { ChannelState, Digest, LocalPort, PullCursor, RemoteChange, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
-import { pushBatch, PUSH_BATCH_SIZE } from './push-batch';
+import type { LaneBackoff } from './backoff';
+import { createConvergenceCheck, FIRST_DIGEST_DELAY_MS, type ConvergenceReport } from './convergence';
+import type { EngineContext, Lane } from './engine-context';
+import type { ChannelState, LocalPort, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
+import { createPuller } from './pull';
+import { createPushQueue } from './push-queue';
+import { createRealtimeInbox } from './realtime-inbox';
 import { INITIAL_SYNC_STATUS, type AuthState, type NetworkState, type SyncStatus } from './status';
 
-export const DEFAULT_APPLY_WINDOW_MS = 40;
-export const PULL_PAGE_SIZE = 1000;
-export const PULL_INTERVAL_MS = 5 * 60_000;
-export const DIGEST_INTERVAL_MS = 60 * 60_000;
-/** While realtime is down, changes from other devices still arrive by polling this often. */
-export const FALLBACK_POLL_MS = 10_000;
-
-export type ConvergenceReport = {
-  readonly at: number;
-  readonly outcome: 'in-step' | 'repaired' | 'still-different' | 'skipped' | 'failed';
-  readonly detail: string;
-  /** Tables whose digest differed before repair. */
-  readonly tables: readonly SyncedTable[];
-};
+export { DEFAULT_APPLY_WINDOW_MS } from './realtime-inbox';
+export { FALLBACK_POLL_MS, PULL_INTERVAL_MS, PULL_PAGE_SIZE } from './pull';
+export { DIGEST_INTERVAL_MS, type ConvergenceReport } from './convergence';
 
 export type SyncEngineOptions = {
   readonly remote: RemotePort;
@@ -62,9 +99,6 @@ export type SyncEngine = Subscribable<SyncStatus> & {
   readonly idle: () => Promise<void>;
 };
 
-/** Realtime changes held during one catch-up beyond this are dropped; the pull after it brings them. */
-const MAX_HELD = 5000;
-
 /** The newest stamp in a set of rows, so the clock can move past everything it has seen (SPEC CK1). */
 function newestStamp(rows: readonly RemoteRow[]): string | null {
   let newest: string | null = null;
@@ -76,56 +110,34 @@ function newestStamp(rows: readonly RemoteRow[]): string | null {
   return newest;
 }
 
-/*
- * The sync engine (SPEC.md). Work that touches the server runs one job at a time (push, pull,
- * convergence check), so the pull cursor and the outbox never race with themselves; remote changes
- * from realtime apply on their own short window so they are not held behind a long push.
- *
- * - Push (OB1-OB5): pushBatch until the outbox is empty; a transient failure schedules a retry with
- *   backoff, an auth failure waits for a fresh token, rejections go to the rejected list.
- * - Pull (PL1-PL2): sync_pull pages until has_more is false, each page applied with its cursor in one
- *   transaction; on start, on every (re)subscribe, on online, on visible and on a slow timer.
- * - Realtime (G7): changes are buffered while a catch-up pull runs, then applied in one window.
- * - Clock (CK2): every push and pull answer carries the server time; the offset corrects the HLC.
- */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { remote, local, clock, time, log } = options;
-  const random = options.random ?? Math.random;
-  const windowMs = options.applyWindowMs ?? DEFAULT_APPLY_WINDOW_MS;
   const status = createStore<SyncStatus>({ ...INITIAL_SYNC_STATUS, network: options.network ?? 'online', auth: options.auth ?? 'signed-in' });
   const patch = (next: Partial<SyncStatus>) => status.set((previous) => ({ ...previous, ...next }));
-  const convergence = createStore<ConvergenceReport | null>(null);
   const remoteListeners = new Set<(rows: readonly RemoteRow[]) => void>();
 
   let running = false;
   let unsubscribe: (() => void) | null = null;
+  /** The job chain: push, pull and the convergence check run one at a time, so the cursor and the outbox never race. */
   let chain: Promise<unknown> = Promise.resolve();
-  const queued = { push: false, pull: false };
-  // Push and pull back off separately, so a push the server keeps refusing never stops changes coming in.
-  type Lane = 'push' | 'pull';
-  const retries: Record<Lane, { attempt: number; timer: unknown; at: number | null }> = {
-    push: { attempt: 0, timer: null, at: null },
-    pull: { attempt: 0, timer: null, at: null },
-  };
-  let heldOverflow = false;
-  let pullTimer: unknown = null;
-  let digestTimer: unknown = null;
-  let fallbackTimer: unknown = null;
-  let catchingUp = true;
-  const held: RemoteRow[] = [];
-  let windowRows: RemoteRow[] = [];
-  let windowTimer: unknown = null;
-  let flushQueued = false;
-  let lastFlushAt = Number.NEGATIVE_INFINITY;
-  let applying: Promise<void> = Promise.resolve();
+  const queued: Record<Lane, boolean> = { push: false, pull: false };
 
   const canTalk = () => running && status.getSnapshot().network === 'online' && status.getSnapshot().auth === 'signed-in';
 
-  /** Runs server work one job at a time; a job never throws out of the chain. */
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
     const run = chain.then(job);
     chain = run.catch((error: unknown) => log?.error('sync job failed', { error: String(error) }));
     return run;
+  };
+
+  /** Queues one push or pull behind the running job; asking again while one is queued adds nothing. */
+  const request = (lane: Lane) => {
+    if (queued[lane]) return;
+    queued[lane] = true;
+    void serial(async () => {
+      queued[lane] = false;
+      await (lane === 'push' ? push.run() : puller.run());
+    });
   };
 
   const refreshSummary = async () => {
@@ -142,21 +154,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     clock.setOffset(Math.round(serverTime - midpoint));
   };
 
+  const received = (rows: readonly RemoteRow[], remoteChange = true) => {
+    const newest = newestStamp(rows);
+    if (newest !== null) clock.receive(newest);
+    if (rows.length === 0 || !remoteChange) return;
+    for (const listener of [...remoteListeners]) listener(rows);
+  };
+
+  /** nextRetryAt is the earlier retry of the two lanes. */
   const publishRetry = () => {
-    const times = [retries.push.at, retries.pull.at].filter((at): at is number => at !== null);
+    const times = [push.backoff.retryAt(), puller.backoff.retryAt()].filter((at): at is number => at !== null);
     patch({ nextRetryAt: times.length > 0 ? Math.min(...times) : null });
-  };
-
-  const resetRetry = (lane: Lane) => {
-    const retry = retries[lane];
-    if (retry.timer !== null) time.clearTimeout(retry.timer);
-    retries[lane] = { attempt: 0, timer: null, at: null };
-  };
-
-  const succeeded = (lane: Lane) => {
-    resetRetry(lane);
-    publishRetry();
-    patch({ lastSyncedAt: time.now() });
   };
 
   /*
@@ -165,304 +173,97 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * the request as a whole was refused (a server not yet migrated, a proxy), not one change: those are
    * rejected one by one in the answer. Retrying at most once a minute costs little and heals itself.
    */
-  const failed = (lane: Lane, error: RemoteError) => {
+  const failed = (lane: Lane, backoff: LaneBackoff, error: RemoteError) => {
     if (error.kind === 'auth') {
       log?.warn(`${lane} needs a fresh sign-in; changes stay queued`, { message: error.message });
       patch({ auth: 'token-expired' });
       return;
     }
-    const retry = retries[lane];
-    const attempt = retry.attempt + 1;
-    const delay = backoffDelay(attempt, random);
+    const { attempt, delay } = backoff.schedule();
     log?.warn(`${lane} failed (${error.kind}); retry in ${Math.round(delay / 1000)} s`, { message: error.message, attempt });
-    if (retry.timer !== null) time.clearTimeout(retry.timer);
-    const timer = time.setTimeout(() => {
-      retries[lane] = { attempt, timer: null, at: null };
-      publishRetry();
-      request(lane);
-    }, delay);
-    retries[lane] = { attempt, timer, at: time.now() + delay };
+  };
+
+  const succeeded = (backoff: LaneBackoff) => {
+    backoff.reset();
     publishRetry();
+    patch({ lastSyncedAt: time.now() });
   };
 
-  const waiting = (lane: Lane) => retries[lane].timer !== null;
-
-  const pushAll = async () => {
-    if (!canTalk() || waiting('push')) return;
-    patch({ pushing: true });
-    try {
-      for (;;) {
-        const startedAt = time.now();
-        const result = await pushBatch(local, remote, options.pushBatchSize ?? PUSH_BATCH_SIZE);
-        if (result.kind === 'idle') break;
-        if (result.kind === 'failed') {
-          failed('push', result.error);
-          break;
-        }
-        learnOffset(startedAt, result.serverTime);
-        received(result.rows, false);
-        log?.info(`pushed ${result.acknowledged} change(s)${result.rejected > 0 ? `, ${result.rejected} rejected` : ''}`, { ms: time.now() - startedAt });
-        succeeded('push');
-        await refreshSummary();
-        if (!canTalk()) break;
-      }
-    } finally {
-      patch({ pushing: false });
-      await refreshSummary();
-    }
+  const ctx: EngineContext = {
+    remote,
+    local,
+    time,
+    random: options.random ?? Math.random,
+    log,
+    status: status.getSnapshot,
+    patch,
+    running: () => running,
+    canTalk,
+    request,
+    serial,
+    learnOffset,
+    received,
+    refreshSummary,
+    failed,
+    succeeded,
   };
+  const inbox = createRealtimeInbox(ctx, options.applyWindowMs === undefined ? {} : { windowMs: options.applyWindowMs });
+  const push = createPushQueue(ctx, { onRetryAtChange: publishRetry, ...(options.pushBatchSize === undefined ? {} : { batchSize: options.pushBatchSize }) });
+  const puller = createPuller(ctx, inbox, {
+    onRetryAtChange: publishRetry,
+    ...(options.pullIntervalMs === undefined ? {} : { intervalMs: options.pullIntervalMs }),
+    ...(options.fallbackPollMs === undefined ? {} : { fallbackPollMs: options.fallbackPollMs }),
+  });
+  const convergence = createConvergenceCheck(ctx, { puller, inbox, ...(options.digestIntervalMs === undefined ? {} : { intervalMs: options.digestIntervalMs }) });
 
-  /**
-   * Pulls every page after the cursor; returns false when a page failed. The next page is fetched
-   * while the current one is applied, so the server and IndexedDB work at the same time.
-   */
-  const pullFrom = async (start: PullCursor, onPage: (rows: readonly RemoteRow[], cursor: PullCursor) => Promise<void>): Promise<boolean> => {
-    const fetchPage = (cursor: PullCursor) => {
-      const startedAt = time.now();
-      return remote.pull(cursor, PULL_PAGE_SIZE).then((page) => ({ page, startedAt }));
-    };
-    let next = fetchPage(start);
-    for (;;) {
-      const { page, startedAt } = await next;
-      if (!page.ok) {
-        failed('pull', page.error);
-        return false;
-      }
-      learnOffset(startedAt, page.value.server_time);
-      if (page.value.has_more && running) next = fetchPage(page.value.next_cursor);
-      await onPage(page.value.rows, page.value.next_cursor);
-      if (!page.value.has_more) return true;
-      if (!running) return false;
-    }
-  };
-
-  const pullAll = async () => {
-    if (!canTalk() || waiting('pull')) return;
-    const startedAt = time.now();
-    let pulled = 0;
-    let changed = 0;
-    const done = await pullFrom(await local.loadCursor(), async (rows, cursor) => {
-      pulled += rows.length;
-      const applied = await local.applyRemote(rows, cursor);
-      changed += applied.length;
-      received(applied);
-    });
-    if (!done) return;
-    log?.info(`pulled ${pulled} row(s), ${changed} changed here`, { ms: time.now() - startedAt });
-    succeeded('pull');
-    if (heldOverflow) {
-      // Too much arrived during the catch-up to hold: what was dropped comes with one more pull.
-      heldOverflow = false;
-      held.length = 0;
-      request('pull');
-      return;
-    }
-    if (catchingUp) {
-      catchingUp = false;
-      if (held.length > 0) {
-        log?.debug(`applying ${held.length} realtime change(s) held during catch-up`);
-        windowRows.push(...held.splice(0));
-        await flush();
-      }
-    }
-  };
-
-  const received = (rows: readonly RemoteRow[], remoteChange = true) => {
-    const newest = newestStamp(rows);
-    if (newest !== null) clock.receive(newest);
-    if (rows.length === 0 || !remoteChange) return;
-    for (const listener of [...remoteListeners]) listener(rows);
-  };
-
-  /** Queues one push or pull behind the running job; asking again while one is queued adds nothing. */
-  function request(lane: Lane) {
-    if (queued[lane]) return;
-    queued[lane] = true;
-    void serial(async () => {
-      queued[lane] = false;
-      await (lane === 'push' ? pushAll() : pullAll());
-    });
-  }
-
-  const flush = (): Promise<void> => {
-    if (windowTimer !== null) time.clearTimeout(windowTimer);
-    windowTimer = null;
-    lastFlushAt = time.now();
-    const rows = windowRows;
-    windowRows = [];
-    if (rows.length === 0) return applying;
-    applying = applying.then(async () => {
-      const startedAt = time.now();
-      try {
-        const changed = await local.applyRemote(rows);
-        log?.debug(`applied ${rows.length} realtime change(s), ${changed.length} changed here`, { ms: time.now() - startedAt });
-        received(changed);
-      } catch (error) {
-        // The rows are not lost: the next pull brings them again.
-        log?.error('applying realtime changes failed; the next pull repairs it', { error: String(error) });
-        request('pull');
-      }
-    });
-    return applying;
-  };
-
-  const onChange = (change: RemoteChange) => {
-    if (change.kind === 'delete') {
-      log?.debug(`realtime: rows deleted from ${change.table}; pulling their tombstones`);
-      request('pull');
-      return;
-    }
-    const row: RemoteRow = { table: change.table, row: change.row };
-    if (catchingUp) {
-      if (held.length < MAX_HELD) held.push(row);
-      else heldOverflow = true;
-      return;
-    }
-    windowRows.push(row);
-    scheduleFlush();
-  };
-
-  /*
-   * SPEC AP1: a change after a quiet spell applies at once (with whatever arrived in the same tick);
-   * changes that follow within the window gather and apply together when it ends, so a burst costs
-   * one transaction and one re-render instead of one per row.
-   */
-  function scheduleFlush() {
-    if (flushQueued || windowTimer !== null) return;
-    const wait = windowMs - (time.now() - lastFlushAt);
-    if (wait <= 0) {
-      flushQueued = true;
-      void Promise.resolve().then(() => {
-        flushQueued = false;
-        return flush();
-      });
-    } else windowTimer = time.setTimeout(() => void flush(), wait);
-  }
-
-  /** Realtime is a hint (G7): while it is down, poll so other devices' changes still arrive. */
-  const pollWhileDown = () => {
-    if (fallbackTimer !== null || !running) return;
-    fallbackTimer = time.setTimeout(() => {
-      fallbackTimer = null;
-      if (status.getSnapshot().realtime === 'subscribed' || !running) return;
-      request('pull');
-      pollWhileDown();
-    }, options.fallbackPollMs ?? FALLBACK_POLL_MS);
-  };
-
-  const onState = (state: ChannelState, detail?: string) => {
+  /** The realtime channel's state: subscribed means live after a catch-up; anything else means polling. */
+  const onChannelState = (state: ChannelState, detail?: string) => {
     if (!running) return;
     if (state === 'subscribed') {
-      if (fallbackTimer !== null) time.clearTimeout(fallbackTimer);
-      fallbackTimer = null;
+      puller.realtimeUp();
       log?.info('realtime subscribed; catching up');
       patch({ realtime: 'subscribed' });
-      catchingUp = true;
+      inbox.beginCatchUp();
       request('pull');
       return;
     }
     log?.warn(`realtime ${state}`, detail === undefined ? undefined : { detail });
     patch({ realtime: state === 'reconnecting' ? 'reconnecting' : 'connecting' });
-    pollWhileDown();
+    puller.pollWhileDown();
   };
 
+  /** Online, visible, "Try now", a fresh token: both lanes at once, their backoff forgotten. */
   const kickAll = () => {
-    resetRetry('push');
-    resetRetry('pull');
+    push.backoff.reset();
+    puller.backoff.reset();
     publishRetry();
     request('push');
     request('pull');
   };
 
-  const schedulePeriodic = () => {
-    pullTimer = time.setTimeout(() => {
-      request('pull');
-      schedulePeriodic();
-    }, options.pullIntervalMs ?? PULL_INTERVAL_MS);
-  };
-
-  const scheduleDigest = (delay: number) => {
-    digestTimer = time.setTimeout(() => {
-      void checkConvergence();
-      scheduleDigest(options.digestIntervalMs ?? DIGEST_INTERVAL_MS);
-    }, delay);
-  };
-
-  const differing = (server: Digest, here: Digest): SyncedTable[] =>
-    SYNCED_TABLES.filter((table) => server[table]?.hash !== here[table]?.hash || server[table]?.count !== here[table]?.count);
-
-  const checkConvergence = (): Promise<ConvergenceReport> =>
-    serial(async () => {
-      const report = (outcome: ConvergenceReport['outcome'], detail: string, tables: readonly SyncedTable[] = []) => {
-        const value: ConvergenceReport = { at: time.now(), outcome, detail, tables };
-        convergence.set(value);
-        log?.[outcome === 'in-step' || outcome === 'repaired' || outcome === 'skipped' ? 'info' : 'warn'](`digest: ${detail}`);
-        return value;
-      };
-      if (!canTalk()) return report('skipped', 'not connected');
-      await flush();
-      const summary = await local.summary();
-      if (summary.count > 0) return report('skipped', `${summary.count} change(s) still waiting to push`);
-      const compare = async (): Promise<SyncedTable[] | null> => {
-        const server = await remote.digest();
-        if (!server.ok) return null;
-        return differing(server.value, await local.digest());
-      };
-      let tables = await compare();
-      if (tables === null) return report('failed', 'the server digest could not be read');
-      if (tables.length === 0) return report('in-step', 'every table matches the server');
-      // A change may have landed between the two digests: catch up once before calling it a difference.
-      await pullAll();
-      await flush();
-      const first = await compare();
-      if (first === null) return report('failed', 'the server digest could not be read');
-      if (first.length === 0) return report('in-step', 'every table matches the server after a catch-up pull');
-      tables = first;
-      log?.warn(`digest differs for ${tables.join(', ')}; re-pulling`);
-      const rowsByTable = new Map<SyncedTable, RemoteRow[]>(tables.map((table) => [table, []]));
-      const done = await pullFrom(null, (rows) => {
-        for (const row of rows) rowsByTable.get(row.table)?.push(row);
-        return Promise.resolve();
-      });
-      if (!done) return report('failed', 'the repair pull failed', tables);
-      for (const [table, rows] of rowsByTable) {
-        // On the apply chain, so a realtime change is never applied and then replaced by this older snapshot.
-        const repair = applying.then(() => local.replaceTable(table, rows));
-        applying = repair.catch(() => undefined);
-        await repair;
-      }
-      // Anything that changed on the server while the snapshot was read.
-      await pullAll();
-      await flush();
-      const after = await compare();
-      if (after === null) return report('failed', 'the server digest could not be read', tables);
-      return after.length === 0 ? report('repaired', `re-pulled ${tables.join(', ')}; now in step`, tables) : report('still-different', `${after.join(', ')} still differ`, tables);
-    });
-
   return {
     subscribe: status.subscribe,
     getSnapshot: status.getSnapshot,
-    convergence,
+    convergence: convergence.reports,
     start() {
       if (running) return;
       running = true;
-      catchingUp = true;
+      inbox.beginCatchUp();
       void refreshSummary();
-      unsubscribe = remote.subscribe({ onChange, onState });
+      unsubscribe = remote.subscribe({ onChange: inbox.receive, onState: onChannelState });
       request('push');
       request('pull');
-      schedulePeriodic();
-      scheduleDigest(options.digestIntervalMs === undefined ? 30_000 : options.digestIntervalMs);
+      puller.start();
+      convergence.start(options.digestIntervalMs === undefined ? FIRST_DIGEST_DELAY_MS : options.digestIntervalMs);
     },
     stop() {
       running = false;
       unsubscribe?.();
       unsubscribe = null;
-      resetRetry('push');
-      resetRetry('pull');
-      for (const timer of [pullTimer, digestTimer, windowTimer, fallbackTimer]) if (timer !== null) time.clearTimeout(timer);
-      pullTimer = digestTimer = fallbackTimer = null;
-      void flush();
+      push.backoff.reset();
+      puller.stop();
+      convergence.stop();
+      void inbox.flush();
       patch({ realtime: 'disabled', nextRetryAt: null });
     },
     localWrite() {
@@ -485,8 +286,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     setStoragePersisted(storagePersisted) {
       patch({ storagePersisted });
     },
-    flush,
-    checkConvergence,
+    flush: inbox.flush,
+    checkConvergence: convergence.check,
     onRemoteChange(listener) {
       remoteListeners.add(listener);
       return () => remoteListeners.delete(listener);
@@ -495,8 +296,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (let round = 0; round < 100; round += 1) {
         const before = chain;
         await chain;
-        await flush();
-        if (before === chain && !queued.push && !queued.pull && windowRows.length === 0) return;
+        await inbox.flush();
+        if (before === chain && !queued.push && !queued.pull && !inbox.hasWaiting()) return;
       }
     },
   };
