@@ -88,8 +88,8 @@ describe('sync_push', () => {
     expect(result.results.map((r) => [r.status, r.reason ?? ''])).toEqual([
       ['rejected', 'Notes can be at most 5000 characters'],
       ['applied', ''],
-      ['rejected', 'Email must look like name@example.com (up to 254 characters)'],
-      ['rejected', 'Stage must be one of: new, contacted, presented, follow_up, customer, team_member, not_interested'],
+      ['rejected', 'Enter an email like name@example.com'],
+      ['rejected', 'Choose a stage from the list'],
       ['rejected', 'Unknown table "secrets"'],
       ['rejected', 'Unknown column "favourite_colour" in contacts'],
       ['rejected', 'This item does not exist on the server, or you are not allowed to change it'],

@@ -34,7 +34,7 @@ export type Database = {
           email?: string
           field_stamps?: Json
           first_name: string
-          id: string
+          id?: string
           last_name?: string
           last_touched_at?: string
           lead_source?: string
@@ -95,7 +95,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           field_stamps?: Json
-          id: string
+          id?: string
           member_id?: string
           sent_email_id: string
           sync_xid?: string
@@ -151,7 +151,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           field_stamps?: Json
-          id: string
+          id?: string
           member_id?: string
           name: string
           subject?: string
@@ -201,7 +201,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           field_stamps?: Json
-          id: string
+          id?: string
           member_id?: string
           metadata?: Json
           occurred_at?: string
@@ -258,7 +258,7 @@ export type Database = {
           deleted_at?: string | null
           field_stamps?: Json
           full_name?: string
-          id: string
+          id?: string
           member_id?: string
           phone?: string
           sync_xid?: string
@@ -332,7 +332,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           field_stamps?: Json
-          id: string
+          id?: string
           member_id?: string
           sent_at?: string
           status?: string
@@ -379,32 +379,6 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "email_templates"
             referencedColumns: ["id", "member_id"]
-          },
-        ]
-      }
-      sync_applied_mutations: {
-        Row: {
-          applied_at: string
-          member_id: string
-          mutation_id: string
-        }
-        Insert: {
-          applied_at?: string
-          member_id?: string
-          mutation_id: string
-        }
-        Update: {
-          applied_at?: string
-          member_id?: string
-          mutation_id?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "sync_applied_mutations_member_id_fkey"
-            columns: ["member_id"]
-            isOneToOne: false
-            referencedRelation: "members"
-            referencedColumns: ["id"]
           },
         ]
       }
