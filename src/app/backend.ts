@@ -21,7 +21,10 @@ import { INITIAL_SYNC_STATUS } from '../sync/status';
  */
 
 const ACCOUNT_CHANNEL = 'fieldbook-account';
+/** What one tab tells the others about the account (signing out leaves every tab's member data). */
 type AccountMessage = { readonly type: 'signed-out' };
+const parseAccountMessage = (data: unknown): AccountMessage | null =>
+  typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'signed-out' ? { type: 'signed-out' } : null;
 
 type AuthAnswer = { data: { user?: { id: string } | null; session?: { user: { id: string } } | null } | null; error: AuthError | null };
 
@@ -101,6 +104,7 @@ export function startSync(options: {
     lock: browserLocks(win),
     channel: browserChannel<TabMessage>(win, name),
     lockName: name,
+    log,
     initialStatus: { ...INITIAL_SYNC_STATUS, network: isOnline(win) ? 'online' : 'offline' },
     createEngine() {
       log.info('this tab leads sync');
@@ -137,7 +141,22 @@ export function startSync(options: {
   backend.client.auth.onAuthStateChange((event, current) => {
     if (event === 'SIGNED_IN' && current && current.user.id !== session.userId) platform.reload();
   });
-  browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).onMessage((message) => message.type === 'signed-out' && platform.reload());
+  browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).onMessage((data) => {
+    const message = parseAccountMessage(data);
+    if (message === null) {
+      log.warn('malformed account message ignored');
+      return;
+    }
+    switch (message.type) {
+      case 'signed-out':
+        platform.reload();
+        return;
+      default: {
+        const unhandled: never = message.type;
+        log.warn(`account message ${String(unhandled)} ignored`);
+      }
+    }
+  });
   options.store.onCommit(() => coordinator.command('local-write'));
   onNetworkChange(win, (online) => coordinator.command(online ? 'online' : 'offline'));
   platform.onReturn(() => coordinator.command('visible'));

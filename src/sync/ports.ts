@@ -101,9 +101,10 @@ export type LockPort = {
   readonly request: (name: string, whileHeld: () => Promise<void>) => void;
 };
 
+/** Posts messages of type M; what arrives is untrusted data for the receiver to check. */
 export type ChannelPort<M> = {
   readonly post: (message: M) => void;
-  readonly onMessage: (listener: (message: M) => void) => () => void;
+  readonly onMessage: (listener: (data: unknown) => void) => () => void;
   readonly close: () => void;
 };
 

@@ -1,12 +1,18 @@
 /*
- * The one sync status object (SPEC ST1) and the banner it implies (../../../shared/PRODUCT.md,
- * "Showing sync state"). The engine owns a SyncStatus and exposes it with subscribe + getSnapshot;
- * the UI only calls describeSync(status, now) and renders the result.
+ * The one sync status object (SPEC ST1) and the banner it implies. The member always sees one honest
+ * line about sync: a chip in the top bar and at most one banner, the most urgent that applies
+ * (changes the server refused, a sign-in that expired, offline with N waiting, changes unsynced for
+ * hours, reconnecting with a countdown and "Try now", syncing, synced). The engine owns a SyncStatus
+ * and exposes it with subscribe + getSnapshot; the UI only calls describeSync(status, now) and
+ * renders the result.
  */
 
-export type NetworkState = 'online' | 'offline';
-export type RealtimeState = 'disabled' | 'connecting' | 'subscribed' | 'reconnecting';
-export type AuthState = 'local-only' | 'signed-in' | 'token-expired' | 'signed-out';
+export const NETWORK_STATES = ['online', 'offline'] as const;
+export const REALTIME_STATES = ['disabled', 'connecting', 'subscribed', 'reconnecting'] as const;
+export const AUTH_STATES = ['local-only', 'signed-in', 'token-expired', 'signed-out'] as const;
+export type NetworkState = (typeof NETWORK_STATES)[number];
+export type RealtimeState = (typeof REALTIME_STATES)[number];
+export type AuthState = (typeof AUTH_STATES)[number];
 
 export type SyncStatus = {
   readonly network: NetworkState;

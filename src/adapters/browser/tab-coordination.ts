@@ -11,7 +11,10 @@ export function browserLocks(win: Window): LockPort {
   };
 }
 
-/** A BroadcastChannel between this origin's tabs; a silent channel where the browser has none. */
+/**
+ * A BroadcastChannel between this origin's tabs; a silent channel where the browser has none. What
+ * arrives is handed on as unknown data: the receiver checks it (another tab may run another build).
+ */
 export function browserChannel<M>(win: Window, name: string): ChannelPort<M> {
   const Channel = (win as Window & { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
   if (typeof Channel !== 'function') return { post: () => undefined, onMessage: () => () => undefined, close: () => undefined };
@@ -19,7 +22,7 @@ export function browserChannel<M>(win: Window, name: string): ChannelPort<M> {
   return {
     post: (message) => channel.postMessage(message),
     onMessage(listener) {
-      const handle = (event: MessageEvent<M>) => listener(event.data);
+      const handle = (event: MessageEvent<unknown>) => listener(event.data);
       channel.addEventListener('message', handle);
       return () => channel.removeEventListener('message', handle);
     },
