@@ -160,7 +160,11 @@ export function startSync(options: {
   options.store.onCommit(() => coordinator.command('local-write'));
   onNetworkChange(win, (online) => coordinator.command(online ? 'online' : 'offline'));
   platform.onReturn(() => coordinator.command('visible'));
-  const writeContext = { clock, now: () => Date.now(), newId: () => crypto.randomUUID() };
+  const writeContext = { clock, now: () => Date.now(), newId: () => crypto.randomUUID(), log: options.logger.scoped('db') };
+  // The review list shows "That did not work. Nothing was lost; try again." when these reject.
+  const orThrow = (result: Awaited<ReturnType<typeof retryRejected>>) => {
+    if (!result.ok) throw new Error(result.error.message);
+  };
   return {
     subscribe: coordinator.subscribe,
     getSnapshot: coordinator.getSnapshot,
@@ -168,11 +172,11 @@ export function startSync(options: {
     convergence: coordinator.convergence,
     onRemoteChange: coordinator.onRemoteChange,
     async retryRejected(id) {
-      await retryRejected(db, id, writeContext);
+      orThrow(await retryRejected(db, id, writeContext));
       coordinator.command('local-write');
     },
     async discardRejected(id) {
-      await discardRejected(db, id);
+      orThrow(await discardRejected(db, id, writeContext));
       coordinator.command('try-now'); // the pull brings the server's version back
     },
   };

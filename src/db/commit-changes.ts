@@ -2,15 +2,18 @@ import type { HlcClock } from '../domain/hlc';
 import { SYNC_COLUMNS, type AnyRow, type MutationOp, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
-import type { FieldbookDb } from './fieldbook-db';
+import type { FieldbookDb, RejectedRow } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
+
+/** The settings row holding the pull cursor (sync_pull's next_cursor). */
+export const SYNC_CURSOR_KEY = 'sync_cursor';
 
 export type WriteContext = {
   readonly memberId: string;
   readonly clock: HlcClock;
   readonly now: () => number;
   readonly newId: () => string;
-  readonly log?: ScopedLogger;
+  readonly log?: ScopedLogger | undefined;
 };
 
 type DataFields = Record<string, unknown>;
@@ -20,6 +23,26 @@ type DataFields = Record<string, unknown>;
  * (`upsert`) either, decided inside the transaction.
  */
 export type RowChange = { readonly table: SyncedTable; readonly op: MutationOp | 'upsert'; readonly id: string; readonly fields: DataFields };
+
+/**
+ * The review list's answers to a change the server refused (SPEC RJ1), naming the row (`table`, `id`)
+ * and the rejected record. Neither is a new action of the member's, so neither comes with a feed
+ * activity; both remove the rejected record in the same transaction.
+ *
+ * - `requeue` (Retry): the row's current values of the refused fields go to the outbox again with a
+ *   fresh stamp; a refused insert (it never reached the server) goes again as an insert of the row.
+ * - `give-back` (Discard): the row goes back to the server's version. A refused insert with no edits
+ *   waiting is removed; otherwise the refused fields lose their local stamps (fields with edits still
+ *   waiting keep theirs) and the pull cursor is reset, so the next pull brings the server's values.
+ *   Writes no outbox entry.
+ */
+export type RequeueRejected = { readonly table: SyncedTable; readonly op: 'requeue'; readonly id: string; readonly rejectedId: string };
+export type GiveBackRejected = { readonly table: SyncedTable; readonly op: 'give-back'; readonly id: string; readonly rejectedId: string };
+
+export type RequeueContext = Pick<WriteContext, 'clock' | 'now' | 'newId'> & { readonly log?: ScopedLogger | undefined };
+export type GiveBackContext = Pick<WriteContext, 'now'> & { readonly log?: ScopedLogger | undefined };
+
+type AnyChange = RowChange | RequeueRejected | GiveBackRejected;
 
 export type CommitReceipt = { readonly mutationIds: readonly string[] };
 
@@ -37,20 +60,26 @@ const UNSTAMPED: ReadonlySet<string> = new Set(['id', 'member_id', 'created_at']
 const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The one way user writes reach IndexedDB. Each change and its outbox entry commit in a single Dexie
- * transaction (SYNC.md guarantee 1): if either fails, neither is stored, so the outbox never names a
- * change that is not on the device and no change exists that the outbox forgot. Several changes (a
- * contact and the activity that describes it) commit together. Every changed field gets this write's
- * HLC stamp; fields whose value did not change are left alone and produce no outbox entry.
+ * The one way writes of this device reach IndexedDB and the outbox. Each change and its outbox entry
+ * commit in a single Dexie transaction (SPEC G1): if either fails, neither is stored, so the outbox
+ * never names a change that is not on the device and no change exists that the outbox forgot. Several
+ * changes (a contact and the activity that describes it) commit together. Every changed field gets
+ * this write's HLC stamp; fields whose value did not change are left alone and produce no outbox
+ * entry. The review list's retry and discard of a refused change come through here too.
  */
-export async function commitChanges(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext): Promise<Result<CommitReceipt, CommitError>> {
+export function commitChanges(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext): Promise<Result<CommitReceipt, CommitError>>;
+export function commitChanges(db: FieldbookDb, changes: readonly RequeueRejected[], ctx: RequeueContext): Promise<Result<CommitReceipt, CommitError>>;
+export function commitChanges(db: FieldbookDb, changes: readonly GiveBackRejected[], ctx: GiveBackContext): Promise<Result<CommitReceipt, CommitError>>;
+export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange[], ctx: GiveBackContext & Partial<WriteContext>): Promise<Result<CommitReceipt, CommitError>> {
   const started = ctx.now();
   const tables = [...new Set(changes.map((change) => change.table))];
+  const resolving = changes.some((change) => change.op === 'requeue' || change.op === 'give-back');
+  const scope = [...tables.map((table) => db.table(table)), db.outbox, ...(resolving ? [db.rejected, db.settings] : [])];
   const run = () =>
-    db.transaction('rw', [...tables.map((table) => db.table(table)), db.outbox], async () => {
+    db.transaction('rw', scope, async () => {
       const mutationIds: string[] = [];
       for (const change of changes) {
-        const mutationId = await applyChange(db, change, ctx);
+        const mutationId = await applyAny(db, change, ctx);
         if (mutationId !== null) mutationIds.push(mutationId);
       }
       return mutationIds;
@@ -68,6 +97,88 @@ export async function commitChanges(db: FieldbookDb, changes: readonly RowChange
     ctx.log?.error(`commit failed: ${storageError.kind}`, { tables, error: String(error) });
     return err(storageError);
   }
+}
+
+/** The overloads guarantee what each kind of change needs from the context; this says so at run time. */
+function needs<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`commitChanges: this change needs ${what} in its context`);
+  return value;
+}
+
+function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Partial<WriteContext>): Promise<string | null> {
+  switch (change.op) {
+    case 'requeue':
+      return requeue(db, change, { ...ctx, clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
+    case 'give-back':
+      return giveBack(db, change).then(() => null);
+    default:
+      return applyChange(db, change, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
+  }
+}
+
+/** Fields still waiting in the outbox for each row of a table, so nothing written here overwrites them. */
+export async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const entries = await db.outbox.where('[table+row_id]').anyOf(rowIds.map((id) => [table, id])).toArray();
+  const fields = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    const set = fields.get(entry.row_id) ?? new Set<string>();
+    for (const field of Object.keys(entry.changes)) set.add(field);
+    fields.set(entry.row_id, set);
+  }
+  return fields;
+}
+
+/** The rejected record, if it still names this row (another tab may have resolved it meanwhile). */
+async function rejectedRecord(db: FieldbookDb, change: RequeueRejected | GiveBackRejected): Promise<RejectedRow | null> {
+  const rejected = await db.rejected.get(change.rejectedId);
+  return rejected && rejected.table === change.table && rejected.row_id === change.id ? rejected : null;
+}
+
+async function requeue(db: FieldbookDb, change: RequeueRejected, ctx: RequeueContext): Promise<string | null> {
+  const rejected = await rejectedRecord(db, change);
+  if (rejected === null) return null;
+  const table = db.table<AnyRow, string>(change.table);
+  const row = await table.get(change.id);
+  // Nothing to send again: the record stays (the transaction rolls back) until the member discards it.
+  if (!row) throw new MissingRowError(change.table, change.id);
+  await db.rejected.delete(rejected.id);
+  for (const held of Object.values(row.field_stamps)) ctx.clock.receive(held);
+  const stamp = ctx.clock.next();
+  const values = row as AnyRow & DataFields;
+  const changes = Object.fromEntries(Object.keys(rejected.changes).map((field) => [field, values[field]]));
+  await table.put({ ...row, field_stamps: { ...row.field_stamps, ...Object.fromEntries(Object.keys(changes).map((field) => [field, stamp])) } });
+  // A refused insert never reached the server: it goes again as an insert of the whole row.
+  if (Object.hasOwn(rejected.changes, 'created_at')) {
+    const whole: DataFields = { ...values };
+    delete whole['field_stamps'];
+    delete whole['updated_at'];
+    return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'insert', changes: whole, stamp, created_at: ctx.now() });
+  }
+  return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'update', changes, stamp, created_at: ctx.now() });
+}
+
+async function giveBack(db: FieldbookDb, change: GiveBackRejected): Promise<void> {
+  const rejected = await rejectedRecord(db, change);
+  if (rejected === null) return;
+  await db.rejected.delete(rejected.id);
+  const table = db.table<AnyRow, string>(change.table);
+  const row = await table.get(change.id);
+  if (!row) return;
+  const waiting = (await pendingFields(db, change.table, [change.id])).get(change.id);
+  if (Object.hasOwn(rejected.changes, 'created_at') && !waiting) {
+    await table.delete(change.id);
+    return;
+  }
+  const stamps: Record<string, string> = { ...row.field_stamps };
+  for (const field of Object.keys(rejected.changes)) if (!waiting?.has(field)) stamps[field] = '';
+  await table.put({ ...row, field_stamps: stamps });
+  await db.settings.delete(SYNC_CURSOR_KEY);
+}
+
+/** The outbox write: every entry is added here, inside the transaction of the change it describes. */
+async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
+  await db.outbox.add(entry);
+  return entry.mutation_id;
 }
 
 async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext): Promise<string | null> {
@@ -97,17 +208,7 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
     await table.put({ ...current, ...changed, updated_at: nowIso, field_stamps: stamps });
   }
-  const entry: OutboxEntry = {
-    mutation_id: ctx.newId(),
-    table: change.table,
-    row_id: change.id,
-    op,
-    changes: changed,
-    stamp,
-    created_at: ctx.now(),
-  };
-  await db.outbox.add(entry);
-  return entry.mutation_id;
+  return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op, changes: changed, stamp, created_at: ctx.now() });
 }
 
 /** Runs a database operation; if the browser closed the database under us, reopens it and tries once more. */

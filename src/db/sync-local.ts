@@ -2,10 +2,12 @@ import { digestText } from '../domain/digest';
 import { mergeRemoteRow } from '../domain/merge';
 import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
-import { withReopen, type WriteContext } from './commit-changes';
+import { commitChanges, pendingFields, SYNC_CURSOR_KEY, withReopen, type CommitError, type CommitReceipt, type GiveBackContext, type RequeueContext } from './commit-changes';
 import type { FieldbookDb, RejectedRow } from './fieldbook-db';
+import { toStorageError } from './storage-error';
+import { err, ok, type Result } from '../shared/result';
 
-export const SYNC_CURSOR_KEY = 'sync_cursor';
+export { SYNC_CURSOR_KEY };
 
 type Row = AnyRow & Record<string, unknown>;
 
@@ -26,18 +28,6 @@ const groupByTable = (rows: readonly RemoteRow[]) => {
 async function sha256Hex(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** Fields still waiting in the outbox for each row of a table, so a server answer never overwrites them. */
-async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<Map<string, Set<string>>> {
-  const entries = await db.outbox.where('[table+row_id]').anyOf(rowIds.map((id) => [table, id])).toArray();
-  const fields = new Map<string, Set<string>>();
-  for (const entry of entries) {
-    const set = fields.get(entry.row_id) ?? new Set<string>();
-    for (const field of Object.keys(entry.changes)) set.add(field);
-    fields.set(entry.row_id, set);
-  }
-  return fields;
 }
 
 /** A value this device wrote that lost to a newer write from elsewhere (PRODUCT.md: "Overwritten"). */
@@ -219,58 +209,33 @@ function overlay(row: Row, entries: readonly OutboxEntry[]): Row {
   return { ...values, field_stamps: stamps } as Row;
 }
 
-/** Queues the member's current values of a rejected change again, with a fresh stamp (review list: Retry). */
-export async function retryRejected(db: FieldbookDb, id: string, ctx: Pick<WriteContext, 'clock' | 'now' | 'newId'>): Promise<void> {
-  await withReopen(db, async () => {
-    const rejected = await db.rejected.get(id);
-    if (!rejected) return;
-    await db.transaction('rw', db.table(rejected.table), db.outbox, db.rejected, async () => {
-      const store = db.table<Row, string>(rejected.table);
-      const row = await store.get(rejected.row_id);
-      if (!row) return; // nothing to send again; the record stays until the member discards it
-      await db.rejected.delete(id);
-      const stamp = ctx.clock.next();
-      const changes = Object.fromEntries(Object.keys(rejected.changes).map((field) => [field, (row as Record<string, unknown>)[field]]));
-      const stamps = { ...row.field_stamps, ...Object.fromEntries(Object.keys(changes).map((field) => [field, stamp])) };
-      await store.put({ ...row, field_stamps: stamps });
-      const entry: OutboxEntry = { mutation_id: ctx.newId(), table: rejected.table, row_id: rejected.row_id, op: 'update', changes, stamp, created_at: ctx.now() };
-      // A rejected insert never reached the server: it goes again as an insert of the whole row.
-      if (Object.hasOwn(rejected.changes, 'created_at')) {
-        const whole: Record<string, unknown> = { ...row };
-        delete whole['field_stamps'];
-        delete whole['updated_at'];
-        entry.op = 'insert';
-        entry.changes = whole;
-      }
-      await db.outbox.add(entry);
-    });
-  });
+/** The rejected record, read before the commit so its table can be part of the transaction. */
+async function readRejected(db: FieldbookDb, id: string): Promise<Result<RejectedRow | undefined, CommitError>> {
+  try {
+    return ok(await withReopen(db, () => db.rejected.get(id)));
+  } catch (error) {
+    return err(toStorageError(error));
+  }
 }
 
 /**
- * Forgets a rejected change and gives the row back to the server: a rejected insert (never on the
- * server) is removed; otherwise the rejected fields lose their local stamps, so the server's values win
- * on the next pull, and the pull cursor is reset so that pull brings the row again. The caller then
- * pulls. Fields with edits still waiting keep them.
+ * Queues the member's current values of a rejected change again, with a fresh stamp (review list:
+ * Retry), through commitChanges; answers as commitChanges does.
  */
-export async function discardRejected(db: FieldbookDb, id: string): Promise<void> {
-  await withReopen(db, async () => {
-    const rejected = await db.rejected.get(id);
-    if (!rejected) return;
-    await db.transaction('rw', db.table(rejected.table), db.outbox, db.rejected, db.settings, async () => {
-      const store = db.table<Row, string>(rejected.table);
-      await db.rejected.delete(id);
-      const row = await store.get(rejected.row_id);
-      if (!row) return;
-      const waiting = (await pendingFields(db, rejected.table, [rejected.row_id])).get(rejected.row_id);
-      if (Object.hasOwn(rejected.changes, 'created_at') && !waiting) {
-        await store.delete(rejected.row_id);
-        return;
-      }
-      const stamps: Record<string, string> = { ...row.field_stamps };
-      for (const field of Object.keys(rejected.changes)) if (!waiting?.has(field)) stamps[field] = '';
-      await store.put({ ...row, field_stamps: stamps });
-      await db.settings.delete(SYNC_CURSOR_KEY);
-    });
-  });
+export async function retryRejected(db: FieldbookDb, id: string, ctx: RequeueContext): Promise<Result<CommitReceipt, CommitError>> {
+  const rejected = await readRejected(db, id);
+  if (!rejected.ok) return rejected;
+  if (rejected.value === undefined) return ok({ mutationIds: [] }); // already resolved, here or in another tab
+  return commitChanges(db, [{ table: rejected.value.table, op: 'requeue', id: rejected.value.row_id, rejectedId: id }], ctx);
+}
+
+/**
+ * Forgets a rejected change and gives the row back to the server (review list: Discard, SPEC RJ1),
+ * through commitChanges; answers as commitChanges does. The caller then pulls.
+ */
+export async function discardRejected(db: FieldbookDb, id: string, ctx: Partial<GiveBackContext> = {}): Promise<Result<CommitReceipt, CommitError>> {
+  const rejected = await readRejected(db, id);
+  if (!rejected.ok) return rejected;
+  if (rejected.value === undefined) return ok({ mutationIds: [] }); // already resolved, here or in another tab
+  return commitChanges(db, [{ table: rejected.value.table, op: 'give-back', id: rejected.value.row_id, rejectedId: id }], { now: ctx.now ?? Date.now, log: ctx.log });
 }

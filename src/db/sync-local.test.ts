@@ -1,0 +1,145 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
+import type { ScopedLogger } from '../shared/logger';
+import type { FieldbookDb } from './fieldbook-db';
+import { createSyncLocal, discardRejected, retryRejected, SYNC_CURSOR_KEY } from './sync-local';
+
+const stores: TestStore[] = [];
+const open = async () => {
+  const created = await createTestStore();
+  stores.push(created);
+  return created;
+};
+afterEach(async () => {
+  for (const { db } of stores.splice(0)) await db.delete();
+});
+
+function recordingLog() {
+  const lines: string[] = [];
+  const log: ScopedLogger = { debug: (m) => void lines.push(m), info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m) };
+  return { log, lines };
+}
+
+/** Every write fails as on a full disk, until `heal` is called. */
+async function fillDisk(db: FieldbookDb) {
+  db.close();
+  db.use({
+    stack: 'dbcore',
+    name: 'full-disk',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return { ...table, mutate: () => Promise.reject(Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' })) };
+      },
+    }),
+  });
+  await db.open();
+  return async () => {
+    db.close();
+    db.unuse({ stack: 'dbcore', name: 'full-disk' });
+    await db.open();
+  };
+}
+
+/** A contact whose last edit (notes) the server refused; the edit sits in the rejected list. */
+async function withRejectedEdit(setup: TestStore) {
+  const { db, store } = setup;
+  const added = await store.addContact(contactInput());
+  if (!added.ok) throw new Error('setup');
+  const id = added.value;
+  await db.outbox.clear(); // the insert was acknowledged
+  await store.updateContact(id, { notes: 'bad' });
+  const [entry] = await db.outbox.toArray();
+  await createSyncLocal(db).reject([{ entry_ids: [entry!.mutation_id], table: 'contacts', row_id: id, changes: { notes: 'bad' }, reason: 'Notes may not say bad' }]);
+  const rejected = await db.rejected.where('[table+row_id]').equals(['contacts', id]).first();
+  return { id, rejectedId: rejected!.id };
+}
+
+/** A contact whose insert the server refused. */
+async function withRejectedInsert(setup: TestStore) {
+  const { db, store } = setup;
+  const added = await store.addContact(contactInput({ first_name: 'Refused' }));
+  if (!added.ok) throw new Error('setup');
+  const entries = await db.outbox.where('[table+row_id]').equals(['contacts', added.value]).toArray();
+  await createSyncLocal(db).reject([{ entry_ids: entries.map((e) => e.mutation_id), table: 'contacts', row_id: added.value, changes: entries[0]!.changes, reason: 'No' }]);
+  await db.outbox.clear();
+  const rejected = await db.rejected.where('[table+row_id]').equals(['contacts', added.value]).first();
+  return { id: added.value, rejectedId: rejected!.id };
+}
+
+describe('retry and discard of rejected changes go through commitChanges (SPEC RJ1)', () => {
+  it('retry queues the current values with a fresh stamp, in one commit, and removes the review item', async () => {
+    const setup = await open();
+    const { db, store, ctx } = setup;
+    const { id, rejectedId } = await withRejectedEdit(setup);
+    await store.updateContact(id, { notes: 'better' }); // fixed in the form before retrying
+    await db.outbox.clear();
+    const before = await db.contacts.get(id);
+    const { log, lines } = recordingLog();
+    const result = await retryRejected(db, rejectedId, { ...ctx, log });
+    expect(result).toMatchObject({ ok: true });
+    const [entry, ...rest] = await db.outbox.toArray();
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({ table: 'contacts', row_id: id, op: 'update', changes: { notes: 'better' } });
+    expect(entry!.stamp > before!.field_stamps['notes']!).toBe(true);
+    expect((await db.contacts.get(id))?.field_stamps['notes']).toBe(entry!.stamp);
+    expect(await db.rejected.count()).toBe(0);
+    expect(lines.some((line) => /^committed 1 change/.test(line))).toBe(true);
+  });
+
+  it('retry of a rejected insert sends the whole row again as an insert', async () => {
+    const setup = await open();
+    const { db, ctx } = setup;
+    const { id, rejectedId } = await withRejectedInsert(setup);
+    expect(await retryRejected(db, rejectedId, ctx)).toMatchObject({ ok: true });
+    const [entry] = await db.outbox.toArray();
+    expect(entry).toMatchObject({ op: 'insert', row_id: id, changes: { id, first_name: 'Refused' } });
+    expect(entry!.changes).not.toHaveProperty('field_stamps');
+    expect(entry!.changes).not.toHaveProperty('updated_at');
+  });
+
+  it('discard clears the rejected fields\' stamps and the cursor in the same commit; a rejected insert is removed', async () => {
+    const setup = await open();
+    const { db, ctx } = setup;
+    const edit = await withRejectedEdit(setup);
+    const insert = await withRejectedInsert(setup);
+    await db.settings.put({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
+    const { log, lines } = recordingLog();
+    expect(await discardRejected(db, edit.rejectedId, { ...ctx, log })).toMatchObject({ ok: true });
+    expect(lines.some((line) => /^committed 1 change/.test(line))).toBe(true);
+    const row = await db.contacts.get(edit.id);
+    expect(row?.field_stamps['notes']).toBe('');
+    expect(row?.field_stamps['first_name']).not.toBe('');
+    expect(await db.settings.get(SYNC_CURSOR_KEY)).toBeUndefined();
+    expect(await discardRejected(db, insert.rejectedId, ctx)).toMatchObject({ ok: true });
+    expect(await db.contacts.get(insert.id)).toBeUndefined();
+    expect(await db.rejected.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('a storage failure is answered like commitChanges answers it, and changes nothing', async () => {
+    const setup = await open();
+    const { db, ctx } = setup;
+    const { id, rejectedId } = await withRejectedEdit(setup);
+    await db.settings.put({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
+    const stampsBefore = (await db.contacts.get(id))?.field_stamps;
+    const outboxBefore = await db.outbox.toArray();
+    const heal = await fillDisk(db);
+    const retried = await retryRejected(db, rejectedId, ctx);
+    const discarded = await discardRejected(db, rejectedId, ctx);
+    await heal();
+    for (const result of [retried, discarded]) {
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe('quota');
+        expect(result.error.message).toMatch(/out of storage space/);
+      }
+    }
+    expect(await db.rejected.count()).toBe(1);
+    expect(await db.outbox.toArray()).toEqual(outboxBefore);
+    expect((await db.contacts.get(id))?.field_stamps).toEqual(stampsBefore);
+    expect(await db.settings.get(SYNC_CURSOR_KEY)).toEqual({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
+  });
+});
