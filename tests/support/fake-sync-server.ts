@@ -16,10 +16,19 @@ type StoredRow = { table: SyncedTable; row: Record<string, unknown>; seq: number
  * stamps. Each device connects through its own RemotePort whose network and realtime delivery the
  * test controls: offline, lost answers, and realtime messages held, dropped, duplicated or reordered.
  */
-export function createFakeSyncServer(options: { now?: () => number; reject?: (mutation: CoalescedMutation) => string | null } = {}) {
+export function createFakeSyncServer(
+  options: {
+    now?: () => number;
+    reject?: (mutation: CoalescedMutation) => string | null;
+    /** Hears every row the server stores, as it stores it (tests watch the server's history). */
+    onStore?: (table: SyncedTable, row: Readonly<Record<string, unknown>>) => void;
+  } = {},
+) {
   const now = options.now ?? Date.now;
   const rows = new Map<string, StoredRow>();
   const applied = new Set<string>();
+  // Raw stamp -> the clamped stamp it earned the first time (sync.clamped_stamps).
+  const clamped = new Map<string, string>();
   let seq = 0;
   let counter = 0;
   const devices: { deliver: (change: RemoteChange) => void }[] = [];
@@ -28,7 +37,12 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
   const clamp = (stamp: string) => {
     const parts = parseHlc(stamp);
     if (parts === null) return formatHlc({ physical: now(), counter: (counter += 1), node: 'server' });
-    return parts.physical > now() + 60_000 ? formatHlc({ physical: now() + 60_000, counter: (counter += 1), node: 'server' }) : stamp;
+    const earned = clamped.get(stamp);
+    if (earned !== undefined) return earned;
+    if (parts.physical <= now() + 60_000) return stamp;
+    const fresh = formatHlc({ physical: now() + 60_000, counter: (counter += 1), node: parts.node });
+    clamped.set(stamp, fresh);
+    return fresh;
   };
 
   const broadcast = (change: RemoteChange) => {
@@ -38,6 +52,7 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
   const store = (table: SyncedTable, row: Record<string, unknown>) => {
     seq += 1;
     rows.set(key(table, String(row['id'])), { table, row, seq });
+    options.onStore?.(table, row);
     broadcast({ kind: 'row', table, row: structuredClone(row) });
   };
 
@@ -46,7 +61,12 @@ export function createFakeSyncServer(options: { now?: () => number; reject?: (mu
     const reason = options.reject?.(mutation) ?? null;
     if (reason !== null) return { mutation_id: mutation.mutation_id, status: 'rejected', reason };
     const existing = rows.get(key(mutation.table, mutation.row_id));
-    if (mutation.op === 'update' && (existing === undefined || !('created_at' in existing.row)))
+    if (existing !== undefined && !('created_at' in existing.row)) {
+      // Hard-deleted: never recreated; the answer carries the tombstone.
+      applied.add(mutation.mutation_id);
+      return { mutation_id: mutation.mutation_id, status: 'applied' };
+    }
+    if (mutation.op === 'update' && existing === undefined)
       return { mutation_id: mutation.mutation_id, status: 'rejected', reason: 'This item does not exist on the server, or you are not allowed to change it' };
     const stamps = Object.fromEntries(Object.keys(mutation.changes).filter((field) => field !== 'id').map((field) => [field, clamp(mutation.stamps[field] ?? mutation.stamp)]));
     const incoming = { ...mutation.changes, id: mutation.row_id, field_stamps: stamps };

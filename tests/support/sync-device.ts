@@ -52,25 +52,40 @@ export const realTime: Pick<FakeTime, 'port' | 'now'> = {
 
 let counter = 0;
 
-export type TestDevice = { overwritten: Overwritten[]; db: FieldbookDb; store: LocalStore; engine: SyncEngine; hlc: HlcClock; name: string; close: () => Promise<void> };
+export type TestDevice = {
+  overwritten: Overwritten[];
+  db: FieldbookDb;
+  store: LocalStore;
+  engine: SyncEngine;
+  hlc: HlcClock;
+  name: string;
+  close: () => Promise<void>;
+  /** Closes the app (engine stopped, database closed, nothing else) and opens it again on the same database. */
+  restart: () => Promise<TestDevice>;
+};
 
 /**
  * One device of a member: its own IndexedDB (fake-indexeddb), store, HLC clock (optionally skewed)
  * and engine, talking to `remote`. Local writes kick the engine as the app's do.
  */
-export function createTestDevice(options: {
+type TestDeviceOptions = {
   memberId: string;
   remote: RemotePort;
   time: Pick<FakeTime, 'port' | 'now'>;
   node?: string;
   skewMs?: number;
   engine?: Partial<SyncEngineOptions>;
-}): TestDevice {
+};
+
+export function createTestDevice(options: TestDeviceOptions, reopen?: { name: string; newestStamp: string | undefined }): TestDevice {
   counter += 1;
-  const name = `fieldbook-sync-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const name = reopen?.name ?? `fieldbook-sync-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const node = options.node ?? `dev${counter}`;
   const db = createFieldbookDb(name);
   const deviceNow = () => options.time.now() + (options.skewMs ?? 0);
-  const hlc = createHlcClock({ now: deviceNow, node: options.node ?? `dev${counter}` });
+  const hlc = createHlcClock({ now: deviceNow, node });
+  // As the app starts: past the newest stamp this device issued.
+  if (reopen?.newestStamp !== undefined) hlc.receive(reopen.newestStamp);
   const store = createLocalStore(db, { memberId: options.memberId, clock: hlc, now: deviceNow, newId: () => crypto.randomUUID() });
   const overwritten: Overwritten[] = [];
   const engine = createSyncEngine({
@@ -93,6 +108,12 @@ export function createTestDevice(options: {
       engine.stop();
       db.close();
       await db.delete();
+    },
+    async restart() {
+      engine.stop();
+      const newestStamp = (await db.outbox.orderBy('seq').last())?.stamp;
+      db.close();
+      return createTestDevice({ ...options, node }, { name, newestStamp });
     },
   };
 }
