@@ -4,11 +4,14 @@ import type { CoalescedMutation } from './coalesce';
 
 /*
  * The engine's ports: everything it needs from the outside, injected, so it runs the same against
- * Dexie + supabase-js in the app and against in-memory fakes in tests (STYLE.md: sync imports no
- * React, Dexie, supabase-js or browser globals).
+ * Dexie + supabase-js in the app and against in-memory fakes in tests (the dependency rule: sync
+ * imports no React, Dexie, supabase-js or browser globals).
  */
 
-/** The closed set of remote failure kinds (STYLE.md), decided by the adapter from PostgREST/Postgres codes. */
+/**
+ * The closed set of remote failure kinds, decided by the adapter from the HTTP status and the
+ * PostgREST/Postgres codes, never from message text.
+ */
 export type RemoteErrorKind = 'offline' | 'timeout' | 'auth' | 'forbidden' | 'conflict' | 'invalid' | 'server';
 export type RemoteError = { readonly kind: RemoteErrorKind; readonly message: string };
 

@@ -8,18 +8,35 @@ import type { Database, Json } from './database.types';
 
 type RpcAnswer = { data: unknown; error: { message: string; code?: string; details?: string | null } | null; status: number };
 
-/** Decides the failure kind (STYLE.md's closed set) from the HTTP status and the PostgREST/Postgres code. */
+/*
+ * The failure kind (the closed set in src/sync/ports.ts), from codes only: the HTTP status, PostgREST's
+ * own codes (PGRST…) and the Postgres SQLSTATE the server raised. Message text is for logs; it changes
+ * with versions, locales and browsers ("Failed to fetch", "Load failed", "NetworkError…"), so it never
+ * decides anything.
+ *
+ * - status 0: supabase-js (postgrest-js) answers this way when fetch itself threw (no network, DNS,
+ *   CORS, an aborted request), with no code: offline.
+ * - auth (wait for a fresh token): HTTP 401, PostgREST's JWT codes PGRST301-303 (and the PGRST30x
+ *   family), and SQLSTATE 28000 (invalid_authorization_specification), which the sync functions
+ *   raise for "not signed in". PostgREST answers 403 to a 28000, so the code is read before the status.
+ * - forbidden: SQLSTATE 42501 (insufficient_privilege) or HTTP 403. PostgREST sends 42501 with 401 to
+ *   an anonymous caller; that 401 is "not signed in" and stays auth.
+ * - timeout: HTTP 408 and 504, SQLSTATE 57014 (statement timeout).
+ */
+/** SQLSTATE class 28, invalid authorization specification (28000 is "not signed in"). */
+const isAuthSqlstate = (code: string) => code.length === 5 && code.startsWith('28');
+
 export function remoteErrorOf(answer: Pick<RpcAnswer, 'error' | 'status'>): RemoteError {
   const message = answer.error?.message ?? 'Unknown error';
   const code = answer.error?.code ?? '';
+  const { status } = answer;
   let kind: RemoteErrorKind;
-  if (answer.status === 0 || /fetch failed|failed to fetch|network|load failed/i.test(message)) kind = 'offline';
-  else if (answer.status === 401 || code.startsWith('PGRST30') || /jwt/i.test(message)) kind = 'auth';
-  else if (code === '42501' && /sign in/i.test(message)) kind = 'auth';
-  else if (answer.status === 403 || code === '42501') kind = 'forbidden';
-  else if (answer.status === 408 || answer.status === 504 || code === '57014') kind = 'timeout';
-  else if (answer.status === 409) kind = 'conflict';
-  else if (answer.status >= 400 && answer.status < 500) kind = 'invalid';
+  if (status === 0) kind = 'offline';
+  else if (status === 401 || isAuthSqlstate(code) || code.startsWith('PGRST30')) kind = 'auth';
+  else if (code === '42501' || status === 403) kind = 'forbidden';
+  else if (status === 408 || status === 504 || code === '57014') kind = 'timeout';
+  else if (status === 409) kind = 'conflict';
+  else if (status >= 400 && status < 500) kind = 'invalid';
   else kind = 'server';
   return { kind, message };
 }
@@ -35,6 +52,7 @@ export function createSupabaseRemote(client: SupabaseClient<Database>, memberId:
     try {
       answer = await run();
     } catch (error) {
+      // postgrest-js answers a failed fetch with status 0; only an abort it rethrows lands here.
       return err({ kind: 'offline', message: String(error) });
     }
     if (answer.error) return err(remoteErrorOf(answer));
