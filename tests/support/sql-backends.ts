@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { postgresAvailability, startPostgres } from './postgres-server';
 import { createSchemaDb, type Who } from './schema-db';
