@@ -1,6 +1,5 @@
-import { createClient, type AuthError } from '@supabase/supabase-js';
 import { browserChannel, browserLocks, isOnline, onNetworkChange } from '../adapters/browser/tab-coordination';
-import type { Database } from '../adapters/supabase/database.types';
+import { createSupabaseAuth, openSupabaseClient, type AuthAnswer, type AuthFailure } from '../adapters/supabase/supabase-auth';
 import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
@@ -17,7 +16,8 @@ import { INITIAL_SYNC_STATUS } from '../sync/status';
 
 /*
  * Everything that needs supabase-js, in one chunk that loads only when a backend is configured
- * (VITE_SUPABASE_URL), so the local-only app stays small.
+ * (VITE_SUPABASE_URL), so the local-only app stays small. The supabase-js calls themselves live in
+ * src/adapters/supabase (auth, the sync RPCs, realtime); this module wires them to the app.
  */
 
 const ACCOUNT_CHANNEL = 'fieldbook-account';
@@ -26,34 +26,37 @@ type AccountMessage = { readonly type: 'signed-out' };
 const parseAccountMessage = (data: unknown): AccountMessage | null =>
   typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'signed-out' ? { type: 'signed-out' } : null;
 
-type AuthAnswer = { data: { user?: { id: string } | null; session?: { user: { id: string } } | null } | null; error: AuthError | null };
-
-const readable = ({ data, error }: AuthAnswer): AuthResult => {
-  if (!error) return { ok: true, userId: data?.session?.user.id ?? null };
-  if (error.status === 0 || /fetch/i.test(error.message)) return { ok: false, message: 'Could not reach the server. Check your connection and try again.' };
-  if (error.code === 'invalid_credentials') return { ok: false, message: 'That email and password do not match.' };
-  if (error.code === 'user_already_exists') return { ok: false, message: 'An account with this email already exists. Sign in instead.' };
-  if (error.code === 'otp_expired') return { ok: false, message: 'That code is wrong or has expired. Ask for a new one.' };
-  if (error.code === 'weak_password') return { ok: false, message: 'Choose a longer password (at least 6 characters).' };
-  return { ok: false, message: error.message };
+/** What the account screen says for each kind of auth failure (`other`: the server's own words). */
+const FAILURE_MESSAGES: Readonly<Record<Exclude<AuthFailure, 'other'>, string>> = {
+  offline: 'Could not reach the server. Check your connection and try again.',
+  'server-unavailable': 'The server is not answering right now. Try again in a minute.',
+  'invalid-credentials': 'That email and password do not match.',
+  'email-not-confirmed': 'Open the confirmation link we emailed you, then sign in.',
+  'already-exists': 'An account with this email already exists. Sign in instead.',
+  'weak-password': 'Choose a longer password (at least 6 characters).',
+  'code-expired': 'That code is wrong or has expired. Ask for a new one.',
+  'rate-limited': 'Too many attempts. Wait a minute, then try again.',
 };
 
+const readable = (answer: AuthAnswer): AuthResult =>
+  answer.ok ? { ok: true, userId: answer.userId } : { ok: false, message: answer.failure === 'other' ? answer.message : FAILURE_MESSAGES[answer.failure] };
+
+/** supabase-js and the account port over it (src/adapters/supabase/supabase-auth.ts). */
 export function openBackend(win: Window, url: string, anonKey: string, session: Session | null) {
-  const client = createClient<Database>(url, anonKey, {
-    auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false, storageKey: AUTH_STORAGE_KEY },
-  });
+  const client = openSupabaseClient(url, anonKey, AUTH_STORAGE_KEY);
+  const auth = createSupabaseAuth(client);
 
   const account = (workspace: { newContext: (userId: string) => Parameters<typeof moveWorkspace>[2] }): AccountPort => ({
     session,
-    signIn: async (email, password) => readable(await client.auth.signInWithPassword({ email, password })),
+    signIn: async (email, password) => readable(await auth.signIn(email, password)),
     async signUp(email, password) {
-      const answer = await client.auth.signUp({ email, password });
+      const answer = await auth.signUp(email, password);
       // A project that confirms emails creates the user without a session: say what to do next.
-      if (!answer.error && !answer.data.session) return { ok: false, message: `We sent a confirmation link to ${email}. Open it, then sign in here.` };
+      if (answer.ok && answer.userId === null) return { ok: false, message: `We sent a confirmation link to ${email}. Open it, then sign in here.` };
       return readable(answer);
     },
-    sendCode: async (email) => readable({ data: null, error: (await client.auth.signInWithOtp({ email, options: { shouldCreateUser: true } })).error }),
-    verifyCode: async (email, code) => readable(await client.auth.verifyOtp({ email, token: code.trim(), type: 'email' })),
+    sendCode: async (email) => readable(await auth.sendCode(email)),
+    verifyCode: async (email, code) => readable(await auth.verifyCode(email, code)),
     async localWorkspaceContacts() {
       const local = createFieldbookDb(LOCAL_DATABASE_NAME);
       try {
@@ -73,13 +76,13 @@ export function openBackend(win: Window, url: string, anonKey: string, session: 
       }
     },
     async signOut() {
-      await client.auth.signOut({ scope: 'local' });
+      await auth.signOut();
       // Every other tab leaves this member's data too (a shared phone).
       browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).post({ type: 'signed-out' });
     },
   });
 
-  return { client, session, account };
+  return { client, auth, session, account };
 }
 
 export type Backend = ReturnType<typeof openBackend>;
@@ -116,16 +119,13 @@ export function startSync(options: {
         log,
         network: isOnline(win) ? 'online' : 'offline',
       });
-      backend.client.auth.onAuthStateChange((event) => {
-        if (event === 'SIGNED_OUT') engine.setAuth('signed-out');
-        else if (event === 'TOKEN_REFRESHED' || event === 'SIGNED_IN') engine.setAuth('signed-in');
-      });
+      backend.auth.onSessionChange((event) => engine.setAuth(event === 'signed-out' ? 'signed-out' : 'signed-in'));
       // A refused token: refresh it; if the refresh token itself is refused, ask to sign in again.
       let refreshing = false;
       const refresh = async () => {
-        const { data, error } = await backend.client.auth.refreshSession();
-        if (data.session) engine.setAuth('signed-in');
-        else if (error && error.status !== undefined && error.status >= 400 && error.status < 500) engine.setAuth('signed-out');
+        const outcome = await backend.auth.refresh();
+        if (outcome === 'refreshed') engine.setAuth('signed-in');
+        else if (outcome === 'refused') engine.setAuth('signed-out');
         else win.setTimeout(() => void refresh(), 30_000); // unreachable: try again later
       };
       engine.subscribe(() => {
@@ -138,8 +138,8 @@ export function startSync(options: {
     },
   });
   // Another member signed in, or this one signed out, in another tab: leave this member's data.
-  backend.client.auth.onAuthStateChange((event, current) => {
-    if (event === 'SIGNED_IN' && current && current.user.id !== session.userId) platform.reload();
+  backend.auth.onSessionChange((event, userId) => {
+    if (event === 'signed-in' && userId !== null && userId !== session.userId) platform.reload();
   });
   browserChannel<AccountMessage>(win, ACCOUNT_CHANNEL).onMessage((data) => {
     const message = parseAccountMessage(data);
