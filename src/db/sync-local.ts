@@ -1,4 +1,5 @@
 import { digestText } from '../domain/digest';
+import { createHlcClock, type HlcClock } from '../domain/hlc';
 import { mergeRemoteRow } from '../domain/merge';
 import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
@@ -75,7 +76,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               );
               if (Object.keys(lost).length > 0) lostValues.push({ table, row_id: ids[index] ?? '', lost });
               // SPEC OB6: take the server's stamp for what we pushed (it may be clamped), and anything newer.
-              const merged = mergeRemoteRow(local, row, (field, held, incoming) => !keep?.has(field) && (held === undefined || incoming > held || held === ours[field]));
+              const merged = mergeRemoteRow(local, row, (field, held, incoming) => !keep?.has(field) && incoming !== held && (held === undefined || incoming > held || held === ours[field]));
               if (merged) next.push(merged);
             });
             if (next.length > 0) await db.table<Row, string>(table).bulkPut(next);
@@ -238,4 +239,15 @@ export async function discardRejected(db: FieldbookDb, id: string, ctx: Partial<
   if (!rejected.ok) return rejected;
   if (rejected.value === undefined) return ok({ mutationIds: [] }); // already resolved, here or in another tab
   return commitChanges(db, [{ table: rejected.value.table, op: 'give-back', id: rejected.value.row_id, rejectedId: id }], { now: ctx.now ?? Date.now, log: ctx.log });
+}
+
+/**
+ * The HLC clock of this tab at startup (SPEC CK1, CK2): past the newest stamp this device issued,
+ * even if the device clock was since set back.
+ */
+export async function createDeviceClock(db: FieldbookDb, options: { readonly now: () => number; readonly node: string }): Promise<HlcClock> {
+  const clock = createHlcClock({ now: options.now, node: options.node });
+  const newest = await withReopen(db, () => db.outbox.orderBy('seq').last());
+  if (newest) clock.receive(newest.stamp);
+  return clock;
 }

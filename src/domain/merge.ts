@@ -3,27 +3,9 @@
  * supabase/migrations). A field takes an incoming value only if the incoming stamp is greater than the
  * stamp it holds (byte-wise string order of HLC stamps). Fields the write does not mention are kept.
  * deleted_at is a field like any other, so an older edit never undoes a newer tombstone. Both halves
- * are checked against tests/fixtures/merge-vectors.json.
+ * run tests/fixtures/merge-vectors.json through the code production calls: the Dexie port's
+ * applyRemote here (src/db/merge-vectors.test.ts), sync_push there (tests/supabase/merge.test.ts).
  */
-
-export type StampedRow = {
-  readonly values: Readonly<Record<string, unknown>>;
-  readonly stamps: Readonly<Record<string, string>>;
-};
-
-export type StampedWrite = { readonly changes: Readonly<Record<string, unknown>>; readonly stamp: string };
-
-export function mergeWrite(current: StampedRow | null, write: StampedWrite): StampedRow {
-  const values: Record<string, unknown> = { ...(current?.values ?? {}) };
-  const stamps: Record<string, string> = { ...(current?.stamps ?? {}) };
-  for (const [field, value] of Object.entries(write.changes)) {
-    const held = stamps[field];
-    if (held !== undefined && !(write.stamp > held)) continue;
-    values[field] = value;
-    stamps[field] = write.stamp;
-  }
-  return { values, stamps };
-}
 
 type StampedRecord = Readonly<Record<string, unknown>> & { readonly field_stamps?: unknown };
 
@@ -34,7 +16,7 @@ const stampsOf = (row: StampedRecord): Record<string, string> => {
 
 /**
  * Merges a whole remote row (values plus `field_stamps`, as sync_pull, sync_push and realtime deliver
- * it) into the local row by the same rule as mergeWrite, each field with its own stamp. Returns the
+ * it) into the local row by that rule, each field with its own stamp. Returns the
  * merged row, or null when the remote row changes nothing (an echo of our own write costs no write).
  * `keep` names fields that must stay local (edits still waiting to be pushed).
  */
@@ -46,7 +28,7 @@ export function mergeRemoteRow<T extends StampedRecord>(local: T, remote: Stampe
   for (const [field, stamp] of Object.entries(stampsOf(remote))) {
     if (typeof stamp !== 'string' || !(field in remote)) continue;
     const held = localStamps[field];
-    if (held === stamp || !adopt(field, held, stamp)) continue;
+    if (!adopt(field, held, stamp)) continue;
     values[field] = remote[field];
     stamps[field] = stamp;
     changed = true;

@@ -23,7 +23,8 @@ describe('SQL merge (sync.merge_row) against the shared vectors', () => {
     it(`[G3] ${vector.name}`, async () => {
       const id = crypto.randomUUID();
       for (const [index, write] of vector.writes.entries()) {
-        const result = await push(db, a, [mutation('contacts', id, write.changes, write.stamp, index === 0 ? 'insert' : 'update')]);
+        const stamps = 'stamps' in write ? { stamps: write.stamps } : {};
+        const result = await push(db, a, [{ ...mutation('contacts', id, write.changes, write.stamp, index === 0 ? 'insert' : 'update'), ...stamps }]);
         expect(result.results[0]?.status).toBe('applied');
       }
       expect(await readContact(id)).toMatchObject(vector.expected);
