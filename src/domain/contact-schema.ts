@@ -1,38 +1,37 @@
 import { z } from 'zod';
 import { CONTACT_LIMITS, CONTACT_STAGES, CONTACT_TYPES } from './contact';
+import { MESSAGES, PHONE_CHARS } from './limits';
 import { daySchema, optionalText, syncColumnsShape, timestampSchema } from './sync-columns';
-
-const PHONE_CHARS = /^[0-9+()\-.\s/]*$/;
 
 export const phoneFieldSchema = z
   .string()
   .trim()
-  .max(CONTACT_LIMITS.phone, `Phone can be at most ${CONTACT_LIMITS.phone} characters`)
-  .refine((value) => PHONE_CHARS.test(value), 'Phone can contain digits, spaces, +, -, ( and ) only')
-  .refine((value) => value === '' || value.replace(/\D/g, '').length >= 5, 'Phone needs at least 5 digits');
+  .max(CONTACT_LIMITS.phone, MESSAGES.tooLong('Phone', CONTACT_LIMITS.phone))
+  .refine((value) => PHONE_CHARS.test(value), MESSAGES.phoneChars)
+  .refine((value) => value === '' || value.replace(/\D/g, '').length >= CONTACT_LIMITS.phoneMinDigits, MESSAGES.phoneDigits);
 
 export const emailFieldSchema = z
   .string()
   .trim()
-  .max(CONTACT_LIMITS.email, `Email can be at most ${CONTACT_LIMITS.email} characters`)
-  .refine((value) => value === '' || z.email().safeParse(value).success, 'Enter an email like name@example.com');
+  .max(CONTACT_LIMITS.email, MESSAGES.tooLong('Email', CONTACT_LIMITS.email))
+  .refine((value) => value === '' || z.email().safeParse(value).success, MESSAGES.email);
 
 export const tagsFieldSchema = z
-  .array(z.string().trim().min(1).max(CONTACT_LIMITS.tag, `Each tag can be at most ${CONTACT_LIMITS.tag} characters`))
-  .max(CONTACT_LIMITS.tags, `At most ${CONTACT_LIMITS.tags} tags`);
+  .array(z.string().trim().min(1, MESSAGES.tag).max(CONTACT_LIMITS.tag, MESSAGES.tag))
+  .max(CONTACT_LIMITS.tags, MESSAGES.tags);
 
 /** What a person can type into the contact form; the same rules the database's CHECK constraints enforce. */
 export const contactInputSchema = z.object({
   first_name: z
     .string()
     .trim()
-    .min(1, 'First name is required')
-    .max(CONTACT_LIMITS.name, `First name can be at most ${CONTACT_LIMITS.name} characters`),
+    .min(1, MESSAGES.firstNameRequired)
+    .max(CONTACT_LIMITS.name, MESSAGES.tooLong('First name', CONTACT_LIMITS.name)),
   last_name: optionalText(CONTACT_LIMITS.name, 'Last name'),
   phone: phoneFieldSchema.default(''),
   email: emailFieldSchema.default(''),
-  stage: z.enum(CONTACT_STAGES, { message: 'Choose a stage from the list' }).default('new'),
-  contact_type: z.enum(CONTACT_TYPES, { message: 'Choose customer path or business path' }).default('customer'),
+  stage: z.enum(CONTACT_STAGES, { message: MESSAGES.stage }).default('new'),
+  contact_type: z.enum(CONTACT_TYPES, { message: MESSAGES.contactType }).default('customer'),
   lead_source: optionalText(CONTACT_LIMITS.lead_source, 'Lead source'),
   tags: tagsFieldSchema.default([]),
   notes: optionalText(CONTACT_LIMITS.notes, 'Notes'),

@@ -1,4 +1,5 @@
 import type { Contact } from './contact-schema';
+import { LIMITS } from './limits';
 
 export const CONTACT_STAGES = ['new', 'contacted', 'presented', 'follow_up', 'customer', 'team_member', 'not_interested'] as const;
 export type ContactStage = (typeof CONTACT_STAGES)[number];
@@ -21,15 +22,8 @@ export const CONTACT_TYPE_LABELS: Readonly<Record<ContactType, string>> = {
   business: 'Business path',
 };
 
-export const CONTACT_LIMITS = {
-  name: 100,
-  phone: 32,
-  email: 254,
-  lead_source: 100,
-  tag: 40,
-  tags: 20,
-  notes: 5000,
-} as const;
+/** Field limits of a contact (the one source is limits.ts). */
+export const CONTACT_LIMITS = LIMITS.contact;
 
 export type { Contact, ContactInput, ContactInputDraft, QuickAddInput } from './contact-schema';
 

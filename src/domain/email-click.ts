@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits';
 import { syncColumnsShape, timestampSchema } from './sync-columns';
 
 /**
@@ -8,7 +9,7 @@ import { syncColumnsShape, timestampSchema } from './sync-columns';
 export const emailClickSchema = z.object({
   ...syncColumnsShape,
   sent_email_id: z.uuid(),
-  url: z.string().max(2048),
+  url: z.string().max(LIMITS.click.url),
   clicked_at: timestampSchema,
 });
 export type EmailClick = z.infer<typeof emailClickSchema>;

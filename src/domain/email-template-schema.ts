@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { TEMPLATE_CHANNELS, TEMPLATE_LIMITS } from './email-template';
+import { MESSAGES } from './limits';
 import { optionalText, syncColumnsShape } from './sync-columns';
 
 export const emailTemplateInputSchema = z.object({
   name: z
     .string()
     .trim()
-    .min(1, 'Give the template a name')
-    .max(TEMPLATE_LIMITS.name, `Name can be at most ${TEMPLATE_LIMITS.name} characters`),
-  channel: z.enum(TEMPLATE_CHANNELS, { message: 'Choose email, text message or WhatsApp' }).default('email'),
+    .min(1, MESSAGES.templateName)
+    .max(TEMPLATE_LIMITS.name, MESSAGES.tooLong('Name', TEMPLATE_LIMITS.name)),
+  channel: z.enum(TEMPLATE_CHANNELS, { message: MESSAGES.channel }).default('email'),
   subject: optionalText(TEMPLATE_LIMITS.subject, 'Subject'),
   body: z
     .string()
     .trim()
-    .min(1, 'Write the message')
-    .max(TEMPLATE_LIMITS.body, `Message can be at most ${TEMPLATE_LIMITS.body} characters`),
+    .min(1, MESSAGES.templateBody)
+    .max(TEMPLATE_LIMITS.body, MESSAGES.tooLong('Message', TEMPLATE_LIMITS.body)),
 });
 export type EmailTemplateInput = z.infer<typeof emailTemplateInputSchema>;
 

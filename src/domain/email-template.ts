@@ -1,3 +1,5 @@
+import { LIMITS } from './limits';
+
 export const TEMPLATE_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
 
@@ -7,6 +9,7 @@ export const CHANNEL_LABELS: Readonly<Record<TemplateChannel, string>> = {
   whatsapp: 'WhatsApp',
 };
 
-export const TEMPLATE_LIMITS = { name: 80, subject: 200, body: 5000 } as const;
+/** Field limits of a template (the one source is limits.ts). */
+export const TEMPLATE_LIMITS = LIMITS.template;
 
 export type { EmailTemplate, EmailTemplateInput } from './email-template-schema';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTIVITY_TYPES, OUTCOMES } from './member-activity';
+import { LIMITS } from './limits';
 import { daySchema, syncColumnsShape, timestampSchema } from './sync-columns';
 
 /**
@@ -7,13 +8,13 @@ import { daySchema, syncColumnsShape, timestampSchema } from './sync-columns';
  * or deleted. Unknown keys from newer clients pass through untouched.
  */
 export const activityMetadataSchema = z.looseObject({
-  contact_name: z.string().max(201).optional(),
-  template_name: z.string().max(80).optional(),
-  subject: z.string().max(200).optional(),
+  contact_name: z.string().max(LIMITS.activity.contact_name).optional(),
+  template_name: z.string().max(LIMITS.activity.template_name).optional(),
+  subject: z.string().max(LIMITS.activity.subject).optional(),
   outcome: z.enum(OUTCOMES).optional(),
-  stage: z.string().max(40).optional(),
+  stage: z.string().max(LIMITS.activity.stage).optional(),
   follow_up_on: daySchema.optional(),
-  note: z.string().max(500).optional(),
+  note: z.string().max(LIMITS.activity.note).optional(),
 });
 export type ActivityMetadata = z.infer<typeof activityMetadataSchema>;
 

@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { LIMITS, MESSAGES, TIMEZONE_PATTERN } from './limits';
 import { optionalText, syncColumnsShape } from './sync-columns';
 import { phoneFieldSchema } from './contact-schema';
 
 export const memberProfileInputSchema = z.object({
-  full_name: optionalText(100, 'Name'),
-  company: optionalText(100, 'Company'),
+  full_name: optionalText(LIMITS.profile.full_name, 'Name'),
+  company: optionalText(LIMITS.profile.company, 'Company'),
   phone: phoneFieldSchema.default(''),
   timezone: z
     .string()
     .trim()
-    .max(64)
-    .refine((value) => value === '' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(value), 'Choose a time zone like Europe/London')
+    .max(LIMITS.profile.timezone, MESSAGES.timezone)
+    .refine((value) => value === '' || TIMEZONE_PATTERN.test(value), MESSAGES.timezone)
     .default(''),
 });
 export type MemberProfileInput = z.infer<typeof memberProfileInputSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { syncColumnsShape, timestampSchema } from './sync-columns';
-import { TEMPLATE_LIMITS } from './email-template';
+import { LIMITS } from './limits';
 
 export const SENT_EMAIL_STATUSES = ['handed_off', 'sent', 'delivered', 'bounced'] as const;
 
@@ -9,9 +9,9 @@ export const sentEmailSchema = z.object({
   ...syncColumnsShape,
   contact_id: z.uuid().nullable(),
   template_id: z.uuid().nullable(),
-  to_email: z.string().max(254),
-  subject: z.string().max(TEMPLATE_LIMITS.subject),
-  body: z.string().max(TEMPLATE_LIMITS.body * 2),
+  to_email: z.string().max(LIMITS.sentEmail.to_email),
+  subject: z.string().max(LIMITS.sentEmail.subject),
+  body: z.string().max(LIMITS.sentEmail.body),
   status: z.enum(SENT_EMAIL_STATUSES),
   sent_at: timestampSchema,
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { MESSAGES, withinYears } from './limits';
 
 /** ISO timestamps as Postgres `timestamptz` renders them through PostgREST, or as the client writes them. */
-export const timestampSchema = z.iso.datetime({ offset: true });
+export const timestampSchema = z.iso.datetime({ offset: true }).refine(withinYears, MESSAGES.year);
 
 /** A local calendar day, `YYYY-MM-DD`. */
-export const daySchema = z.iso.date();
+export const daySchema = z.iso.date().refine(withinYears, MESSAGES.year);
 
 /** Per-field HLC stamps: the field name to the stamp of its last write. */
 export const fieldStampsSchema = z.record(z.string(), z.string());
@@ -24,4 +25,4 @@ export const syncColumnsShape = {
 
 /** Trims and collapses an optional text input to '' so forms and rows agree. */
 export const optionalText = (max: number, label: string) =>
-  z.string().trim().max(max, `${label} can be at most ${max} characters`).default('');
+  z.string().trim().max(max, MESSAGES.tooLong(label, max)).default('');

@@ -1,0 +1,50 @@
+/*
+ * The one source of validation limits and their messages. The zod schemas (src/domain/*-schema.ts)
+ * build their rules from these; the database's CHECK constraints (supabase/migrations) enforce the
+ * same numbers and answer with the same words (sync.constraint_messages). tests/supabase/limits.test.ts
+ * sends every boundary value to both sides and fails when a number or a message differs, so a limit
+ * is changed here and in a new migration, together.
+ */
+
+export const LIMITS = {
+  contact: { name: 100, phone: 32, phoneMinDigits: 5, email: 254, lead_source: 100, tag: 40, tags: 20, notes: 5000 },
+  template: { name: 80, subject: 200, body: 5000 },
+  sentEmail: { to_email: 254, subject: 200, body: 10_000 },
+  click: { url: 2048 },
+  profile: { full_name: 100, company: 100, timezone: 64 },
+  activity: { metadataBytes: 4096, contact_name: 201, template_name: 80, subject: 200, stage: 40, note: 500 },
+  member: { email: 254 },
+  password: { min: 6, max: 72 },
+  /** Timestamps and days outside these years are refused on both sides (a mistyped year 20255, say). */
+  years: { min: 1900, max: 9999 },
+} as const;
+
+/** Characters a phone number may hold: digits, spaces and + - ( ) . / */
+export const PHONE_CHARS = /^[0-9+()\-.\s/]*$/;
+
+/** Time zone names as IANA writes them (Europe/London, America/Argentina/Buenos_Aires, UTC). */
+export const TIMEZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
+
+export const MESSAGES = {
+  tooLong: (label: string, max: number) => `${label} can be at most ${max} characters`,
+  firstNameRequired: 'First name is required',
+  phoneChars: 'Phone can contain digits, spaces, +, -, ( and ) only',
+  phoneDigits: `Phone needs at least ${LIMITS.contact.phoneMinDigits} digits`,
+  email: 'Enter an email like name@example.com',
+  tag: `Each tag can be at most ${LIMITS.contact.tag} characters, and not empty`,
+  tags: `At most ${LIMITS.contact.tags} tags`,
+  stage: 'Choose a stage from the list',
+  contactType: 'Choose customer path or business path',
+  templateName: 'Give the template a name',
+  templateBody: 'Write the message',
+  channel: 'Choose email, text message or WhatsApp',
+  timezone: 'Choose a time zone like Europe/London',
+  year: `Dates must be between the years ${LIMITS.years.min} and ${LIMITS.years.max}`,
+  password: `Use at least ${LIMITS.password.min} characters (at most ${LIMITS.password.max})`,
+} as const;
+
+/** Whether an ISO timestamp or day falls within the years both sides accept. */
+export function withinYears(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  return /^\d{4}-/.test(iso) && year >= LIMITS.years.min && year <= LIMITS.years.max;
+}
