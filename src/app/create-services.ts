@@ -1,10 +1,10 @@
 import { createBrowserPlatform } from '../adapters/browser/browser-platform';
 import { createHistoryRouter } from '../adapters/browser/history-router';
 import { createContactIndex } from '../db/contact-index';
+import { createDeviceClock } from '../db/commit-changes';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
 import { createLocalStore, ensureSetting, ensureWorkspaceMemberId, HLC_NODE_KEY } from '../db/local-store';
 import { toStorageError } from '../db/storage-error';
-import { createHlcClock } from '../domain/hlc';
 import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, Toast } from '../hooks/app-services';
 import { createLogger, type LogEntry } from '../shared/logger';
 import { createAnnouncer } from '../shared/announcer';
@@ -65,10 +65,8 @@ export async function createServices(win: Window): Promise<AppServices> {
   const memberId = session ? session.userId : await ensureWorkspaceMemberId(db, newId);
   // One node id per device plus a per-tab suffix: two tabs never issue the same stamp.
   const deviceNode = await ensureSetting(db, HLC_NODE_KEY, () => newId().replace(/-/g, '').slice(0, 12));
-  const clock = createHlcClock({ now: platform.now, node: `${deviceNode}${newId().replace(/-/g, '').slice(0, 4)}` });
-  // Start past the newest stamp this device issued, even if the clock was since set back.
-  const newest = await db.outbox.orderBy('seq').last();
-  if (newest) clock.receive(newest.stamp);
+  // Corrected by the server-time offset stored by sync, and past the newest stamp this device issued.
+  const clock = await createDeviceClock(db, { now: platform.now, node: `${deviceNode}${newId().replace(/-/g, '').slice(0, 4)}` });
   const store = createLocalStore(db, { memberId, clock, now: platform.now, newId, log });
   log.info(session ? 'opened member workspace' : 'opened local workspace', { database: databaseName });
 

@@ -1,4 +1,4 @@
-import type { HlcClock } from '../domain/hlc';
+import { createHlcClock, type HlcClock } from '../domain/hlc';
 import { SYNC_COLUMNS, type AnyRow, type MutationOp, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
@@ -7,6 +7,28 @@ import { toStorageError, type StorageError } from './storage-error';
 
 /** The settings row holding the pull cursor (sync_pull's next_cursor). */
 export const SYNC_CURSOR_KEY = 'sync_cursor';
+/** The settings row holding the server-time offset the sync engine last stored (SPEC CK2). */
+export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+
+/** The stored server-time offset in ms, or null when none was stored. */
+export async function loadClockOffset(db: FieldbookDb): Promise<number | null> {
+  const stored = (await db.settings.get(CLOCK_OFFSET_KEY))?.value;
+  return typeof stored === 'number' && Number.isFinite(stored) ? stored : null;
+}
+
+/**
+ * The HLC clock that stamps a tab's writes, made at startup before any write (SPEC CK1, CK2):
+ * corrected by the stored server-time offset, so an app restarted offline keeps the corrected clock
+ * (and a tab that does not lead sync starts from what the leader learned), and past the newest stamp
+ * this device issued, even if the device clock was since set back.
+ */
+export async function createDeviceClock(db: FieldbookDb, options: { readonly now: () => number; readonly node: string }): Promise<HlcClock> {
+  const offsetMs = await loadClockOffset(db);
+  const clock = createHlcClock({ now: options.now, node: options.node, ...(offsetMs === null ? {} : { offsetMs }) });
+  const newest = await db.outbox.orderBy('seq').last();
+  if (newest) clock.receive(newest.stamp);
+  return clock;
+}
 
 export type WriteContext = {
   readonly memberId: string;

@@ -1,14 +1,14 @@
 import { digestText } from '../domain/digest';
-import { createHlcClock, type HlcClock } from '../domain/hlc';
 import { mergeRemoteRow } from '../domain/merge';
 import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
-import { commitChanges, pendingFields, SYNC_CURSOR_KEY, withReopen, type CommitError, type CommitReceipt, type GiveBackContext, type RequeueContext } from './commit-changes';
+import { CLOCK_OFFSET_KEY, commitChanges, loadClockOffset, pendingFields, SYNC_CURSOR_KEY, withReopen, type CommitError, type CommitReceipt, type GiveBackContext, type RequeueContext } from './commit-changes';
 import type { FieldbookDb, RejectedRow } from './fieldbook-db';
 import { toStorageError } from './storage-error';
 import { err, ok, type Result } from '../shared/result';
 
-export { SYNC_CURSOR_KEY };
+export { CLOCK_OFFSET_KEY, SYNC_CURSOR_KEY };
+export { createDeviceClock } from './commit-changes';
 
 type Row = AnyRow & Record<string, unknown>;
 
@@ -157,6 +157,11 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
       return applied;
     },
 
+    loadClockOffset: () => withReopen(db, () => loadClockOffset(db)),
+    saveClockOffset: async (offsetMs) => {
+      await withReopen(db, () => db.settings.put({ key: CLOCK_OFFSET_KEY, value: offsetMs }));
+    },
+
     loadCursor: async () => ((await withReopen(db, () => db.settings.get(SYNC_CURSOR_KEY)))?.value ?? null) as PullCursor,
 
     summary: () =>
@@ -241,13 +246,3 @@ export async function discardRejected(db: FieldbookDb, id: string, ctx: Partial<
   return commitChanges(db, [{ table: rejected.value.table, op: 'give-back', id: rejected.value.row_id, rejectedId: id }], { now: ctx.now ?? Date.now, log: ctx.log });
 }
 
-/**
- * The HLC clock of this tab at startup (SPEC CK1, CK2): past the newest stamp this device issued,
- * even if the device clock was since set back.
- */
-export async function createDeviceClock(db: FieldbookDb, options: { readonly now: () => number; readonly node: string }): Promise<HlcClock> {
-  const clock = createHlcClock({ now: options.now, node: options.node });
-  const newest = await withReopen(db, () => db.outbox.orderBy('seq').last());
-  if (newest) clock.receive(newest.stamp);
-  return clock;
-}

@@ -60,6 +60,9 @@ export { DEFAULT_APPLY_WINDOW_MS } from './realtime-inbox';
 export { FALLBACK_POLL_MS, PULL_INTERVAL_MS, PULL_PAGE_SIZE } from './pull';
 export { DIGEST_INTERVAL_MS, type ConvergenceReport } from './convergence';
 
+/** Every answer carries the server time; an offset within this of the stored one is not worth a write. */
+export const OFFSET_STORE_THRESHOLD_MS = 1000;
+
 export type SyncEngineOptions = {
   readonly remote: RemotePort;
   readonly local: LocalPort;
@@ -149,9 +152,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   };
 
+  /** The offset stored on the device (null: none yet, the clock's 0); undefined until read at start. */
+  let storedOffset: number | null | undefined;
+  const loadStoredOffset = () =>
+    local.loadClockOffset().then(
+      (stored) => {
+        if (storedOffset === undefined) storedOffset = stored;
+      },
+      (error: unknown) => log?.warn('could not read the stored clock offset', { error: String(error) }),
+    );
+
+  /** Corrects the clock by the server time (CK2), and stores the offset when it moved by more than a second. */
   const learnOffset = (startedAt: number, serverTime: number) => {
     const midpoint = (startedAt + time.now()) / 2;
-    clock.setOffset(Math.round(serverTime - midpoint));
+    const offset = Math.round(serverTime - midpoint);
+    clock.setOffset(offset);
+    if (storedOffset !== undefined && Math.abs(offset - (storedOffset ?? 0)) <= OFFSET_STORE_THRESHOLD_MS) return;
+    storedOffset = offset;
+    local.saveClockOffset(offset).catch((error: unknown) => log?.warn('could not store the clock offset', { error: String(error) }));
   };
 
   const received = (rows: readonly RemoteRow[], remoteChange = true) => {
@@ -250,6 +268,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       running = true;
       inbox.beginCatchUp();
       void refreshSummary();
+      void serial(loadStoredOffset); // first on the chain: every answer's learnOffset comes after it
       unsubscribe = remote.subscribe({ onChange: inbox.receive, onState: onChannelState });
       request('push');
       request('pull');

@@ -83,6 +83,12 @@ export type LocalPort = OutboxPort & {
    */
   readonly applyRemote: (rows: readonly RemoteRow[], cursor?: PullCursor) => Promise<readonly RemoteRow[]>;
   readonly loadCursor: () => Promise<PullCursor>;
+  /**
+   * The server-time offset (SPEC CK2), kept on the device so that the clock of the next start (the
+   * app reads it before any write) is corrected even offline. null: none stored.
+   */
+  readonly loadClockOffset: () => Promise<number | null>;
+  readonly saveClockOffset: (offsetMs: number) => Promise<void>;
   readonly summary: () => Promise<PendingSummary>;
   /** Digest of the local tables, computed exactly as sync_digest does. */
   readonly digest: () => Promise<Digest>;

@@ -1,0 +1,113 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
+import { createLocalStore } from '../../src/db/local-store';
+import { createDeviceClock, createSyncLocal } from '../../src/db/sync-local';
+import { parseHlc } from '../../src/domain/hlc';
+import { ok } from '../../src/shared/result';
+import { createSyncEngine } from '../../src/sync/engine';
+import type { LocalPort, RemotePort } from '../../src/sync/ports';
+import { createFakeTime, type FakeTime } from '../support/sync-device';
+import { contactInput } from '../support/test-store';
+
+/*
+ * SPEC CK2 across a restart: the offset the engine learns from the server is kept on the device, and
+ * the clock of the next start uses it before any write, so an app restarted offline still stamps
+ * with the corrected time.
+ */
+
+const MEMBER = '7d1e4c52-3a4b-4c8e-9f1a-0b2c3d4e5f60';
+const HOUR = 3_600_000;
+const dbs: FieldbookDb[] = [];
+
+afterEach(async () => {
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await db.delete();
+  }
+});
+
+function openDb() {
+  const db = createFieldbookDb(`fieldbook-clock-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  dbs.push(db);
+  return db;
+}
+
+/** A server that only answers pulls (nothing to pull) with its time, `serverAhead` ms past the test's time. */
+function serverClock(time: FakeTime, serverAhead: () => number): RemotePort {
+  return {
+    push: () => Promise.resolve(ok({ results: [], rows: [], server_time: time.now() + serverAhead() })),
+    pull: () => Promise.resolve(ok({ rows: [], has_more: false, next_cursor: null, server_time: time.now() + serverAhead() })),
+    digest: () => Promise.resolve(ok({})),
+    subscribe: () => () => undefined,
+  };
+}
+
+/** The LocalPort over Dexie, counting the offsets it is asked to store. */
+function countingLocal(db: FieldbookDb) {
+  const local = createSyncLocal(db);
+  const saved: number[] = [];
+  const port: LocalPort = {
+    ...local,
+    saveClockOffset: (offsetMs) => {
+      saved.push(offsetMs);
+      return local.saveClockOffset(offsetMs);
+    },
+  };
+  return { port, saved };
+}
+
+describe('the server-time offset survives a restart (SPEC CK2)', () => {
+  it('a device an hour slow, restarted offline, stamps its next write with the corrected time', async () => {
+    const time = createFakeTime();
+    const deviceNow = () => time.now() - HOUR;
+    const db = openDb();
+
+    const firstClock = await createDeviceClock(db, { now: deviceNow, node: 'dev1' });
+    const engine = createSyncEngine({ remote: serverClock(time, () => 0), local: createSyncLocal(db), clock: firstClock, time: { ...time.port, now: deviceNow }, random: () => 0.5 });
+    engine.start();
+    await engine.idle();
+    engine.stop();
+
+    // The restart: a new clock and store over the same database, no engine, no network.
+    const clock = await createDeviceClock(db, { now: deviceNow, node: 'dev1' });
+    const store = createLocalStore(db, { memberId: MEMBER, clock, now: deviceNow, newId: () => crypto.randomUUID() });
+    const added = await store.addContact(contactInput());
+    expect(added.ok).toBe(true);
+    const [entry] = await db.outbox.toArray();
+    const physical = parseHlc(entry!.stamp)?.physical ?? 0;
+    expect(Math.abs(physical - time.now())).toBeLessThan(1_000);
+  });
+
+  it('stores the offset when it moves by more than a second, not on every answer', async () => {
+    const time = createFakeTime();
+    const db = openDb();
+    let serverAhead = HOUR;
+    const first = countingLocal(db);
+    const clock = await createDeviceClock(db, { now: time.now, node: 'dev1' });
+    const engine = createSyncEngine({ remote: serverClock(time, () => serverAhead), local: first.port, clock, time: time.port, random: () => 0.5 });
+    engine.start();
+    await engine.idle();
+    expect(first.saved).toEqual([HOUR]);
+    for (const jitter of [120, -300, 800]) {
+      serverAhead = HOUR + jitter;
+      engine.visible();
+      await engine.idle();
+    }
+    expect(first.saved).toEqual([HOUR]);
+    serverAhead = HOUR + 5_000;
+    engine.visible();
+    await engine.idle();
+    expect(first.saved).toEqual([HOUR, HOUR + 5_000]);
+    engine.stop();
+
+    // A restart knows what is stored: an answer within a second of it writes nothing.
+    serverAhead = HOUR + 5_400;
+    const second = countingLocal(db);
+    const restarted = createSyncEngine({ remote: serverClock(time, () => serverAhead), local: second.port, clock, time: time.port, random: () => 0.5 });
+    restarted.start();
+    await restarted.idle();
+    restarted.stop();
+    expect(second.saved).toEqual([]);
+  });
+});
