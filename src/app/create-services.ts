@@ -95,11 +95,13 @@ export async function createServices(win: Window): Promise<AppServices> {
         clock,
         platform,
         logger,
-        // PRODUCT.md "Overwritten": say which value lost, and offer it back.
+        // Say which value lost, and offer it back ("Restore mine"), unless its row is gone for good.
         onOverwritten: (items) => {
           for (const item of items) {
             void describeOverwritten(db, item).then((described) => {
-              if (described) showToast(toasts, announcements, described.message, { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) }, 10_000);
+              if (!described) return;
+              const restore = item.removed ? undefined : { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) };
+              showToast(toasts, announcements, described.message, restore, 10_000);
             });
           }
         },

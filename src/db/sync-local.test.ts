@@ -2,8 +2,9 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
 import type { ScopedLogger } from '../shared/logger';
+import { coalesceOutbox } from '../sync/coalesce';
 import type { FieldbookDb } from './fieldbook-db';
-import { createSyncLocal, discardRejected, retryRejected, SYNC_CURSOR_KEY } from './sync-local';
+import { createSyncLocal, discardRejected, retryRejected, SYNC_CURSOR_KEY, type Overwritten } from './sync-local';
 
 const stores: TestStore[] = [];
 const open = async () => {
@@ -141,5 +142,53 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
     expect(await db.outbox.toArray()).toEqual(outboxBefore);
     expect((await db.contacts.get(id))?.field_stamps).toEqual(stampsBefore);
     expect(await db.settings.get(SYNC_CURSOR_KEY)).toEqual({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
+  });
+});
+
+describe('acknowledge: the server answers a pushed row with a bare tombstone (it hard-deleted that id)', () => {
+  /** A synced contact (nothing waiting), and the Dexie port reporting lost values into `overwritten`. */
+  async function syncedContact() {
+    const setup = await open();
+    const added = await setup.store.addContact(contactInput({ first_name: 'Jane', phone: '+1 555 010 0199' }));
+    if (!added.ok) throw new Error('setup');
+    await setup.db.outbox.clear();
+    const overwritten: Overwritten[] = [];
+    const local = createSyncLocal(setup.db, { onOverwritten: (items) => overwritten.push(...items) });
+    const tombstone = { table: 'contacts' as const, row: { id: added.value, member_id: setup.ctx.memberId, deleted_at: '2026-11-24T08:00:00.000Z', field_stamps: { deleted_at: '0000mhw8zs0-00000-server' } } };
+    return { ...setup, id: added.value, local, overwritten, tombstone };
+  }
+
+  /** Pushes what the outbox holds for the contact; returns the mutations the server acknowledged. */
+  const pending = async (db: FieldbookDb, id: string) => coalesceOutbox(await db.outbox.where('[table+row_id]').equals(['contacts', id]).toArray());
+
+  it('removes the row and reports nothing when the member\'s change was a delete', async () => {
+    const { db, store, id, local, overwritten, tombstone } = await syncedContact();
+    await store.deleteContact(id);
+    await local.acknowledge(await pending(db, id), [tombstone]);
+    expect(await db.contacts.get(id)).toBeUndefined();
+    expect(await db.outbox.where('[table+row_id]').equals(['contacts', id]).count()).toBe(0);
+    expect(overwritten).toEqual([]);
+  });
+
+  it('removes the row and reports the edit that could not be saved, and the edits still waiting, as lost', async () => {
+    const { db, store, id, local, overwritten, tombstone } = await syncedContact();
+    await store.updateContact(id, { phone: '+1 555 010 0001' });
+    const pushed = await pending(db, id);
+    await store.updateContact(id, { notes: 'typed while the push was out' });
+    await local.acknowledge(pushed, [tombstone]);
+    expect(await db.contacts.get(id)).toBeUndefined();
+    // The later edit would only be refused again: it goes too, reported with the rest.
+    expect(await db.outbox.where('[table+row_id]').equals(['contacts', id]).count()).toBe(0);
+    expect(overwritten).toEqual([{ table: 'contacts', row_id: id, lost: { phone: '+1 555 010 0001', notes: 'typed while the push was out' }, removed: true }]);
+  });
+
+  it('leaves other rows of the same answer alone', async () => {
+    const { db, store, id, local, tombstone } = await syncedContact();
+    const other = await store.addContact(contactInput({ first_name: 'Kept' }));
+    if (!other.ok) throw new Error('setup');
+    await store.updateContact(id, { phone: '+1 555 010 0001' });
+    await local.acknowledge(await pending(db, id), [tombstone]);
+    expect((await db.contacts.get(other.value))?.first_name).toBe('Kept');
+    expect(await db.outbox.where('[table+row_id]').equals(['contacts', other.value]).count()).toBe(1);
   });
 });

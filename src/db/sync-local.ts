@@ -31,8 +31,25 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** A value this device wrote that lost to a newer write from elsewhere (PRODUCT.md: "Overwritten"). */
-export type Overwritten = { readonly table: SyncedTable; readonly row_id: string; readonly lost: Readonly<Record<string, unknown>> };
+/**
+ * Values this device wrote that lost to a newer write from elsewhere ("Overwritten": the app names
+ * them and offers "Restore mine"), or (`removed`) that were never saved because the row was deleted
+ * for good on the server meanwhile.
+ */
+export type Overwritten = { readonly table: SyncedTable; readonly row_id: string; readonly lost: Readonly<Record<string, unknown>>; readonly removed?: true };
+
+/** Fields of the member's that say nothing on their own when a row is gone: identity, bookkeeping, the delete itself. */
+const NOT_WORTH_REPORTING: ReadonlySet<string> = new Set(['id', 'member_id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps']);
+
+/**
+ * The member's edits of a row the server hard-deleted that will never be saved: the fields of the
+ * pushed update and of edits still waiting, with the values the row holds. An insert the server
+ * already had (answered "duplicate") was saved before it was deleted, and a delete lost nothing.
+ */
+function unsaved(local: Row, mutation: CoalescedMutation | undefined, waiting: ReadonlySet<string> | undefined): Record<string, unknown> {
+  const fields = new Set([...(mutation?.op === 'update' ? Object.keys(mutation.changes) : []), ...(waiting ?? [])]);
+  return Object.fromEntries([...fields].filter((field) => !NOT_WORTH_REPORTING.has(field)).map((field) => [field, local[field]]));
+}
 
 const differs = (a: unknown, b: unknown) => a !== b && JSON.stringify(a) !== JSON.stringify(b);
 
@@ -61,10 +78,19 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             const ids = group.map(({ row }) => String(row['id']));
             const [current, waiting] = await Promise.all([db.table<Row, string>(table).bulkGet(ids), pendingFields(db, table, ids)]);
             const next: Row[] = [];
+            const removed: string[] = [];
             group.forEach(({ row }, index) => {
               const local = current[index];
               if (local === undefined) return;
               const mutation = pushed.get(`${table}:${ids[index]}`);
+              if (isHardDelete(row)) {
+                // The server hard-deleted this id and would not recreate it: the row goes here too.
+                const id = ids[index] ?? '';
+                removed.push(id);
+                const lost = unsaved(local, mutation, waiting.get(id));
+                if (Object.keys(lost).length > 0) lostValues.push({ table, row_id: id, lost, removed: true });
+                return;
+              }
               const ours = mutation?.stamps ?? {};
               const keep = waiting.get(ids[index] ?? '');
               const serverStamps = (row['field_stamps'] ?? {}) as Record<string, string>;
@@ -80,6 +106,11 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               if (merged) next.push(merged);
             });
             if (next.length > 0) await db.table<Row, string>(table).bulkPut(next);
+            if (removed.length > 0) {
+              await db.table<Row, string>(table).bulkDelete(removed);
+              // Edits still waiting would only be refused the same way; they were reported as lost.
+              await db.outbox.where('[table+row_id]').anyOf(removed.map((id) => [table, id])).delete();
+            }
           }
         }),
       );
