@@ -1,6 +1,7 @@
 import type { FieldbookDb } from '../db/fieldbook-db';
 import type { Overwritten } from '../db/sync-local';
 import { contactFullName } from '../domain/contact';
+import { SYNCED_TABLE_REGISTRY } from '../domain/synced-table';
 
 const FIELD_NAMES: Readonly<Record<string, string>> = {
   first_name: 'First name',
@@ -19,9 +20,12 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   body: 'Body',
 };
 
-const TABLE_NAMES: Readonly<Record<string, string>> = { email_templates: 'a template', member_profiles: 'your profile', member_activities: 'an activity' };
 
-/** "Phone number of Jane Doe was changed on another device", or null for changes not worth a word. */
+/**
+ * "Phone number of Jane Doe was changed on another device" (or, for a row deleted for good elsewhere,
+ * "A contact was deleted on another device, so your change to phone number was not saved"), or null
+ * for changes not worth a word.
+ */
 export async function describeOverwritten(db: FieldbookDb, item: Overwritten): Promise<{ message: string } | null> {
   const fields = Object.keys(item.lost).filter((field) => field !== 'last_touched_at');
   if (fields.length === 0) return null;
@@ -30,7 +34,11 @@ export async function describeOverwritten(db: FieldbookDb, item: Overwritten): P
     return index === 0 ? name : name.toLowerCase();
   });
   const what = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  let owner = TABLE_NAMES[item.table] ?? 'an item';
+  let owner: string = SYNCED_TABLE_REGISTRY[item.table].phrase;
+  if (item.removed) {
+    const gone = item.table === 'contacts' ? 'a contact' : owner;
+    return { message: `${gone.charAt(0).toUpperCase()}${gone.slice(1)} was deleted on another device, so your change to ${what?.toLowerCase() ?? ''} was not saved.` };
+  }
   if (item.table === 'contacts') {
     const contact = await db.contacts.get(item.row_id);
     owner = contact ? contactFullName(contact) || 'a contact' : 'a contact';

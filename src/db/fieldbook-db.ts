@@ -1,11 +1,5 @@
 import { Dexie, type Table } from 'dexie';
-import type { Contact } from '../domain/contact';
-import type { EmailClick } from '../domain/email-click';
-import type { EmailTemplate } from '../domain/email-template';
-import type { MemberActivity } from '../domain/member-activity';
-import type { MemberProfile } from '../domain/member-profile';
-import type { SentEmail } from '../domain/sent-email';
-import type { OutboxEntry, SyncedTable } from '../domain/synced-table';
+import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type OutboxEntry, type RowOf, type SyncedTable } from '../domain/synced-table';
 
 /** Device-local key/value rows that never sync (settings, the local workspace identity, the pull cursor). */
 export type SettingRow = { key: string; value: unknown };
@@ -35,34 +29,31 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
  * Every query a screen runs has an index here: Today (next_follow_up_on, last_touched_at), the feed
  * (occurred_at), the dashboard (occurred_at, sent_at, deleted_at), the outbox (seq, mutation_id, row).
  */
-export class FieldbookDb extends Dexie {
-  declare contacts: Table<Contact, string>;
-  declare member_activities: Table<MemberActivity, string>;
-  declare email_templates: Table<EmailTemplate, string>;
-  declare sent_emails: Table<SentEmail, string>;
-  declare email_clicks: Table<EmailClick, string>;
-  declare member_profiles: Table<MemberProfile, string>;
+/** Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review). */
+const CORE_VERSION = 2;
+const CORE_STORES = {
+  outbox: '++seq, &mutation_id, [table+row_id], created_at',
+  settings: 'key',
+  rejected: 'id, created_at, [table+row_id]',
+} as const;
+
+class FieldbookDatabase extends Dexie {
   declare outbox: Table<OutboxEntry, number>;
   declare settings: Table<SettingRow, string>;
   declare rejected: Table<RejectedRow, string>;
 
   constructor(name: string) {
     super(name);
-    this.version(1).stores({
-      contacts: 'id, next_follow_up_on, last_touched_at, deleted_at, updated_at',
-      member_activities: 'id, occurred_at, contact_id, deleted_at, updated_at',
-      email_templates: 'id, name, deleted_at, updated_at',
-      sent_emails: 'id, sent_at, contact_id, deleted_at, updated_at',
-      email_clicks: 'id, sent_email_id, updated_at',
-      member_profiles: 'id, updated_at',
-      outbox: '++seq, &mutation_id, [table+row_id], created_at',
-      settings: 'key',
-    });
-    // Version 2 (sync): changes the server refused, kept for review.
-    this.version(2).stores({ rejected: 'id, created_at, [table+row_id]' });
+    // One schema version, built from the registry: Dexie compares it with what the browser has and
+    // adds or changes stores as needed. Bump an entry's `since` (or CORE_VERSION) to change indexes.
+    const stores: Record<string, string> = { ...CORE_STORES };
+    for (const table of SYNCED_TABLES) stores[table] = SYNCED_TABLE_REGISTRY[table].indexes;
+    this.version(Math.max(CORE_VERSION, ...SYNCED_TABLES.map((table) => SYNCED_TABLE_REGISTRY[table].since))).stores(stores);
   }
 }
+/** The member's database: the core stores plus one table per synced table, typed by its row. */
+export type FieldbookDb = FieldbookDatabase & { readonly [T in SyncedTable]: Table<RowOf[T], string> };
 
 export function createFieldbookDb(name: string = LOCAL_DATABASE_NAME): FieldbookDb {
-  return new FieldbookDb(name);
+  return new FieldbookDatabase(name) as FieldbookDb;
 }

@@ -1,26 +1,47 @@
-import type { Contact } from './contact';
-import type { EmailClick } from './email-click';
-import type { EmailTemplate } from './email-template';
-import type { MemberActivity } from './member-activity';
-import type { MemberProfile } from './member-profile';
-import type { SentEmail } from './sent-email';
+import type { z } from 'zod';
+import { contactSchema } from './contact-schema';
+import { emailClickSchema } from './email-click';
+import { emailTemplateSchema } from './email-template-schema';
 import type { HlcStamp } from './hlc';
+import { memberActivitySchema } from './member-activity-schema';
+import { memberProfileSchema } from './member-profile';
+import { sentEmailSchema } from './sent-email';
 
 /** Columns every synced table has (see sync-columns.ts for their schemas). */
 export const SYNC_COLUMNS = ['id', 'member_id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'] as const;
 
-/** Tables that sync with Supabase; local and remote names are the same. */
-export const SYNCED_TABLES = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] as const;
-export type SyncedTable = (typeof SYNCED_TABLES)[number];
-
-export type RowOf = {
-  member_profiles: MemberProfile;
-  contacts: Contact;
-  member_activities: MemberActivity;
-  email_templates: EmailTemplate;
-  sent_emails: SentEmail;
-  email_clicks: EmailClick;
+type RegistryEntry = {
+  /** The row's zod schema: exactly the table's columns (sync_xid aside). */
+  readonly schema: z.ZodObject;
+  /** How the review list and the "changed on another device" notices name one row of it. */
+  readonly label: string;
+  readonly phrase: string;
+  /** Dexie's index spec for the table (primary key first). */
+  readonly indexes: string;
+  /** The Dexie schema version that last changed this table's indexes (see fieldbook-db.ts). */
+  readonly since: number;
 };
+
+/*
+ * The synced tables, one entry each: local and remote names are the same. Adding a synced table is
+ * one entry here and one `select sync.register_table('…')` in a new migration; the Dexie stores, the
+ * review list's names, the wire schemas, the pull, the digest and the realtime channel all follow.
+ * tests/architecture/synced-tables.test.ts fails when the two sides (or the generated types) disagree.
+ * The order is the server's registration order.
+ */
+export const SYNCED_TABLE_REGISTRY = {
+  member_profiles: { schema: memberProfileSchema, label: 'Profile', phrase: 'your profile', indexes: 'id, updated_at', since: 1 },
+  contacts: { schema: contactSchema, label: 'Contact', phrase: 'a contact', indexes: 'id, next_follow_up_on, last_touched_at, deleted_at, updated_at', since: 1 },
+  member_activities: { schema: memberActivitySchema, label: 'Activity', phrase: 'an activity', indexes: 'id, occurred_at, contact_id, deleted_at, updated_at', since: 1 },
+  email_templates: { schema: emailTemplateSchema, label: 'Template', phrase: 'a template', indexes: 'id, name, deleted_at, updated_at', since: 1 },
+  sent_emails: { schema: sentEmailSchema, label: 'Sent email', phrase: 'a sent email', indexes: 'id, sent_at, contact_id, deleted_at, updated_at', since: 1 },
+  email_clicks: { schema: emailClickSchema, label: 'Email click', phrase: 'an email click', indexes: 'id, sent_email_id, updated_at', since: 1 },
+} as const satisfies Record<string, RegistryEntry>;
+
+export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;
+export const SYNCED_TABLES = Object.keys(SYNCED_TABLE_REGISTRY) as readonly SyncedTable[] as readonly [SyncedTable, ...SyncedTable[]];
+
+export type RowOf = { [T in SyncedTable]: z.infer<(typeof SYNCED_TABLE_REGISTRY)[T]['schema']> };
 export type AnyRow = RowOf[SyncedTable];
 
 export type MutationOp = 'insert' | 'update';

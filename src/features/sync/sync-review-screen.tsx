@@ -4,15 +4,8 @@ import { useLinkTo } from '../../hooks/use-link-to';
 import { useNotify } from '../../hooks/use-notify';
 import { useRejectedChanges, type RejectedRow } from '../../hooks/use-sync-status';
 import { EmptyState } from '../../ui/empty-state';
+import { SYNCED_TABLE_REGISTRY } from '../../domain/synced-table';
 
-const TABLE_NAMES: Readonly<Record<string, string>> = {
-  contacts: 'Contact',
-  member_activities: 'Activity',
-  email_templates: 'Template',
-  sent_emails: 'Sent email',
-  email_clicks: 'Email click',
-  member_profiles: 'Profile',
-};
 
 const HIDDEN = new Set(['id', 'member_id', 'created_at', 'deleted_at', 'last_touched_at', 'first_name', 'last_name']);
 
@@ -44,7 +37,7 @@ function RejectedItem({ change }: { readonly change: RejectedRow }) {
   return (
     <li className="card rejected">
       <p className="rejected__what">
-        <strong>{TABLE_NAMES[change.table] ?? change.table}</strong> {summary(change)}
+        <strong>{SYNCED_TABLE_REGISTRY[change.table].label}</strong> {summary(change)}
       </p>
       <p className="rejected__reason">
         <span className="visually-hidden">Refused: </span>
