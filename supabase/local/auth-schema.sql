@@ -18,9 +18,3 @@ create table if not exists auth.one_time_tokens (
   code text not null,
   created_at timestamptz not null default now()
 );
-create schema if not exists supabase_migrations;
-create table if not exists supabase_migrations.schema_migrations (
-  version text primary key,
-  name text,
-  statements text[]
-);

@@ -1,7 +1,30 @@
 -- Supabase conventions for local development and tests (NOT a migration; hosted Supabase has all of this).
--- Roles, grants, the auth schema with auth.users and the auth.uid()/role()/jwt()/email() helpers, and
--- the empty supabase_realtime publication, as ../shared/supabase-protocol.md §4 describes. Runs on
--- PGlite (PostgreSQL 18) and on PostgreSQL 15; idempotent, so it can run on an existing database.
+--
+-- Run as a superuser, before the migrations, on PGlite (PostgreSQL 18) and on PostgreSQL 15. Idempotent,
+-- so it runs again at every start of the local stack. It recreates what the migrations may assume:
+--   * the API roles anon, authenticated, service_role and authenticator, with Supabase's grants and
+--     statement timeouts;
+--   * the role that applies the migrations, with the powers hosted Supabase gives `postgres` (which is
+--     NOT a superuser there; the superuser is supabase_admin): LOGIN, CREATEROLE, BYPASSRLS, owner of
+--     the database (so of schema public) and of the supabase_realtime publication, ALL on auth.users,
+--     and default privileges that grant anon, authenticated and service_role ALL on what it creates
+--     in public. Migrations run as this role, so one that needs a superuser fails here as it would on
+--     `supabase db push`;
+--   * the auth schema with auth.users and the auth.uid()/role()/jwt()/email() helpers, which read the
+--     request's JWT claims from the `request.jwt.claims` setting, as PostgREST sets it;
+--   * the empty supabase_realtime publication;
+--   * supabase_migrations.schema_migrations, where the Supabase CLI records applied migrations.
+
+-- Local-only helpers, absent on hosted Supabase.
+create schema if not exists supabase_local;
+revoke all on schema supabase_local from public;
+
+-- The role that applies the migrations: `postgres` as on hosted Supabase, unless `postgres` is this
+-- server's superuser (PGlite's bootstrap superuser is called postgres and cannot stop being one); then
+-- a dedicated role with the same powers stands in for it. Decided here only; the stack asks this function.
+create or replace function supabase_local.migration_role() returns name language sql stable as $$
+  select case when exists (select 1 from pg_roles where rolname = 'postgres' and rolsuper) then 'supabase_migrator' else 'postgres' end::name
+$$;
 
 do $$
 begin
@@ -9,6 +32,11 @@ begin
   if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
   if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
   if not exists (select 1 from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;
+  -- Where the superuser has another name (supabase_admin in the PostgreSQL tests, as on hosted), this
+  -- creates `postgres` itself, not a superuser.
+  if not exists (select 1 from pg_roles where rolname = supabase_local.migration_role()) then
+    execute format('create role %I', supabase_local.migration_role());
+  end if;
 end
 $$;
 
@@ -20,6 +48,7 @@ create schema if not exists extensions;
 create schema if not exists auth;
 
 grant usage on schema public, auth, extensions to anon, authenticated, service_role;
+-- For objects a superuser creates (this file, tests, the SQL console), as hosted does for supabase_admin.
 alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
@@ -50,6 +79,7 @@ create table if not exists auth.users (
 );
 grant select on auth.users to service_role;
 
+-- The request's JWT claims: PostgREST sets request.jwt.claims; the older per-claim settings are read too.
 create or replace function auth.uid() returns uuid language sql stable as $$
   select coalesce(
     nullif(current_setting('request.jwt.claim.sub', true), ''),
@@ -85,5 +115,34 @@ begin
   if not exists (select 1 from pg_publication where pubname = 'supabase_realtime') then
     create publication supabase_realtime;
   end if;
+end
+$$;
+
+create schema if not exists supabase_migrations;
+create table if not exists supabase_migrations.schema_migrations (
+  version text primary key,
+  name text,
+  statements text[]
+);
+-- Local only: the SHA-256 (hex) of each applied migration file, so an edited migration is noticed.
+alter table supabase_migrations.schema_migrations add column if not exists sha256 text;
+
+-- The migration role's powers (see the header). Owning the database makes it the owner of schema
+-- public too (public belongs to pg_database_owner).
+do $$
+declare
+  migrator name := supabase_local.migration_role();
+begin
+  execute format('alter role %I nosuperuser login createrole bypassrls', migrator);
+  execute format('alter database %I owner to %I', current_database(), migrator);
+  execute format('grant anon, authenticated, service_role to %I', migrator);
+  execute format('grant all on schema extensions to %I', migrator);
+  execute format('grant usage on schema auth to %I', migrator);
+  execute format('grant all on auth.users to %I', migrator);
+  execute format('grant execute on all functions in schema auth to %I', migrator);
+  execute format('alter publication supabase_realtime owner to %I', migrator);
+  execute format('alter default privileges for role %I in schema public grant all on tables to anon, authenticated, service_role', migrator);
+  execute format('alter default privileges for role %I in schema public grant all on functions to anon, authenticated, service_role', migrator);
+  execute format('alter default privileges for role %I in schema public grant all on sequences to anon, authenticated, service_role', migrator);
 end
 $$;

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -27,6 +28,8 @@ export type DatabaseOptions = {
   /** Use a real PostgreSQL server instead of PGlite (the code path the schema tests use). */
   readonly databaseUrl?: string;
   readonly seed?: boolean;
+  /** Delete dataDir first (after checking it is a PostgreSQL data directory) and start from scratch. */
+  readonly reset?: boolean;
   /** Where migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
   readonly supabaseDir?: string;
   readonly log?: (line: string) => void;
@@ -75,16 +78,28 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`Could not lock ${dataDir}`);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir && !existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
-  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
-  let db: PGlite;
-  try {
-    db = dataDir ? await PGlite.create({ dataDir }) : await PGlite.create();
-  } catch (error) {
-    unlock();
-    throw error;
-  }
+/** What a PostgreSQL (and so PGlite) data directory holds at its top level, and nothing else. */
+const DATA_DIR_ENTRY = /^(PG_VERSION|base|global|pg_[a-z_]+(\.conf)?|postgresql(\.auto)?\.conf|postmaster\.(opts|pid)|current_logfiles|log)$/;
+
+/**
+ * Deletes a local database directory for --reset, only after making sure it is one: PG_VERSION and
+ * global/pg_control present, and nothing at the top level that PostgreSQL does not put there. An
+ * absent or empty directory needs nothing.
+ */
+function deleteDataDir(dataDir: string, log: (line: string) => void): void {
+  if (!existsSync(dataDir)) return;
+  const entries = readdirSync(dataDir);
+  if (entries.length === 0) return;
+  const strangers = entries.filter((entry) => !DATA_DIR_ENTRY.test(entry));
+  const looksLikeOne = existsSync(join(dataDir, 'PG_VERSION')) && existsSync(join(dataDir, 'global', 'pg_control')) && statSync(join(dataDir, 'base')).isDirectory();
+  if (!looksLikeOne || strangers.length > 0)
+    throw new Error(`Not resetting ${dataDir}: it does not look like a local database directory${strangers.length > 0 ? ` (it holds ${strangers.slice(0, 3).join(', ')})` : ''}. Delete it yourself if you are sure.`);
+  rmSync(dataDir, { recursive: true, force: true });
+  log(`reset: deleted the local database ${dataDir}`);
+}
+
+/** The Database interface over one PGlite instance (closing it closes the instance). */
+export function databaseFromPglite(db: PGlite, onClose: () => void = () => undefined): Database {
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Tx => ({
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await target.query<T>(sql, params)).rows }),
     exec: (sql) => target.exec(sql),
@@ -100,13 +115,31 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       try {
         await db.close();
       } finally {
-        unlock();
+        onClose();
       }
     },
   };
 }
 
-function openPostgres(url: string): Database {
+async function openPglite(dataDir: string | undefined, options: { reset: boolean; log: (line: string) => void }): Promise<Database> {
+  if (dataDir && !existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    if (dataDir && options.reset) {
+      deleteDataDir(dataDir, options.log);
+      mkdirSync(dataDir, { recursive: true });
+    }
+    db = dataDir ? await PGlite.create({ dataDir }) : await PGlite.create();
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  return databaseFromPglite(db, unlock);
+}
+
+/** The Database interface over a pool of connections to a PostgreSQL server. */
+export function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const wrap = (client: pg.Pool | pg.PoolClient): Tx => ({
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
@@ -145,33 +178,112 @@ function openPostgres(url: string): Database {
   };
 }
 
+
+/** A migration file of supabase/migrations: `<version>_<name>.sql`, as the Supabase CLI names them. */
+type MigrationFile = { readonly file: string; readonly path: string; readonly version: string; readonly name: string; readonly sql: string; readonly sha256: string };
+
+function migrationFiles(dir: string): MigrationFile[] {
+  return readdirSync(join(dir, 'migrations'))
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const path = join(dir, 'migrations', file);
+      const content = readFileSync(path);
+      const [version = file, ...rest] = file.replace(/\.sql$/, '').split('_');
+      return { file, path, version, name: rest.join('_'), sql: content.toString('utf8'), sha256: createHash('sha256').update(content).digest('hex') };
+    });
+}
+
+/** Where the database is, for messages; and how to start it over. */
+export type DatabaseLocation = { readonly dataDir?: string; readonly databaseUrl?: string };
+
+const RESET_COMMAND = '`npm run stack -- --reset` (or `npm run dev -- --reset`)';
+
+function howToReset(location: DatabaseLocation): string {
+  if (location.databaseUrl)
+    return 'To start over, drop and recreate that PostgreSQL database yourself (the stack never drops a server’s data), then start the stack again.';
+  if (location.dataDir) return `To start over with an empty local database, stop the stack and run ${RESET_COMMAND}: it deletes ${relative(process.cwd(), location.dataDir) || location.dataDir} and starts fresh.`;
+  return 'Restart the stack.';
+}
+
+/** A landed migration changed or vanished: migrations are append-only, so the stack refuses to start. */
+export class MigrationHistoryError extends Error {
+  override readonly name = 'MigrationHistoryError';
+}
+
+/**
+ * Applies Supabase's conventions (bootstrap.sql, as a superuser), the local Auth tables, then every
+ * migration not yet recorded in supabase_migrations.schema_migrations, each in its own transaction as
+ * the migration role (see bootstrap.sql), as `supabase db push` does on hosted Supabase. Migrations are
+ * append-only: each applied file's SHA-256 is recorded, and a landed file that changed or vanished
+ * stops everything before any migration runs (MigrationHistoryError, saying how to reset). A database
+ * from before checksums were recorded just gets the current ones.
+ */
+export async function migrate(db: Database, options: { readonly supabaseDir?: string; readonly log?: (line: string) => void } & DatabaseLocation = {}): Promise<void> {
+  const log = options.log ?? (() => undefined);
+  const dir = options.supabaseDir ?? DEFAULT_SUPABASE_DIR;
+  await db.exec(readFileSync(join(dir, 'local', 'bootstrap.sql'), 'utf8'));
+  await db.exec(readFileSync(join(dir, 'local', 'auth-schema.sql'), 'utf8'));
+  const role = (await db.query<{ role: string }>('select supabase_local.migration_role() as role')).rows[0]?.role ?? 'postgres';
+  const files = migrationFiles(dir);
+  const byVersion = new Map(files.map((file) => [file.version, file]));
+  const applied = (await db.query<{ version: string; name: string | null; sha256: string | null }>('select version, name, sha256 from supabase_migrations.schema_migrations order by version')).rows;
+  const shown = (file: MigrationFile) => relative(process.cwd(), file.path) || file.path;
+  for (const row of applied) {
+    const file = byVersion.get(row.version);
+    if (!file)
+      throw new MigrationHistoryError(
+        `Migration ${row.version}${row.name ? `_${row.name}` : ''}.sql was applied to this database, but there is no migration file with version ${row.version} any more. Migrations are append-only once they have landed. ${howToReset(options)}`,
+      );
+    if (row.sha256 !== null && row.sha256 !== file.sha256)
+      throw new MigrationHistoryError(
+        `Migration ${shown(file)} changed after it was applied to this database. Migrations are append-only: put the change in a new migration instead. ${howToReset(options)}`,
+      );
+  }
+  for (const row of applied) {
+    const file = byVersion.get(row.version);
+    if (file && row.sha256 === null) await db.query('update supabase_migrations.schema_migrations set sha256 = $2 where version = $1', [row.version, file.sha256]);
+  }
+  const done = new Set(applied.map((row) => row.version));
+  for (const file of files) {
+    if (done.has(file.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.query(`select set_config('role', $1, true)`, [role]);
+      await tx.exec(file.sql);
+      await tx.exec('set local role none');
+      await tx.query('insert into supabase_migrations.schema_migrations (version, name, sha256) values ($1, $2, $3)', [file.version, file.name, file.sha256]);
+    });
+    log(`applied migration ${file.file} as ${role}`);
+  }
+}
+
 /**
  * Opens the database (PGlite in memory or in dataDir, or a PostgreSQL server) and brings it up to
- * date: on first start the Supabase conventions, every migration and the seed; on later starts, any
- * migration not yet recorded in supabase_migrations.schema_migrations (as the Supabase CLI records them).
+ * date: the migrations (see migrate), then change capture for Realtime, then on first start the seed.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const log = options.log ?? (() => undefined);
   const dir = options.supabaseDir ?? DEFAULT_SUPABASE_DIR;
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
-  const fresh = (await db.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname = 'supabase_migrations'`)).rows[0]?.n === 0;
-  await db.exec(readFileSync(join(dir, 'local', 'bootstrap.sql'), 'utf8'));
-  await db.exec(readFileSync(join(dir, 'local', 'auth-schema.sql'), 'utf8'));
-  const applied = new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
-  for (const file of readdirSync(join(dir, 'migrations')).filter((name) => name.endsWith('.sql')).sort()) {
-    const [version = file, ...rest] = file.replace(/\.sql$/, '').split('_');
-    if (applied.has(version)) continue;
-    await db.transaction(async (tx) => {
-      await tx.exec(readFileSync(join(dir, 'migrations', file), 'utf8'));
-      await tx.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, rest.join('_')]);
+  if (options.reset && options.databaseUrl)
+    throw new Error('--reset deletes a local PGlite data directory; it never touches a PostgreSQL server. Drop and recreate that database yourself to start over.');
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(options.dataDir, { reset: options.reset === true, log });
+  try {
+    const fresh = (await db.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname = 'supabase_migrations'`)).rows[0]?.n === 0;
+    await migrate(db, {
+      supabaseDir: dir,
+      log,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     });
-    log(`applied migration ${file}`);
+    // Change capture for Realtime: after the migrations, so newly published tables get their trigger.
+    await db.exec(readFileSync(join(dir, 'local', 'realtime.sql'), 'utf8'));
+    if (fresh && options.seed !== false) {
+      await db.exec(readFileSync(join(dir, 'seed.sql'), 'utf8'));
+      log('applied seed.sql');
+    }
+    return db;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
   }
-  // Change capture for Realtime: after the migrations, so newly published tables get their trigger.
-  await db.exec(readFileSync(join(dir, 'local', 'realtime.sql'), 'utf8'));
-  if (fresh && options.seed !== false) {
-    await db.exec(readFileSync(join(dir, 'seed.sql'), 'utf8'));
-    log('applied seed.sql');
-  }
-  return db;
 }

@@ -1,14 +1,27 @@
-// npm run dev: the local Supabase stack and the Vite dev server together, the app configured to use
-// the stack (VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY). The database persists in .local/db.
+// npm run dev [-- --reset]: the local Supabase stack and the Vite dev server together, the app
+// configured to use the stack (VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY). The database persists in
+// .local/db; --reset deletes it first and starts from an empty database (see main.ts).
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
-import { startLocalStack } from './server';
+import { MigrationHistoryError } from './database';
+import { startLocalStack, type LocalStack } from './server';
 
-const stack = await startLocalStack({
-  port: Number(process.env['SUPABASE_LOCAL_PORT'] ?? 54321),
-  dataDir: join(process.cwd(), '.local', 'db'),
-  log: (line) => console.log(`[stack] ${line}`),
-});
+const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
+
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({
+    port: Number(process.env['SUPABASE_LOCAL_PORT'] ?? 54321),
+    dataDir: join(process.cwd(), '.local', 'db'),
+    reset: values.reset,
+    log: (line) => console.log(`[stack] ${line}`),
+  });
+} catch (error) {
+  if (!(error instanceof MigrationHistoryError) && !values.reset) throw error;
+  console.error(`\n[stack] ${(error as Error).message}\n`);
+  process.exit(1);
+}
 process.env['VITE_SUPABASE_URL'] ??= stack.url;
 process.env['VITE_SUPABASE_ANON_KEY'] ??= stack.anonKey;
 const vite = await createServer({ server: { host: process.env['HOST'] ?? 'localhost' } });

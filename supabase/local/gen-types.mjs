@@ -109,15 +109,24 @@ export type TablesUpdate<T extends keyof PublicSchema['Tables']> = PublicSchema[
 `;
 }
 
-export function schemaFiles() {
+/** Builds the schema in a fresh PGlite: bootstrap.sql, then each migration as the migration role, as the stack does. */
+async function migratedPglite() {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create();
+  await db.exec(readFileSync(join(ROOT, 'supabase', 'local', 'bootstrap.sql'), 'utf8'));
+  const { rows } = await db.query('select supabase_local.migration_role() as role');
   const migrations = readdirSync(join(ROOT, 'supabase', 'migrations')).filter((f) => f.endsWith('.sql')).sort();
-  return [join(ROOT, 'supabase', 'local', 'bootstrap.sql'), ...migrations.map((f) => join(ROOT, 'supabase', 'migrations', f))];
+  for (const file of migrations) {
+    await db.transaction(async (tx) => {
+      await tx.query(`select set_config('role', $1, true)`, [rows[0].role]);
+      await tx.exec(readFileSync(join(ROOT, 'supabase', 'migrations', file), 'utf8'));
+    });
+  }
+  return db;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create();
-  for (const file of schemaFiles()) await db.exec(readFileSync(file, 'utf8'));
+  const db = await migratedPglite();
   writeFileSync(TYPES_PATH, await generateTypes(async (sql) => (await db.query(sql)).rows));
   await db.close();
   console.log(`Wrote ${TYPES_PATH}`);

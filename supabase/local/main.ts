@@ -1,10 +1,16 @@
-// npm run stack [-- --port 54321 --data-dir .local/db | --memory | --database-url postgres://… --jwt-secret ... --env]
+// npm run stack [-- --port 54321 --data-dir .local/db | --memory | --database-url postgres://… --jwt-secret ... --reset --env]
 // Starts the Supabase-compatible local stack and prints its URL and keys (like `supabase start`).
 // With --env, prints SUPABASE_URL=…, SUPABASE_ANON_KEY=…, SUPABASE_SERVICE_ROLE_KEY=… and exits.
+//
+// Migrations are append-only: when a migration already applied to the local database has changed (or
+// its file is gone), the stack refuses to start and says so. --reset then deletes the local PGlite data
+// directory (after checking that it is one) and starts from an empty database. With --database-url,
+// --reset refuses: the stack never deletes a server's data; drop and recreate that database yourself.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MigrationHistoryError } from './database';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
-import { startLocalStack } from './server';
+import { startLocalStack, type LocalStack } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +19,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'database-url': { type: 'string' },
     memory: { type: 'boolean', default: false },
+    reset: { type: 'boolean', default: false },
+    'supabase-dir': { type: 'string' },
     'jwt-secret': { type: 'string' },
     env: { type: 'boolean', default: false },
   },
@@ -31,14 +39,23 @@ if (values.env) {
 
 const databaseUrl = values['database-url'] ?? process.env['SUPABASE_LOCAL_DATABASE_URL'];
 const dataDir = values.memory || databaseUrl ? undefined : (values['data-dir'] ?? join(process.cwd(), '.local', 'db'));
-const stack = await startLocalStack({
-  port,
-  host,
-  jwtSecret,
-  ...(dataDir ? { dataDir } : {}),
-  ...(databaseUrl ? { databaseUrl } : {}),
-  log: (line) => console.log(`[stack] ${line}`),
-});
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({
+    port,
+    host,
+    jwtSecret,
+    ...(dataDir ? { dataDir } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(values['supabase-dir'] ? { supabaseDir: values['supabase-dir'] } : {}),
+    reset: values.reset,
+    log: (line) => console.log(`[stack] ${line}`),
+  });
+} catch (error) {
+  // A refusal the developer can act on is a message, not a stack trace.
+  console.error(`\n[stack] ${error instanceof MigrationHistoryError || values.reset ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+  process.exit(1);
+}
 console.log(`
 Fieldbook local Supabase stack is running.
 

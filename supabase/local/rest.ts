@@ -228,13 +228,39 @@ export function createRest(db: Database, keys: Keys) {
     return { role, claims };
   }
 
+  /**
+   * The request roles' statement_timeout from their role settings (a database-specific setting before
+   * a role-wide one, as PostgreSQL does), read once, at start. PostgREST applies these when it switches
+   * to the request's role; SET ROLE alone does not, so begin() sets them per transaction. Should the
+   * read at start fail, the next request reads them in its own transaction (PGlite would deadlock on
+   * a query outside it).
+   */
+  const readTimeouts = (target: Pick<Tx, 'query'>) =>
+    target
+      .query<{ role: string; value: string }>(
+        `select distinct on (r.rolname) r.rolname as role, substr(c.setting, length('statement_timeout=') + 1) as value
+         from pg_db_role_setting s join pg_roles r on r.oid = s.setrole, unnest(s.setconfig) c(setting)
+         where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+           and r.rolname in ('anon', 'authenticated', 'service_role') and c.setting like 'statement_timeout=%'
+         order by r.rolname, s.setdatabase desc`,
+      )
+      .then(({ rows }) => new Map(rows.map((row) => [row.role, row.value])));
+  let timeouts: Promise<Map<string, string> | null> = readTimeouts(db).catch(() => null);
+  const roleTimeouts = async (tx: Tx) => {
+    const known = await timeouts;
+    if (known) return known;
+    const read = readTimeouts(tx);
+    timeouts = read.catch(() => null);
+    return read;
+  };
+
   async function begin(tx: Tx, req: IncomingMessage, role: string, claims: JWTPayload, path: string, readOnly: boolean) {
     if (readOnly) await tx.exec('set transaction read only');
-    // Role settings such as statement_timeout do not follow SET ROLE, so set Supabase's per request.
-    const timeout = role === 'anon' ? '3s' : role === 'authenticated' ? '8s' : '0';
+    const timeout = (await roleTimeouts(tx)).get(role) ?? null;
     await tx.query(
       `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-              set_config('request.method', $3, true), set_config('request.path', $4, true), set_config('statement_timeout', $5, true)`,
+              set_config('request.method', $3, true), set_config('request.path', $4, true),
+              case when $5::text is null then null else set_config('statement_timeout', $5, true) end`,
       [role, JSON.stringify({ ...claims, role }), req.method ?? 'GET', path, timeout],
     );
   }

@@ -19,6 +19,8 @@ export type LocalStackOptions = {
   /** Access-token lifetime (Supabase's auth.jwt_expiry); 3600 s by default. */
   readonly accessTokenSeconds?: number;
   readonly seed?: boolean;
+  /** Delete dataDir first (it must be a local database directory) and start from scratch. */
+  readonly reset?: boolean;
   /** Where config, migrations/, seed.sql and local/ live (this repository's supabase/ by default). */
   readonly supabaseDir?: string;
   /** Close sockets silent for this long (the client beats every 25 s). */
@@ -45,6 +47,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.supabaseDir ? { supabaseDir: options.supabaseDir } : {}),
     seed: options.seed ?? true,
+    reset: options.reset ?? false,
     log,
   });
   const server: Server = createServer();

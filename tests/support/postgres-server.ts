@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './preview-server';
-import { schemaSql } from './schema-db';
+import { migrate, openPostgres } from '../../supabase/local/database';
 
 const BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
 
@@ -22,7 +22,11 @@ export function postgresAvailability(): boolean {
 
 export type PostgresServer = { url: string; connect: () => Promise<pg.Client>; stop: () => Promise<void> };
 
-/** initdb + pg_ctl a throwaway cluster in a temp dir on a free port (as the postgres user when root), with the schema unless told otherwise. */
+/**
+ * initdb + pg_ctl a throwaway cluster in a temp dir on a free port (as the postgres OS user when root),
+ * with the schema unless told otherwise. As on hosted Supabase, the superuser is `supabase_admin`; the
+ * bootstrap then creates `postgres` as a non-superuser and applies the migrations as that role.
+ */
 export async function startPostgres(options: { schema?: boolean } = {}): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-pg-'));
   const data = join(dir, 'data');
@@ -34,18 +38,21 @@ export async function startPostgres(options: { schema?: boolean } = {}): Promise
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
   };
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
+  run('initdb', ['-D', data, '-U', 'supabase_admin', '--auth=trust', '-E', 'UTF8', '--locale=C']);
   run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const url = `postgres://supabase_admin@127.0.0.1:${port}/postgres`;
   const connect = async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     return client;
   };
   if (options.schema !== false) {
-    const setup = await connect();
-    for (const sql of schemaSql()) await setup.query(sql);
-    await setup.end();
+    const setup = openPostgres(url);
+    try {
+      await migrate(setup);
+    } finally {
+      await setup.close();
+    }
   }
   return {
     url,

@@ -1,20 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { schemaFiles } from '../../supabase/local/gen-types.mjs';
+import { databaseFromPglite, migrate } from '../../supabase/local/database';
 
 const SUPABASE = join(import.meta.dirname, '..', '..', 'supabase');
 
-/** The SQL that builds a database: Supabase conventions, then every migration in order. */
-export const schemaSql = (): string[] => schemaFiles().map((file) => readFileSync(file, 'utf8'));
-
 export const seedSql = () => readFileSync(join(SUPABASE, 'seed.sql'), 'utf8');
 
-
-/** A PGlite database with bootstrap + migrations (+ seed unless told otherwise). */
+/**
+ * A PGlite database with Supabase's conventions and every migration, applied as the local stack
+ * applies them (as the non-superuser migration role), plus the seed unless told otherwise.
+ */
 export async function createSchemaDb(options: { seed?: boolean } = {}): Promise<PGlite> {
   const db = await PGlite.create();
-  for (const sql of schemaSql()) await db.exec(sql);
+  await migrate(databaseFromPglite(db));
   if (options.seed !== false) await db.exec(seedSql());
   return db;
 }
