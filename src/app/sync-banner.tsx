@@ -13,7 +13,7 @@ function ago(since: number | null, now: number): string {
   return `${Math.floor(minutes / 60)} h ago`;
 }
 
-/** The quiet chip in the top bar: where data lives and whether it is in step (PRODUCT.md). */
+/** The quiet chip in the top bar: where data lives and whether it is in step with the server. */
 export function SyncChip() {
   const banner = useSyncBanner();
   const { platform } = useAppServices();

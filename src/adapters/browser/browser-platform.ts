@@ -2,7 +2,7 @@ import { detectPlatform, type DevicePlatform } from '../../domain/contact-links'
 
 type NavigatorWithStandalone = Navigator & { standalone?: boolean };
 
-/** Everything the screens need from the browser, in one place (STYLE.md: adapters/browser). */
+/** Everything the screens need from the browser, in one place (the only layer that touches browser globals). */
 export function createBrowserPlatform(win: Window) {
   const nav = win.navigator as NavigatorWithStandalone;
   const device: DevicePlatform = detectPlatform(nav.userAgent, nav.maxTouchPoints);
