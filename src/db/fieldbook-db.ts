@@ -5,7 +5,7 @@ import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type OutboxEntry, type RowOf, typ
 export type SettingRow = { key: string; value: unknown };
 
 /**
- * A change the server refused for good (SYNC.md guarantee 8): what the member typed, the server's
+ * A change the server refused for good (src/sync/SPEC.md, G8): what the member typed, the server's
  * reason, and the outbox entries it came from. It waits here for retry, edit or discard.
  */
 export type RejectedRow = {

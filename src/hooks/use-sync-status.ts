@@ -53,8 +53,8 @@ const NO_IDS: ReadonlySet<string> = new Set();
 const sameIds = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((id) => b.has(id));
 
 /**
- * Ids of rows of a table with changes still waiting to push, so lists can mark them (PRODUCT.md:
- * "unsynced rows carry a marker"). Nothing is watched in a local-only workspace, where nothing syncs
+ * Ids of rows of a table with changes still waiting to push, so lists can mark them (unsynced rows
+ * carry a marker while signed in). Nothing is watched in a local-only workspace, where nothing syncs
  * yet and the top-bar chip already says so; signed in, the list re-renders only when the set of ids
  * changes, not on every outbox write (a contact list of 10,000 rows notices the difference).
  */

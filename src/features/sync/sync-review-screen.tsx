@@ -60,7 +60,7 @@ function RejectedItem({ change }: { readonly change: RejectedRow }) {
   );
 }
 
-/** Changes the server refused, with its reason, and retry / edit / discard for each (SYNC.md guarantee 8). */
+/** Changes the server refused, with its reason, and retry / edit / discard for each (src/sync/SPEC.md, G8). */
 export function SyncReviewScreen() {
   const rejected = useRejectedChanges();
   return (
