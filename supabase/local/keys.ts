@@ -7,7 +7,7 @@ export type Keys = {
   readonly anonKey: string;
   readonly serviceRoleKey: string;
   readonly sign: (claims: JWTPayload, expiresInSeconds: number) => Promise<string>;
-  /** The verified claims, or null for a bad signature, a malformed token or an expired one. */
+  /** The verified claims, or null for a bad signature, a malformed token, or one expired or without `exp`. */
   readonly verify: (token: string) => Promise<JWTPayload | null>;
 };
 
@@ -36,7 +36,8 @@ export async function createKeys(secret: string, issuer: string): Promise<Keys> 
     sign,
     verify: async (token) => {
       try {
-        return (await jwtVerify(token, key, { algorithms: ['HS256'] })).payload;
+        // A token without `exp` would be valid forever: refuse it, as Supabase's services do.
+        return (await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] })).payload;
       } catch {
         return null;
       }

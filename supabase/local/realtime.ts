@@ -407,15 +407,15 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
   });
 
   return {
-    async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const apikey = (req.headers['x-api-key'] as string | undefined) ?? url.searchParams.get('apikey');
+    /** Accepts a websocket with a valid API key (x-api-key header or ?apikey=); query is the parsed URL's. */
+    async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams) {
+      const apikey = (req.headers['x-api-key'] as string | undefined) ?? query.get('apikey');
       const checked = await validToken(apikey);
       if ('reason' in checked) {
         socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ error: checked.reason })}`);
         return;
       }
-      const vsn = url.searchParams.get('vsn') === '1.0.0' ? '1.0.0' : '2.0.0';
+      const vsn = query.get('vsn') === '1.0.0' ? '1.0.0' : '2.0.0';
       wss.handleUpgrade(req, socket, head, (ws) => {
         wss.emit('connection', ws, { socket: ws, vsn, apiClaims: checked.claims, channels: new Map(), lastSeen: Date.now() } satisfies Client);
       });

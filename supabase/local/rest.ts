@@ -46,6 +46,15 @@ function splitTop(text: string): string[] {
 
 const unquote = (value: string) => (value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\"/g, '"') : value);
 
+/** A percent-decoded path segment; a malformed encoding is the client's error, not the stack's. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw pgrst(400, 'PGRST100', `"${part}" is not a valid percent-encoded name`);
+  }
+}
+
 class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
@@ -405,8 +414,8 @@ export function createRest(db: Database, keys: Keys) {
       try {
         const rpcMatch = /^\/rpc\/([^/]+)$/.exec(path);
         const tableMatch = /^\/([^/]+)$/.exec(path);
-        if (rpcMatch) await rpc(req, out.response, decodeURIComponent(rpcMatch[1] ?? ''), query, role, claims);
-        else if (tableMatch) await table(req, out.response, decodeURIComponent(tableMatch[1] ?? ''), query, role, claims);
+        if (rpcMatch) await rpc(req, out.response, decodePathPart(rpcMatch[1] ?? ''), query, role, claims);
+        else if (tableMatch) await table(req, out.response, decodePathPart(tableMatch[1] ?? ''), query, role, claims);
         else throw pgrst(404, 'PGRST125', `Invalid path ${path}`);
         out.flush(res);
       } catch (error) {

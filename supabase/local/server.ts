@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuth } from './auth';
 import { openDatabase, type Database } from './database';
@@ -64,17 +64,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const rest = createRest(db, keys);
   const realtime = createRealtime(db, keys, { log, ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) });
+  /** The request's URL, or null when it cannot be parsed (`GET //[` for one): such requests get a 400. */
+  const requestUrl = (req: IncomingMessage) => {
+    try {
+      return new URL(req.url ?? '/', url);
+    } catch {
+      return null;
+    }
+  };
+
   server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', url).pathname;
-    if (path !== '/realtime/v1/websocket') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    const parsed = requestUrl(req);
+    if (!parsed) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    realtime.upgrade(req, socket, head).catch(() => socket.destroy());
+    if (parsed.pathname !== '/realtime/v1/websocket') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    realtime.upgrade(req, socket, head, parsed.searchParams).catch((error: unknown) => {
+      log(`realtime: upgrade failed: ${String(error)}`);
+      socket.destroy();
+    });
   });
 
   server.on('request', (req, res) => {
-    const parsed = new URL(req.url ?? '/', url);
+    const parsed = requestUrl(req);
+    if (!parsed) return send(res, 400, { code: 'PGRST100', message: 'The request URL is malformed', details: null, hint: null });
     const path = parsed.pathname;
     const handle = async () => {
       if (req.method === 'OPTIONS') return send(res, 204, undefined, CORS_HEADERS);
