@@ -20,10 +20,26 @@ const pgrst = (status: number, code: string, message: string, details: string | 
   new HttpError(status, { code, message, details, hint });
 const unsupported = (what: string) => pgrst(400, 'PGRST100', `Unsupported by the local stack: ${what}`, null, 'Supported: eq, neq, gt, gte, lt, lte, like, ilike, is, in, not.<op>, or=(...), and=(...)');
 
+/**
+ * A column (or table, argument) name as SQL. Plain names are letters, digits and underscores; a name
+ * in double quotes, as PostgREST accepts them ("_modified"), may hold anything but stays one name.
+ */
 const ident = (name: string, what = 'column') => {
-  if (!IDENT.test(name)) throw pgrst(400, 'PGRST100', `"${name}" is not a valid ${what} name`);
-  return `"${name}"`;
+  const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
+  const bare = quoted ? name.slice(1, -1).replace(/\\"/g, '"') : name;
+  if (quoted ? bare === '' : !IDENT.test(bare)) throw pgrst(400, 'PGRST100', `"${name}" is not a valid ${what} name`);
+  return `"${bare.replace(/"/g, '""')}"`;
 };
+
+/** Splits `column.op.value` (the column may be double-quoted and contain dots) into column and `op.value`. */
+function splitColumn(part: string): [string, string] | null {
+  if (part.startsWith('"')) {
+    const close = /^"(?:[^"\\]|\\.)*"/.exec(part)?.[0].length ?? -1;
+    return close > 2 && part[close] === '.' ? [part.slice(0, close), part.slice(close + 1)] : null;
+  }
+  const dot = part.indexOf('.');
+  return dot < 1 ? null : [part.slice(0, dot), part.slice(dot + 1)];
+}
 
 /** Splits on commas that are not inside parentheses or double quotes. */
 function splitTop(text: string): string[] {
@@ -72,9 +88,9 @@ function filterSql(column: string, expression: string, params: Params): string {
     const inner = splitTop(expression.slice(1, -1)).map((part) => {
       const nested = /^(not\.)?(or|and)(\(.*\))$/.exec(part);
       if (nested) return filterSql(`${nested[1] ?? ''}${nested[2]}`, nested[3] ?? '', params);
-      const dot = part.indexOf('.');
-      if (dot < 1) throw pgrst(400, 'PGRST100', `"${part}" is not a filter`);
-      return filterSql(part.slice(0, dot), part.slice(dot + 1), params);
+      const split = splitColumn(part);
+      if (!split) throw pgrst(400, 'PGRST100', `"${part}" is not a filter`);
+      return filterSql(split[0], split[1], params);
     });
     return `${negate ? 'not ' : ''}(${inner.join(joiner)})`;
   }

@@ -48,6 +48,31 @@ describe('REST under row-level security, with the real supabase-js client', () =
     expect(notNull.data).toEqual([]);
   });
 
+  it('accepts double-quoted column names inside or=(…) and and=(…), as PostgREST does (RxDB’s replication sends them)', async () => {
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()].sort();
+    const [a, b, c, d] = ids as [string, string, string, string];
+    await alice.client.from('contacts').insert([newContact('Quoted 1', { id: a }), newContact('Quoted 2', { id: b }), newContact('Quoted 2', { id: c }), newContact('Quoted 3', { id: d })]);
+    // "After the checkpoint (Quoted 2, b)": later names, or the same name with a later id.
+    const after = await alice.client
+      .from('contacts')
+      .select('id, first_name')
+      .in('id', ids)
+      .or(`"first_name".gt.Quoted 2,and("first_name".eq.Quoted 2,"id".gt.${b})`)
+      .order('first_name')
+      .order('id');
+    expect(after.error).toBeNull();
+    expect(after.data).toEqual([
+      { id: c, first_name: 'Quoted 2' },
+      { id: d, first_name: 'Quoted 3' },
+    ]);
+    const raw = await fetch(
+      `${stack.url}/rest/v1/contacts?select=id&id=in.(${ids.join(',')})&or=${encodeURIComponent(`("first_name".eq."Quoted 1",not.and("id".neq.${d},"id".neq.${a}))`)}&order=id`,
+      { headers: { apikey: stack.anonKey, Authorization: `Bearer ${(await alice.client.auth.getSession()).data.session!.access_token}` } },
+    );
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toEqual([{ id: a }, { id: d }]);
+  });
+
   it('single() returns one object, or PGRST116 with a 406; maybeSingle() returns null', async () => {
     const row = newContact('Solo');
     await alice.client.from('contacts').insert(row);
