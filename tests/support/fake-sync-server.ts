@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { digestText } from '../../src/domain/digest';
 import { formatHlc, parseHlc } from '../../src/domain/hlc';
 import { mergeRemoteRow } from '../../src/domain/merge';
-import { SYNCED_TABLES, type SyncedTable } from '../../src/domain/synced-table';
+import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type SyncedTable } from '../../src/domain/synced-table';
 import { err, ok } from '../../src/shared/result';
 import type { CoalescedMutation } from '../../src/sync/coalesce';
 import type { Digest, MutationOutcome, PullCursor, RealtimeHandlers, RemoteChange, RemoteError, RemotePort, RemoteRow } from '../../src/sync/ports';
@@ -31,7 +31,7 @@ export function createFakeSyncServer(
   const clamped = new Map<string, string>();
   let seq = 0;
   let counter = 0;
-  const devices: { deliver: (change: RemoteChange) => void }[] = [];
+  const devices: { deliver: (change: RemoteChange, owner?: unknown) => void }[] = [];
 
   const key = (table: string, id: string) => `${table}:${id}`;
   const clamp = (stamp: string) => {
@@ -56,9 +56,17 @@ export function createFakeSyncServer(
     broadcast({ kind: 'row', table, row: structuredClone(row) });
   };
 
+  /** What the database's constraints refuse, in their words (the same rules and messages as the client's schemas). */
+  const refusal = (mutation: CoalescedMutation): string | null => {
+    const entry = SYNCED_TABLE_REGISTRY[mutation.table] as (typeof SYNCED_TABLE_REGISTRY)[SyncedTable] | undefined;
+    if (entry === undefined) return `Unknown table "${mutation.table}"`;
+    const parsed = entry.schema.partial().safeParse(mutation.changes);
+    return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'A value is not allowed');
+  };
+
   const apply = (mutation: CoalescedMutation): MutationOutcome => {
     if (applied.has(mutation.mutation_id)) return { mutation_id: mutation.mutation_id, status: 'duplicate' };
-    const reason = options.reject?.(mutation) ?? null;
+    const reason = options.reject?.(mutation) ?? refusal(mutation);
     if (reason !== null) return { mutation_id: mutation.mutation_id, status: 'rejected', reason };
     const existing = rows.get(key(mutation.table, mutation.row_id));
     if (existing !== undefined && !('created_at' in existing.row)) {
@@ -76,23 +84,29 @@ export function createFakeSyncServer(
     return { mutation_id: mutation.mutation_id, status: 'applied' };
   };
 
-  const pull = (cursor: PullCursor, pageSize: number) => {
+  /** A member sees only their own rows (row-level security); a device connected without one sees all. */
+  const visibleTo = (member: string | null) => (row: Readonly<Record<string, unknown>>) => member === null || row['member_id'] === member;
+
+  const pull = (cursor: PullCursor, pageSize: number, member: string | null) => {
     const from = typeof cursor?.['from'] === 'number' ? cursor['from'] : 0;
-    const changed = [...rows.values()].filter((stored) => stored.seq > from).sort((a, b) => a.seq - b.seq);
+    const changed = [...rows.values()].filter((stored) => stored.seq > from && visibleTo(member)(stored.row)).sort((a, b) => a.seq - b.seq);
     const page = changed.slice(0, pageSize);
     const last = page.at(-1)?.seq ?? from;
     return { rows: page.map(({ table, row }) => ({ table, row: structuredClone(row) })), has_more: changed.length > pageSize, next_cursor: { from: page.length < changed.length ? last : seq }, server_time: now() };
   };
 
-  const digest = (): Digest =>
+  const digest = (member: string | null): Digest =>
     Object.fromEntries(
       SYNCED_TABLES.map((table) => {
-        const live = [...rows.values()].filter((stored) => stored.table === table && 'created_at' in stored.row).map((stored) => stored.row as { id: string; field_stamps: unknown });
+        const live = [...rows.values()]
+          .filter((stored) => stored.table === table && 'created_at' in stored.row && visibleTo(member)(stored.row))
+          .map((stored) => stored.row as { id: string; field_stamps: unknown });
         return [table, { count: live.length, hash: createHash('sha256').update(digestText(live)).digest('hex') }];
       }),
     );
 
-  function connect() {
+  /** One device's link to the server, as `member` (all rows when null). */
+  function connect(member: string | null = null) {
     let offline = false;
     let loseAnswers = 0;
     let deliveryHeld = false;
@@ -123,8 +137,8 @@ export function createFakeSyncServer(
             });
           return { results, rows: merged, server_time: now() };
         }),
-      pull: (cursor, pageSize) => answer(() => pull(cursor, pageSize)),
-      digest: () => answer(digest),
+      pull: (cursor, pageSize) => answer(() => pull(cursor, pageSize, member)),
+      digest: () => answer(() => digest(member)),
       subscribe(next) {
         handlers = next;
         queueMicrotask(() => !offline && handlers?.onState('subscribed'));
@@ -135,8 +149,10 @@ export function createFakeSyncServer(
     };
     const device = {
       port,
-      deliver(change: RemoteChange) {
+      /** `owner`: whose tombstone a delete notice is (members hear only of their own). */
+      deliver(change: RemoteChange, owner?: unknown) {
         if (handlers === null || offline || realtimeDown) return; // Realtime has no replay: a closed channel misses it.
+        if (!visibleTo(member)(change.kind === 'row' ? change.row : { member_id: owner })) return;
         if (deliveryHeld) heldMessages.push(change);
         else handlers.onChange(change);
       },
@@ -188,7 +204,7 @@ export function createFakeSyncServer(
       const stamp = formatHlc({ physical: now(), counter: (counter += 1), node: 'server' });
       seq += 1;
       rows.set(key(table, id), { table, seq, row: { id, member_id: existing.row['member_id'], deleted_at: new Date(now()).toISOString(), field_stamps: { deleted_at: stamp } } });
-      for (const device of devices) device.deliver({ kind: 'delete', table });
+      for (const device of devices) device.deliver({ kind: 'delete', table }, existing.row['member_id']);
     },
     row: (table: SyncedTable, id: string) => rows.get(key(table, id))?.row,
     rows: (table: SyncedTable) => [...rows.values()].filter((stored) => stored.table === table && 'created_at' in stored.row).map((stored) => stored.row),
