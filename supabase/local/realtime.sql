@@ -2,6 +2,7 @@
 -- no logical replication). A trigger on every table in the supabase_realtime publication writes the
 -- change to a queue table and notifies its id: notifications are delivered only after commit (so a
 -- rolled-back change is never sent) and carry only the id (payloads of 8 KB or more fail).
+-- Runs as a superuser at every start of the stack, after the migrations; idempotent.
 create schema if not exists realtime_local;
 create table if not exists realtime_local.changes (
   id bigserial primary key,
@@ -12,10 +13,20 @@ create table if not exists realtime_local.changes (
   committed_at timestamptz not null default clock_timestamp()
 );
 
+-- Captures one row change, unless the publication does not publish that kind of change: like logical
+-- replication, `alter publication supabase_realtime set (publish = 'insert, update')` means no DELETE
+-- events for anyone.
 create or replace function realtime_local.capture() returns trigger language plpgsql security definer set search_path = '' as $$
 declare
   change_id bigint;
 begin
+  if not exists (
+    select 1 from pg_catalog.pg_publication p
+    where p.pubname = 'supabase_realtime'
+      and case tg_op when 'INSERT' then p.pubinsert when 'UPDATE' then p.pubupdate else p.pubdelete end
+  ) then
+    return null;
+  end if;
   insert into realtime_local.changes (table_name, type, record, old_record)
   values (tg_table_name, tg_op,
           case when tg_op = 'DELETE' then null else to_jsonb(new) end,
@@ -26,14 +37,41 @@ begin
 end;
 $$;
 
--- (Re)attach the capture trigger to every published table; run at each start.
-do $$
+-- Gives every published table the capture trigger, and takes it off tables that left the publication.
+create or replace function realtime_local.attach_capture_triggers() returns void language plpgsql security definer set search_path = '' as $$
 declare
   t record;
 begin
-  for t in select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime' loop
-    execute format('drop trigger if exists realtime_local_capture on %I.%I', t.schemaname, t.tablename);
+  for t in
+    select p.schemaname, p.tablename from pg_catalog.pg_publication_tables p
+    where p.pubname = 'supabase_realtime'
+      and not exists (select 1 from pg_catalog.pg_trigger g
+                      where g.tgrelid = format('%I.%I', p.schemaname, p.tablename)::regclass and g.tgname = 'realtime_local_capture')
+  loop
     execute format('create trigger realtime_local_capture after insert or update or delete on %I.%I for each row execute function realtime_local.capture()', t.schemaname, t.tablename);
   end loop;
-end
+  for t in
+    select n.nspname as schemaname, c.relname as tablename
+    from pg_catalog.pg_trigger g join pg_catalog.pg_class c on c.oid = g.tgrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where g.tgname = 'realtime_local_capture'
+      and not exists (select 1 from pg_catalog.pg_publication_tables p where p.pubname = 'supabase_realtime' and p.schemaname = n.nspname and p.tablename = c.relname)
+  loop
+    execute format('drop trigger realtime_local_capture on %I.%I', t.schemaname, t.tablename);
+  end loop;
+end;
 $$;
+
+-- Tables can join the publication while the stack runs (SQL console, a test, `tables in schema` and a
+-- new table): an event trigger re-attaches after each such command, so no restart is needed.
+create or replace function realtime_local.on_publication_change() returns event_trigger language plpgsql security definer set search_path = '' as $$
+begin
+  perform realtime_local.attach_capture_triggers();
+end;
+$$;
+
+drop event trigger if exists realtime_local_publication_change;
+create event trigger realtime_local_publication_change on ddl_command_end
+  when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
+  execute function realtime_local.on_publication_change();
+
+select realtime_local.attach_capture_triggers();

@@ -6,14 +6,17 @@ import type { Database } from './database';
 import type { Keys } from './keys';
 
 /*
- * Supabase Realtime over Phoenix channels (../../shared/supabase-protocol.md §1), vsn 1.0.0 and 2.0.0:
- * heartbeats, joins with postgres_changes bindings (classic filters eq, neq, lt, lte, gt, gte, in),
- * access_token updates, leave, broadcast (JSON and binary kind 3 → 4) and presence.
+ * Supabase Realtime over Phoenix channels, protocol versions 1.0.0 and 2.0.0: heartbeats, joins with
+ * postgres_changes bindings (the classic filters eq, neq, lt, lte, gt, gte, in), access_token updates,
+ * leave, broadcast (JSON, and binary frames of kind 3 answered as kind 4) and presence.
  *
- * Changes come from realtime.sql's queue after commit. For each INSERT/UPDATE a subscriber's binding
- * passes only if its filter matches and, as Supabase does, `exists(select … where pk = …)` is true when
- * run with the subscriber's role and claims (row-level security). DELETE carries only the primary key
- * in old_record, is filtered on that alone, and has no RLS check: exactly Supabase's semantics.
+ * Changes come from realtime.sql's queue after commit. A subscriber hears a change only if its role
+ * may SELECT from the table (checked when it joins, and again for every change) and, for INSERT and
+ * UPDATE, if the table's row-level security lets it read the row as it was captured: the table's
+ * SELECT policies are evaluated against the captured record, with the subscriber's role and claims,
+ * never by re-reading the current row (which may since have been deleted, or its id reused by someone
+ * else). DELETE carries only the primary key in old_record, is filtered on that alone, and has no RLS
+ * check, as on Supabase.
  */
 
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -80,6 +83,9 @@ function filterMatches(filter: Filter | null, row: Record<string, unknown> | nul
       return false;
   }
 }
+
+/** The database role a token's claims act as. */
+const roleOf = (claims: JWTPayload) => (typeof claims['role'] === 'string' ? claims['role'] : 'anon');
 
 function bindingId(raw: Record<string, unknown>): number {
   let hash = 0;
@@ -149,7 +155,8 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       const schema = typeof raw['schema'] === 'string' ? raw['schema'] : 'public';
       const filter = parseFilter(raw['filter']);
       if (filter === 'invalid') problems.push(`Unsupported filter "${String(raw['filter'])}": use column=op.value with eq, neq, lt, lte, gt, gte or in`);
-      else if (schema !== 'public' || (table !== '*' && !(await infoFor(table)))) problems.push(`Unable to subscribe to changes with given parameters. Please check Realtime is enabled for ${schema}.${table}`);
+      else if (schema !== 'public' || (table !== '*' && (!(await infoFor(table)) || !(await canSelect(roleOf(checked.claims), table)))))
+        problems.push(`Unable to subscribe to changes with given parameters. Please check Realtime is enabled for ${schema}.${table} and that the role may select from it`);
       bindings.push({ id: bindingId(raw), event: (typeof raw['event'] === 'string' ? raw['event'] : '*').toUpperCase(), schema, table, filter: filter === 'invalid' ? null : filter, raw });
     }
     const previous = client.channels.get(topic);
@@ -307,17 +314,55 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     return reply(client, joinRef, ref, topic, 'error', { reason: `unknown event "${event}"` });
   }
 
-  /** Is this change visible to the subscriber? The same check Supabase runs, with the subscriber's claims. */
-  async function visible(channel: Channel, table: string, info: TableInfo, record: Record<string, unknown>): Promise<boolean> {
-    const role = typeof channel.claims['role'] === 'string' ? channel.claims['role'] : 'anon';
+  /** May this role SELECT from the table at all? Checked at join and for every change. */
+  async function canSelect(role: string, table: string): Promise<boolean> {
+    try {
+      const { rows } = await db.query<{ ok: boolean }>(`select has_table_privilege($1, format('public.%I', $2::text), 'SELECT') as ok`, [role, table]);
+      return rows[0]?.ok === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Would row-level security let this subscriber read the captured row? As the subscriber's role and
+   * claims: no SELECT privilege, no; a table without RLS, or a role with BYPASSRLS, yes; otherwise the
+   * table's SELECT (and ALL) policies for the role, permissive ones OR'ed and restrictive ones AND'ed,
+   * evaluated against the record itself (as a row of the table's type, named like the table).
+   */
+  async function visible(claims: JWTPayload, table: string, record: Record<string, unknown>): Promise<boolean> {
+    const role = roleOf(claims);
     try {
       return await db.transaction(async (tx) => {
-        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(channel.claims)]);
-        const where = info.primaryKey.map((column, i) => `"${column}" = $${i + 1}`).join(' and ');
-        const { rows } = await tx.query(`select 1 from public."${table}" where ${where}`, info.primaryKey.map((column) => record[column]));
-        return rows.length > 0;
+        const relation = (
+          await tx.query<{ can_select: boolean; rls: boolean; bypass: boolean }>(
+            `select has_table_privilege($1, c.oid, 'SELECT') as can_select, c.relrowsecurity as rls, r.rolbypassrls as bypass
+             from pg_class c, pg_roles r where c.oid = format('public.%I', $2::text)::regclass and r.rolname = $1`,
+            [role, table],
+          )
+        ).rows[0];
+        if (!relation?.can_select) return false;
+        if (!relation.rls || relation.bypass) return true;
+        const policies = (
+          await tx.query<{ permissive: boolean; qual: string }>(
+            `select p.polpermissive as permissive, pg_get_expr(p.polqual, p.polrelid) as qual
+             from pg_policy p
+             where p.polrelid = format('public.%I', $2::text)::regclass and p.polcmd in ('r', '*') and p.polqual is not null
+               and (0::oid = any (p.polroles) or exists (select 1 from unnest(p.polroles) g(role) where pg_has_role($1, g.role, 'MEMBER')))`,
+            [role, table],
+          )
+        ).rows;
+        const permissive = policies.filter((policy) => policy.permissive).map((policy) => `(${policy.qual})`);
+        if (permissive.length === 0) return false; // RLS with no policy for the role: nothing is visible
+        const restrictive = policies.filter((policy) => !policy.permissive).map((policy) => `(${policy.qual})`);
+        const condition = [`(${permissive.join(' or ')})`, ...restrictive].join(' and ');
+        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
+        const name = `"${table.replace(/"/g, '""')}"`;
+        const { rows } = await tx.query<{ ok: boolean | null }>(`select (${condition}) as ok from jsonb_populate_record(null::public.${name}, $1::jsonb) as ${name}`, [JSON.stringify(record)]);
+        return rows[0]?.ok === true;
       });
-    } catch {
+    } catch (error) {
+      log(`realtime: visibility check on ${table} failed, change withheld: ${String(error)}`);
       return false;
     }
   }
@@ -330,17 +375,18 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     if (!info) return;
     const primary = (row: Record<string, unknown> | null) => (row ? Object.fromEntries(info.primaryKey.map((column) => [column, row[column]])) : null);
     const record = change.record;
-    const oldRecord = change.type === 'DELETE' ? primary(change.old_record) : change.type === 'UPDATE' ? primary(change.old_record) : null;
-    // Subscribers with the same identity share one visibility check per change.
-    const seen = new Map<string, Promise<boolean>>();
-    const isVisible = (channel: Channel) => {
-      const key = `${String(channel.claims['role'])}:${String(channel.claims.sub ?? '')}`;
-      let result = seen.get(key);
-      if (!result && record) {
-        result = visible(channel, change.table_name, info, record);
-        seen.set(key, result);
+    const oldRecord = change.type === 'INSERT' ? null : primary(change.old_record);
+    // Subscribers with the same claims share one check per change.
+    const checks = new Map<string, Promise<boolean>>();
+    const mayHear = (channel: Channel) => {
+      const key = JSON.stringify(channel.claims);
+      let result = checks.get(key);
+      if (!result) {
+        if (change.type === 'DELETE') result = canSelect(roleOf(channel.claims), change.table_name);
+        else result = record ? visible(channel.claims, change.table_name, record) : Promise.resolve(false);
+        checks.set(key, result);
       }
-      return result ?? Promise.resolve(false);
+      return result;
     };
     for (const client of clients) {
       for (const channel of client.channels.values()) {
@@ -351,7 +397,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
             filterMatches(binding.filter, change.type === 'DELETE' ? oldRecord : record),
         );
         if (matching.length === 0) continue;
-        if (change.type !== 'DELETE' && !(await isVisible(channel))) continue;
+        if (!(await mayHear(channel))) continue;
         const data: Record<string, unknown> = {
           schema: 'public',
           table: change.table_name,
