@@ -5,10 +5,10 @@ import { bearer, HttpError, readJson, send } from './http';
 import type { Keys } from './keys';
 
 /*
- * A GoTrue-compatible subset (../../shared/supabase-protocol.md §2): sign-up (auto-confirmed), password
- * sign-in, refresh-token rotation, get user, sign-out, and email OTP / magic link whose code is printed
- * to the log and readable from a development-only endpoint. Errors carry X-Supabase-Api-Version so the
- * client reads their `code`.
+ * The part of Supabase Auth (GoTrue) that supabase-js uses here: sign-up (auto-confirmed), password
+ * sign-in, refresh-token rotation, get user, sign-out, email OTP / magic link whose code is printed to
+ * the log and readable from a development-only endpoint, and the admin API's user deletion (service
+ * role only). Errors carry X-Supabase-Api-Version so the client reads their `code`.
  */
 
 const API_VERSION = { 'X-Supabase-Api-Version': '2024-01-01' };
@@ -66,7 +66,18 @@ function userJson(user: UserRow) {
 
 export type OtpListener = (email: string, code: string) => void;
 
-export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListener; accessTokenSeconds?: number } = {}) {
+/** Roles whose tokens may use the admin API, as GoTrue's default admin roles. */
+const ADMIN_ROLES = ['service_role', 'supabase_admin'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AuthOptions = {
+  onOtp?: OtpListener;
+  accessTokenSeconds?: number;
+  /** Called after a user was deleted through the admin API (the realtime server ends their channels). */
+  onUserDeleted?: (userId: string) => void;
+};
+
+export function createAuth(db: Database, keys: Keys, options: AuthOptions = {}) {
   const lifetime = options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS;
   const codes = new Map<string, { code: string; expiresAt: number; attempts: number }>();
 
@@ -112,6 +123,15 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
     const claims = await keys.verify(token);
     if (!claims || typeof claims.sub !== 'string') throw fail(403, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token is expired or invalid');
     return claims;
+  }
+
+  /** The admin API wants a valid token of an admin role (the service-role key), as GoTrue does. */
+  async function requireAdmin(req: IncomingMessage) {
+    const token = bearer(req);
+    if (!token) throw fail(401, 'no_authorization', 'This endpoint requires a Bearer token');
+    const claims = await keys.verify(token);
+    if (!claims) throw fail(403, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token is expired or invalid');
+    if (typeof claims['role'] !== 'string' || !ADMIN_ROLES.includes(claims['role'])) throw fail(403, 'not_admin', 'User not allowed');
   }
 
   const body = async (req: IncomingMessage) => {
@@ -229,6 +249,21 @@ export function createAuth(db: Database, keys: Keys, options: { onOtp?: OtpListe
           return issueSession(tx, user, 'otp');
         });
         return send(res, 200, session, API_VERSION);
+      }
+      const adminUser = /^\/admin\/users\/([^/]+)$/.exec(path);
+      if (method === 'DELETE' && adminUser) {
+        // auth.admin.deleteUser: the row of auth.users goes, and the foreign keys' cascades take the
+        // user's sessions, refresh tokens and (through the schema's own) their data with it.
+        await requireAdmin(req);
+        const id = adminUser[1] ?? '';
+        if (!UUID.test(id)) throw fail(404, 'validation_failed', 'user_id must be an UUID');
+        const input = await body(req);
+        if (input['should_soft_delete'] === true) throw fail(400, 'validation_failed', 'Soft deletion is not supported by the local stack');
+        const user = await db.transaction(async (tx) => (await tx.query<UserRow>('delete from auth.users where id = $1 returning *', [id])).rows[0] ?? null);
+        if (!user) throw fail(404, 'user_not_found', 'User not found');
+        if (user.email) codes.delete(user.email.toLowerCase());
+        options.onUserDeleted?.(user.id);
+        return send(res, 200, userJson(user), API_VERSION);
       }
       if (method === 'GET' && path === '/settings') {
         return send(res, 200, { external: { email: true }, disable_signup: false, mailer_autoconfirm: true }, API_VERSION);

@@ -466,6 +466,11 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
         wss.emit('connection', ws, { socket: ws, vsn, apiClaims: checked.claims, channels: new Map(), lastSeen: Date.now() } satisfies Client);
       });
     },
+    /** Ends every channel joined with a token of this user (called when the user is deleted). */
+    endUser(userId: string) {
+      for (const client of clients)
+        for (const channel of [...client.channels.values()]) if (channel.claims.sub === userId) expire(client, channel, 'InvalidJWTToken: the user no longer exists');
+    },
     clientCount: () => clients.size,
     async close() {
       clearInterval(sweep);

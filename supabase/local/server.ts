@@ -58,12 +58,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
   const keys = await createKeys(options.jwtSecret ?? DEFAULT_JWT_SECRET, `${url}/auth/v1`);
+  const realtime = createRealtime(db, keys, { log, ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) });
   const auth = createAuth(db, keys, {
     onOtp: (email, code) => log(`email code for ${email}: ${code}`),
+    onUserDeleted: (userId) => realtime.endUser(userId),
     ...(options.accessTokenSeconds === undefined ? {} : { accessTokenSeconds: options.accessTokenSeconds }),
   });
   const rest = createRest(db, keys);
-  const realtime = createRealtime(db, keys, { log, ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}) });
   /** The request's URL, or null when it cannot be parsed (`GET //[` for one): such requests get a 400. */
   const requestUrl = (req: IncomingMessage) => {
     try {
