@@ -5,11 +5,11 @@ import { bearer, HttpError, readJson, send } from './http';
 import type { Keys } from './keys';
 
 /*
- * A PostgREST subset (../../shared/supabase-protocol.md §3): table reads with filters, ordering, paging
- * and counts; inserts, upserts, updates and deletes; RPC; `.single()`. Every request runs in one
- * transaction as the JWT's role, with request.jwt.claims set transaction-locally, so row-level
- * security is Postgres's own. Syntax this subset does not support is answered with a PostgREST-shaped
- * 400 that names it, never with wrong data.
+ * The part of PostgREST that supabase-js uses here: table reads with filters, ordering, paging and
+ * counts; inserts, upserts, updates and deletes; RPC; `.single()`. Every request runs in one
+ * transaction as the JWT's role, with request.jwt.claims and the role's statement_timeout set
+ * transaction-locally, so row-level security is Postgres's own. Syntax this subset does not support is
+ * answered with a PostgREST-shaped 400 that names it, never with wrong data.
  */
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -218,8 +218,9 @@ function groupByKeys(rows: Record<string, unknown>[]): { keys: string[]; rows: R
 }
 
 /**
- * Holds a response until the request's transaction has committed: a client must never hear "applied"
- * for a change whose COMMIT then failed (SYNC.md guarantee 2).
+ * Holds a response until the request's transaction has committed. A client must never hear "applied"
+ * for a change whose COMMIT then failed: it would drop the change from its outbox, and the change
+ * would be lost.
  */
 function bufferedResponse() {
   let captured: { status: number; headers: Record<string, string>; body: string } | null = null;
