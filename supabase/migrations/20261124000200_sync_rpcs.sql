@@ -286,7 +286,12 @@ $$;
  * cursor: null to start, or the next_cursor of the previous page. When has_more is false,
  * next_cursor starts the next catch-up from the commit-safe watermark (see the header).
  */
-create function public.sync_pull(cursor jsonb default null, page_size int default 1000) returns jsonb language plpgsql stable as $$
+-- Planner settings: each branch must walk its index range in order and stop after a page, whatever
+-- the statistics say (PGlite never runs autovacuum, so it has none and would sort every changed row).
+create function public.sync_pull(cursor jsonb default null, page_size int default 1000) returns jsonb language plpgsql stable
+set enable_bitmapscan = off
+set enable_seqscan = off
+as $$
 declare
   member uuid := auth.uid();
   lim int := least(greatest(coalesce(page_size, 1000), 1), 1000);
