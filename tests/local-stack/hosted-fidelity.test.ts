@@ -18,12 +18,14 @@ const ANON_EXECUTE_ALLOWLIST: readonly string[] = [];
 /** RPC to a function the generated types do not know (one the test creates). */
 const rpc = (client: Client, fn: string, args?: Record<string, unknown>) => (client as unknown as SupabaseClient).rpc(fn, args);
 
+const postgresInstalled = postgresAvailability();
+
 type Backend = { name: string; migrationRole: string; start: () => Promise<{ stack: LocalStack; server: PostgresServer | null }> };
 
 const backends: Backend[] = [
   { name: 'PGlite', migrationRole: 'supabase_migrator', start: async () => ({ stack: await startLocalStack({ port: 0, seed: false }), server: null }) },
 ];
-if (postgresAvailability())
+if (postgresInstalled)
   backends.push({
     name: 'PostgreSQL 15',
     migrationRole: 'postgres',
@@ -144,7 +146,7 @@ describe.each(backends)('hosted Supabase fidelity on $name', ({ name, migrationR
   });
 });
 
-describe.skipIf(!postgresAvailability())('statement_timeout on PostgreSQL 15', () => {
+describe.skipIf(!postgresInstalled)('statement_timeout on PostgreSQL 15', () => {
   let server: PostgresServer;
 
   beforeAll(async () => {

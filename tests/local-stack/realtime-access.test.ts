@@ -1,40 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
-import type { LocalStack } from '../../supabase/local/server';
-import { clientFor, signedInClient, startTestStack, type Client } from '../support/local-stack';
+import { startLocalStack, type LocalStack } from '../../supabase/local/server';
+import { postgresAvailability, startPostgres, type PostgresServer } from '../support/postgres-server';
+import { clientFor, signedInClient, type Client } from '../support/local-stack';
 
 /*
  * Who hears which change. These tests use a table of their own, `notes`, created while the stack runs
  * (as a migration would be on the next start), so they do not depend on the app's schema:
- * RLS lets a member read only the notes they own; anon has no privilege on it at all.
+ * RLS lets a member read only the notes they own; anon has no privilege on it at all. They run on PGlite
+ * and, when its binaries are installed, on PostgreSQL 15.
  */
 
 type Event = RealtimePostgresChangesPayload<Record<string, unknown>>;
-
-let stack: LocalStack;
-let alice: { client: Client; userId: string };
-let bob: { client: Client; userId: string };
-
-const sql = (text: string, params?: unknown[]) => stack.db.query(text, params);
-const publish = (what: string) => sql(`alter publication supabase_realtime set (publish = '${what}')`);
-
-beforeAll(async () => {
-  stack = await startTestStack({ seed: false });
-  alice = await signedInClient(stack, 'access-alice');
-  bob = await signedInClient(stack, 'access-bob');
-  await stack.db.exec(`
-    create table public.notes (id uuid primary key, owner uuid not null, body text not null);
-    alter table public.notes enable row level security;
-    create policy "Owners read their notes" on public.notes for select to authenticated using (owner = auth.uid());
-    revoke all on public.notes from anon, authenticated;
-    grant select on public.notes to authenticated;
-  `);
-}, 60_000);
-afterAll(async () => {
-  await alice?.client.removeAllChannels();
-  await bob?.client.removeAllChannels();
-  await stack?.close();
-});
 
 /** Subscribes to one table (all events unless told) and resolves once SUBSCRIBED, or with the system error. */
 async function subscribe(client: Client, name: string, options: { table?: string; event?: '*' | 'INSERT' | 'UPDATE' | 'DELETE' } = {}) {
@@ -54,9 +31,46 @@ async function subscribe(client: Client, name: string, options: { table?: string
   return { channel, events, system };
 }
 
-const note = (owner: string, body: string, id: string = crypto.randomUUID()) => sql('insert into public.notes (id, owner, body) values ($1, $2, $3)', [id, owner, body]);
+type Backend = { name: string; start: () => Promise<{ stack: LocalStack; server: PostgresServer | null }> };
+const backends: Backend[] = [{ name: 'PGlite', start: async () => ({ stack: await startLocalStack({ port: 0, seed: false }), server: null }) }];
+if (postgresAvailability())
+  backends.push({
+    name: 'PostgreSQL 15',
+    start: async () => {
+      const server = await startPostgres({ schema: false });
+      return { stack: await startLocalStack({ port: 0, seed: false, databaseUrl: server.url }), server };
+    },
+  });
 
-describe('realtime access control', () => {
+describe.each(backends)('realtime access control on $name', ({ start }) => {
+  let stack: LocalStack;
+  let server: PostgresServer | null;
+  let alice: { client: Client; userId: string };
+  let bob: { client: Client; userId: string };
+
+  const sql = (text: string, params?: unknown[]) => stack.db.query(text, params);
+  const publish = (what: string) => sql(`alter publication supabase_realtime set (publish = '${what}')`);
+  const note = (owner: string, body: string, id: string = crypto.randomUUID()) => sql('insert into public.notes (id, owner, body) values ($1, $2, $3)', [id, owner, body]);
+
+  beforeAll(async () => {
+    ({ stack, server } = await start());
+    alice = await signedInClient(stack, 'access-alice');
+    bob = await signedInClient(stack, 'access-bob');
+    await stack.db.exec(`
+      create table public.notes (id uuid primary key, owner uuid not null, body text not null);
+      alter table public.notes enable row level security;
+      create policy "Owners read their notes" on public.notes for select to authenticated using (owner = auth.uid());
+      revoke all on public.notes from anon, authenticated;
+      grant select on public.notes to authenticated;
+    `);
+  }, 120_000);
+  afterAll(async () => {
+    await alice?.client.removeAllChannels();
+    await bob?.client.removeAllChannels();
+    await stack?.close();
+    await server?.stop();
+  });
+
   it('delivers changes of a table added to the supabase_realtime publication while the stack runs', async () => {
     await sql('alter publication supabase_realtime add table public.notes');
     const mine = await subscribe(alice.client, 'late-table', { table: 'notes' });
