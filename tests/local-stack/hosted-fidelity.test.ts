@@ -126,8 +126,9 @@ describe.each(backends)('hosted Supabase fidelity on $name', ({ name, migrationR
     }
   });
 
-  // These two fail until the migrations revoke what hosted's default privileges grant (see the report).
-  it('SCHEMA DEFECT UNTIL THE MIGRATIONS REVOKE IT: anon can execute no function in public or sync outside an explicit allowlist', async () => {
+  // These two guard the migrations: hosted's default privileges grant the API roles ALL on whatever
+  // the migration role creates in public, so each migration must revoke what they should not hold.
+  it('anon can execute no function in public or sync outside an explicit allowlist', async () => {
     const executable = await query<{ fn: string }>(
       `select p.oid::regprocedure::text as fn from pg_proc p
        where p.pronamespace in ('public'::regnamespace, to_regnamespace('sync')) and has_function_privilege('anon', p.oid, 'execute') order by 1`,
@@ -135,7 +136,7 @@ describe.each(backends)('hosted Supabase fidelity on $name', ({ name, migrationR
     expect(executable.map((row) => row.fn).filter((fn) => !ANON_EXECUTE_ALLOWLIST.includes(fn))).toEqual([]);
   });
 
-  it('SCHEMA DEFECT UNTIL THE MIGRATIONS REVOKE IT: anon and authenticated hold no TRUNCATE, TRIGGER or REFERENCES on any public table', async () => {
+  it('anon and authenticated hold no TRUNCATE, TRIGGER or REFERENCES on any public table', async () => {
     const held = await query<{ grantee: string; relation: string; privilege: string }>(
       `select r as grantee, c.oid::regclass::text as relation, p as privilege
        from pg_class c, unnest(array['anon', 'authenticated']) r, unnest(array['TRUNCATE', 'TRIGGER', 'REFERENCES']) p
