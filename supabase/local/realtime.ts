@@ -327,7 +327,8 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
   /**
    * Would row-level security let this subscriber read the captured row? As the subscriber's role and
    * claims: no SELECT privilege, no; a table without RLS, or a role with BYPASSRLS, yes; otherwise the
-   * table's SELECT (and ALL) policies for the role, permissive ones OR'ed and restrictive ones AND'ed,
+   * table's SELECT (and ALL) policies that apply to the role (PUBLIC, the role, or a role whose
+   * privileges it has, as PostgreSQL decides), permissive ones OR'ed and restrictive ones AND'ed,
    * evaluated against the record itself (as a row of the table's type, named like the table).
    */
   async function visible(claims: JWTPayload, table: string, record: Record<string, unknown>): Promise<boolean> {
@@ -348,7 +349,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
             `select p.polpermissive as permissive, pg_get_expr(p.polqual, p.polrelid) as qual
              from pg_policy p
              where p.polrelid = format('public.%I', $2::text)::regclass and p.polcmd in ('r', '*') and p.polqual is not null
-               and (0::oid = any (p.polroles) or exists (select 1 from unnest(p.polroles) g(role) where pg_has_role($1, g.role, 'MEMBER')))`,
+               and (0::oid = any (p.polroles) or exists (select 1 from unnest(p.polroles) g(role) where pg_has_role($1, g.role, 'USAGE')))`,
             [role, table],
           )
         ).rows;
