@@ -288,7 +288,7 @@ $$;
  */
 -- Planner settings: each branch must walk its index range in order and stop after a page, whatever
 -- the statistics say (PGlite never runs autovacuum, so it has none and would sort every changed row).
-create function public.sync_pull(cursor jsonb default null, page_size int default 1000) returns jsonb language plpgsql stable
+create function public.sync_pull(cursor jsonb default null, page_size int default 1000) returns json language plpgsql stable
 set enable_bitmapscan = off
 set enable_seqscan = off
 as $$
@@ -305,9 +305,11 @@ declare
   row_cases text := '';
   t record;
   bound text;
-  page jsonb;
+  columns text;
+  stamped text[];
+  page json;
   n int;
-  last jsonb;
+  last json;
 begin
   if member is null then
     raise exception 'Sign in to sync' using errcode = '28000';
@@ -353,10 +355,22 @@ begin
           cond);
       end;
     end loop;
-    row_cases := row_cases || format(' when %L then (select to_jsonb(r) - ''sync_xid'' from public.%I r where r.id = k.id)', t.name, t.name);
+    -- The row as JSON text (cheaper to build than jsonb), without sync_xid. When every field has
+    -- the same stamp (a row written once, as most are on a first sync) the stamps travel as
+    -- {"": stamp}: about half the bytes. The client expands it (src/domain/sync-wire-schema.ts).
+    select string_agg(format('r.%I', attname), ', ' order by attnum),
+           array_agg(attname::text order by attnum) filter (where attname not in ('id', 'member_id', 'created_at', 'updated_at', 'field_stamps'))
+    into columns, stamped
+    from pg_attribute where attrelid = format('public.%I', t.name)::regclass and attnum > 0 and not attisdropped and attname not in ('sync_xid', 'field_stamps');
+    row_cases := row_cases || format(
+      $r$ when %L then (select row_to_json(x) from (select %s,
+            case when r.field_stamps ?& %L::text[] and not jsonb_path_exists(r.field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', r.field_stamps -> 'deleted_at'))
+                 then jsonb_build_object('', r.field_stamps -> 'deleted_at') else r.field_stamps end as field_stamps
+          from public.%I r where r.id = k.id) x)$r$,
+      t.name, columns, stamped, t.name);
   end loop;
   if cardinality(branches) = 0 then
-    return jsonb_build_object('rows', '[]'::jsonb, 'has_more', false, 'next_cursor', jsonb_build_object('from', watermark::text), 'server_time', sync.now_ms());
+    return json_build_object('rows', '[]'::json, 'has_more', false, 'next_cursor', json_build_object('from', watermark::text), 'server_time', sync.now_ms());
   end if;
 
   execute format($q$
@@ -366,28 +380,28 @@ begin
     )
     select
       (select count(*)::int from keys),
-      (select coalesce(jsonb_agg(jsonb_build_object('table', k.t, 'row',
+      (select coalesce(json_agg(json_build_object('table', k.t, 'row',
           case when k.gone then
-            (select jsonb_build_object('id', d.id, 'member_id', d.member_id, 'deleted_at', d.deleted_at, 'field_stamps', jsonb_build_object('deleted_at', d.stamp))
+            (select json_build_object('id', d.id, 'member_id', d.member_id, 'deleted_at', d.deleted_at, 'field_stamps', json_build_object('deleted_at', d.stamp))
              from public.sync_deleted_rows d where d.member_id = $1 and d.table_name = k.t and d.id = k.id)
-          else case k.t %s end end) order by k.n), '[]'::jsonb) from keys k where k.n <= $5),
-      (select jsonb_build_object('xid', k.sync_xid::text, 'ord', k.ord, 'id', k.id) from keys k where k.n = $5)
+          else case k.t %s end end) order by k.n), '[]'::json) from keys k where k.n <= $5),
+      (select json_build_object('xid', k.sync_xid::text, 'ord', k.ord, 'id', k.id) from keys k where k.n = $5)
   $q$, array_to_string(branches, ' union all '), row_cases)
   into n, page, last
   using member, from_xid, after_xid, after_id, lim;
 
   if n > lim then
-    return jsonb_build_object(
+    return json_build_object(
       'rows', page,
       'has_more', true,
-      'next_cursor', jsonb_build_object('from', from_xid::text, 'watermark', watermark::text, 'after', last),
+      'next_cursor', json_build_object('from', from_xid::text, 'watermark', watermark::text, 'after', last),
       'server_time', sync.now_ms()
     );
   end if;
-  return jsonb_build_object(
+  return json_build_object(
     'rows', page,
     'has_more', false,
-    'next_cursor', jsonb_build_object('from', watermark::text),
+    'next_cursor', json_build_object('from', watermark::text),
     'server_time', sync.now_ms()
   );
 end;

@@ -3,6 +3,7 @@ import { digestText } from '../../src/domain/digest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { formatHlc } from '../../src/domain/hlc';
+import { pullPageSchema } from '../../src/domain/sync-wire-schema';
 import { as, createSchemaDb, createUser, member, mutation, push } from '../support/schema-db';
 
 type PullPage = { rows: { table: string; row: { id: string; deleted_at?: string | null; first_name?: string } }[]; has_more: boolean; next_cursor: unknown; server_time: number };
@@ -82,6 +83,24 @@ describe('sync_pull', () => {
     expect(other.rows.some((row) => row.row.id === target.row.id)).toBe(false);
   });
 
+  it('a row written once sends its stamps as one; the client gets back exactly the stamps the server holds', async () => {
+    const once = crypto.randomUUID();
+    const full = { first_name: 'Once', last_name: 'Whole', phone: '555 010 0123', email: 'once@example.com', stage: 'new', contact_type: 'customer', lead_source: '', tags: [], notes: '', next_follow_up_on: null, last_touched_at: new Date().toISOString(), deleted_at: null };
+    await push(db, a, [mutation('contacts', once, full, formatHlc({ physical: Date.now() - 100, counter: 0, node: 'once' }), 'insert')]);
+    const edited = crypto.randomUUID();
+    await push(db, a, [mutation('contacts', edited, full, formatHlc({ physical: Date.now() - 100, counter: 0, node: 'once' }), 'insert')]);
+    await push(db, a, [mutation('contacts', edited, { notes: 'edited' }, formatHlc({ physical: Date.now(), counter: 0, node: 'later' }))]);
+    const raw = (await pullAll(a, null)).rows;
+    const wire = (id: string) => raw.find((row) => row.row.id === id)!.row as unknown as { field_stamps: Record<string, string> };
+    expect(Object.keys(wire(once).field_stamps)).toEqual(['']);
+    expect(Object.keys(wire(edited).field_stamps).length).toBeGreaterThan(1);
+    const parsed = pullPageSchema.parse({ rows: raw, has_more: false, next_cursor: null, server_time: 0 });
+    for (const id of [once, edited]) {
+      const held = (await db.query<{ s: Record<string, string> }>('select field_stamps as s from public.contacts where id = $1', [id])).rows[0]?.s;
+      expect(parsed.rows.find((row) => row.row.id === id)?.row.field_stamps).toEqual(held);
+    }
+  });
+
   it('refuses anon', async () => {
     await expect(as(db, { role: 'anon' }, (tx) => tx.query('select public.sync_pull(null, 10)'))).rejects.toThrow(/permission denied/);
   });
@@ -91,7 +110,8 @@ describe('sync_pull', () => {
     const before = await digest();
     expect(before['contacts']?.count).toBe((await as(db, member(a), (tx) => tx.query<{ n: number }>('select count(*)::int as n from public.contacts'))).rows[0]?.n);
     // The client computes the same hash from the rows it holds (src/domain/digest.ts + SHA-256).
-    const contacts = (await pullAll(a, null)).rows.filter((row) => row.table === 'contacts' && 'created_at' in row.row).map((row) => row.row as { id: string; field_stamps: unknown });
+    const received = pullPageSchema.parse({ rows: (await pullAll(a, null)).rows, has_more: false, next_cursor: null, server_time: 0 }).rows;
+    const contacts = received.filter((row) => row.table === 'contacts' && 'created_at' in row.row).map((row) => row.row as { id: string; field_stamps: unknown });
     expect(before['contacts']?.hash).toBe(createHash('sha256').update(digestText(contacts)).digest('hex'));
     const target = (await pull(a, null, 1)).rows.find((row) => row.table === 'contacts') ?? (await pull(a, null, 2)).rows[1]!;
     await push(db, a, [mutation('contacts', target.row.id, { notes: 'changed' }, formatHlc({ physical: Date.now(), counter: 1, node: 'digest' }))]);
