@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -91,7 +91,7 @@ function deleteDataDir(dataDir: string, log: (line: string) => void): void {
   const entries = readdirSync(dataDir);
   if (entries.length === 0) return;
   const strangers = entries.filter((entry) => !DATA_DIR_ENTRY.test(entry));
-  const looksLikeOne = existsSync(join(dataDir, 'PG_VERSION')) && existsSync(join(dataDir, 'global', 'pg_control')) && statSync(join(dataDir, 'base')).isDirectory();
+  const looksLikeOne = ['PG_VERSION', join('global', 'pg_control'), 'base'].every((entry) => existsSync(join(dataDir, entry)));
   if (!looksLikeOne || strangers.length > 0)
     throw new Error(`Not resetting ${dataDir}: it does not look like a local database directory${strangers.length > 0 ? ` (it holds ${strangers.slice(0, 3).join(', ')})` : ''}. Delete it yourself if you are sure.`);
   rmSync(dataDir, { recursive: true, force: true });
