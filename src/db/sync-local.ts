@@ -51,6 +51,10 @@ function unsaved(local: Row, mutation: CoalescedMutation | undefined, waiting: R
   return Object.fromEntries([...fields].filter((field) => !NOT_WORTH_REPORTING.has(field)).map((field) => [field, local[field]]));
 }
 
+function withoutSyncXid(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([column]) => column !== 'sync_xid'));
+}
+
 const differs = (a: unknown, b: unknown) => a !== b && JSON.stringify(a) !== JSON.stringify(b);
 
 /**
@@ -164,8 +168,9 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
                 }
                 continue;
               }
-              const incoming: Record<string, unknown> = { ...remote.row };
-              delete incoming['sync_xid'];
+              // Rows come without sync_xid (the server's); drop it if one ever does, without `delete`,
+              // which would turn every stored row into a slow dictionary object.
+              const incoming: Record<string, unknown> = 'sync_xid' in remote.row ? withoutSyncXid(remote.row) : { ...remote.row };
               const local = puts.get(id) ?? current.get(id);
               const merged = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
               if (merged === null) continue;

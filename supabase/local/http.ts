@@ -45,6 +45,12 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   res.end(payload);
 }
 
+/** Sends JSON the database already wrote as text (a large RPC answer is not parsed and written again). */
+export function sendJsonText(res: ServerResponse, status: number, json: string): void {
+  res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(json);
+}
+
 export function bearer(req: IncomingMessage): string | null {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import type { Database, Tx } from './database';
-import { bearer, HttpError, readJson, send } from './http';
+import { bearer, HttpError, readJson, send, sendJsonText } from './http';
 import type { Keys } from './keys';
 
 /*
@@ -417,6 +417,11 @@ export function createRest(db: Database, keys: Keys) {
       if (proc.rettype === 'void') {
         await tx.query(`select ${call}`, params.values);
         return send(res, 204, undefined);
+      }
+      if (!proc.retset && (proc.rettype === 'json' || proc.rettype === 'jsonb')) {
+        // As PostgREST does: the function's JSON goes out as the database wrote it.
+        const text = (await tx.query<{ r: string | null }>(`select (${call})::text as r`, params.values)).rows[0]?.r ?? null;
+        return sendJsonText(res, 200, text ?? 'null');
       }
       const sql = proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;
       const result = (await tx.query<{ r: unknown }>(sql, params.values)).rows[0]?.r ?? null;
