@@ -74,4 +74,15 @@ create event trigger realtime_local_publication_change on ddl_command_end
   when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
   execute function realtime_local.on_publication_change();
 
+-- The realtime server keeps what it read of grants, policies and columns; any DDL command tells it to
+-- read them again.
+create or replace function realtime_local.on_schema_change() returns event_trigger language plpgsql security definer set search_path = '' as $$
+begin
+  perform pg_notify('realtime_local_schema', '');
+end;
+$$;
+
+drop event trigger if exists realtime_local_schema_change;
+create event trigger realtime_local_schema_change on ddl_command_end execute function realtime_local.on_schema_change();
+
 select realtime_local.attach_capture_triggers();

@@ -331,35 +331,59 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
    * privileges it has, as PostgreSQL decides), permissive ones OR'ed and restrictive ones AND'ed,
    * evaluated against the record itself (as a row of the table's type, named like the table).
    */
+  /**
+   * What decides visibility for a role on a table, read once and kept until the schema changes (an
+   * event trigger notifies on every DDL command): 'none' (no SELECT privilege, or RLS with no policy
+   * for the role), 'all' (no RLS, or BYPASSRLS), or the policies' condition as SQL.
+   */
+  type Access = { readonly kind: 'none' | 'all' } | { readonly kind: 'condition'; readonly sql: string };
+  const accessCache = new Map<string, Promise<Access>>();
+
+  async function readAccess(role: string, table: string): Promise<Access> {
+    const relation = (
+      await db.query<{ can_select: boolean; rls: boolean; bypass: boolean }>(
+        `select has_table_privilege($1, c.oid, 'SELECT') as can_select, c.relrowsecurity as rls, r.rolbypassrls as bypass
+         from pg_class c, pg_roles r where c.oid = format('public.%I', $2::text)::regclass and r.rolname = $1`,
+        [role, table],
+      )
+    ).rows[0];
+    if (!relation?.can_select) return { kind: 'none' };
+    if (!relation.rls || relation.bypass) return { kind: 'all' };
+    const policies = (
+      await db.query<{ permissive: boolean; qual: string }>(
+        `select p.polpermissive as permissive, pg_get_expr(p.polqual, p.polrelid) as qual
+         from pg_policy p
+         where p.polrelid = format('public.%I', $2::text)::regclass and p.polcmd in ('r', '*') and p.polqual is not null
+           and (0::oid = any (p.polroles) or exists (select 1 from unnest(p.polroles) g(role) where pg_has_role($1, g.role, 'USAGE')))`,
+        [role, table],
+      )
+    ).rows;
+    const permissive = policies.filter((policy) => policy.permissive).map((policy) => `(${policy.qual})`);
+    if (permissive.length === 0) return { kind: 'none' }; // RLS with no policy for the role: nothing is visible
+    const restrictive = policies.filter((policy) => !policy.permissive).map((policy) => `(${policy.qual})`);
+    return { kind: 'condition', sql: [`(${permissive.join(' or ')})`, ...restrictive].join(' and ') };
+  }
+
+  function accessOf(role: string, table: string): Promise<Access> {
+    const key = `${role}\u0000${table}`;
+    let access = accessCache.get(key);
+    if (!access) {
+      access = readAccess(role, table);
+      accessCache.set(key, access);
+      access.catch(() => accessCache.delete(key));
+    }
+    return access;
+  }
+
   async function visible(claims: JWTPayload, table: string, record: Record<string, unknown>): Promise<boolean> {
     const role = roleOf(claims);
     try {
+      const access = await accessOf(role, table);
+      if (access.kind !== 'condition') return access.kind === 'all';
       return await db.transaction(async (tx) => {
-        const relation = (
-          await tx.query<{ can_select: boolean; rls: boolean; bypass: boolean }>(
-            `select has_table_privilege($1, c.oid, 'SELECT') as can_select, c.relrowsecurity as rls, r.rolbypassrls as bypass
-             from pg_class c, pg_roles r where c.oid = format('public.%I', $2::text)::regclass and r.rolname = $1`,
-            [role, table],
-          )
-        ).rows[0];
-        if (!relation?.can_select) return false;
-        if (!relation.rls || relation.bypass) return true;
-        const policies = (
-          await tx.query<{ permissive: boolean; qual: string }>(
-            `select p.polpermissive as permissive, pg_get_expr(p.polqual, p.polrelid) as qual
-             from pg_policy p
-             where p.polrelid = format('public.%I', $2::text)::regclass and p.polcmd in ('r', '*') and p.polqual is not null
-               and (0::oid = any (p.polroles) or exists (select 1 from unnest(p.polroles) g(role) where pg_has_role($1, g.role, 'USAGE')))`,
-            [role, table],
-          )
-        ).rows;
-        const permissive = policies.filter((policy) => policy.permissive).map((policy) => `(${policy.qual})`);
-        if (permissive.length === 0) return false; // RLS with no policy for the role: nothing is visible
-        const restrictive = policies.filter((policy) => !policy.permissive).map((policy) => `(${policy.qual})`);
-        const condition = [`(${permissive.join(' or ')})`, ...restrictive].join(' and ');
         await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
         const name = `"${table.replace(/"/g, '""')}"`;
-        const { rows } = await tx.query<{ ok: boolean | null }>(`select (${condition}) as ok from jsonb_populate_record(null::public.${name}, $1::jsonb) as ${name}`, [JSON.stringify(record)]);
+        const { rows } = await tx.query<{ ok: boolean | null }>(`select (${access.sql}) as ok from jsonb_populate_record(null::public.${name}, $1::jsonb) as ${name}`, [JSON.stringify(record)]);
         return rows[0]?.ok === true;
       });
     } catch (error) {
@@ -416,6 +440,11 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
 
   const unlisten = db.listen('realtime_local_changes', (payload) => {
     queue = queue.then(() => deliver(payload)).catch((error: unknown) => log(`realtime: delivery failed: ${String(error)}`));
+  });
+  // Grants, policies and tables may change while the stack runs: what was read of them is read again.
+  const unlistenSchema = db.listen('realtime_local_schema', () => {
+    accessCache.clear();
+    tableInfo.clear();
   });
 
   /** Ends a channel whose token is no longer valid: a system error, then phx_close (as Realtime does). */
@@ -476,6 +505,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     async close() {
       clearInterval(sweep);
       await (await unlisten)();
+      await (await unlistenSchema)();
       for (const client of clients) client.socket.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await queue;

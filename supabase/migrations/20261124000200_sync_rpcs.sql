@@ -135,7 +135,13 @@ declare
   member uuid := auth.uid();
   deadline timestamptz := sync.deadline();
   synced text[] := array(select name from sync.tables);
+  -- Per table, read once: column types, and the columns that may hold JSON objects or arrays.
   column_types jsonb := '{}'::jsonb;
+  loose_columns jsonb := '{}'::jsonb;
+  -- Statements by table, op and column list, built once per push.
+  statements jsonb := '{}'::jsonb;
+  statement_key text;
+  statement text;
   m jsonb;
   mid uuid;
   tbl text;
@@ -168,7 +174,9 @@ begin
   end if;
 
   for m in select value from jsonb_array_elements(mutations) loop
-    perform sync.check_deadline(deadline);
+    if clock_timestamp() > deadline then
+      raise exception 'canceling statement due to statement timeout' using errcode = '57014';
+    end if;
     begin
       mid := null;
       if jsonb_typeof(m) is distinct from 'object' then
@@ -210,13 +218,20 @@ begin
           select jsonb_object_agg(attname, format_type(atttypid, null)) from pg_attribute
           where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped
             and attname not in ('field_stamps', 'sync_xid', 'updated_at')));
+        loose_columns := loose_columns || jsonb_build_object(tbl, (
+          select coalesce(jsonb_agg(key), '[]'::jsonb) from jsonb_each_text(column_types -> tbl) as c(key, type)
+          where type in ('json', 'jsonb') or type like '%[]'));
       end if;
       select key into bad from jsonb_object_keys(changes) as key where not column_types -> tbl ? key limit 1;
       if bad is not null then
         raise exception 'Unknown column "%" in %', left(bad, 64), tbl using errcode = 'P0001';
       end if;
-      select key into bad from jsonb_each(changes) as c(key, value) where not sync.json_fits(c.value, column_types -> tbl ->> c.key) limit 1;
-      if bad is not null then
+      -- Shapes: an object or array only where the column holds one, an array of text only. One path
+      -- query decides the common case; the per-field search that names the culprit runs on failure.
+      if jsonb_path_exists(changes - array(select jsonb_array_elements_text(loose_columns -> tbl)), '$.* ? (@.type() == "object" || @.type() == "array")')
+         or exists (select 1 from jsonb_array_elements_text(loose_columns -> tbl) as c(key)
+                    where changes ? c.key and (column_types -> tbl ->> c.key) like '%[]' and not sync.json_fits(changes -> c.key, column_types -> tbl ->> c.key)) then
+        select key into bad from jsonb_each(changes) as c(key, value) where not sync.json_fits(c.value, column_types -> tbl ->> c.key) limit 1;
         raise exception 'Field "%" has the wrong type (expected %)', bad, column_types -> tbl ->> bad using errcode = 'P0001';
       end if;
 
@@ -234,25 +249,33 @@ begin
         'field_stamps', coalesce((select jsonb_object_agg(c, coalesce(m -> 'stamps' ->> c, stamp)) from unnest(cols) as c), '{}'::jsonb)
       );
       merged := null;
+      statement_key := tbl || ':' || (m ->> 'op') || ':' || array_to_string(cols, ',');
+      statement := statements ->> statement_key;
       if m ->> 'op' = 'update' then
         -- An update must not create: NOT NULL columns would be checked before any conflict is found.
-        cols := cols || array['field_stamps'];
-        execute format(
-          'update public.%1$I as t set (%2$s) = (select %3$s from jsonb_populate_record(null::public.%1$I, $1) as r) where t.id = $2 returning to_jsonb(t) - ''sync_xid''',
-          tbl,
-          (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
-          (select string_agg(case when c = 'field_stamps' then 't.field_stamps || r.field_stamps' else format('r.%I', c) end, ', ') from unnest(cols) as c)
-        ) into merged using payload, row_uuid;
+        if statement is null then
+          cols := cols || array['field_stamps'];
+          statement := format(
+            'update public.%1$I as t set (%2$s) = (select %3$s from jsonb_populate_record(null::public.%1$I, $1) as r) where t.id = $2 returning to_jsonb(t) - ''sync_xid''',
+            tbl,
+            (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
+            (select string_agg(case when c = 'field_stamps' then 't.field_stamps || r.field_stamps' else format('r.%I', c) end, ', ') from unnest(cols) as c));
+          statements := statements || jsonb_build_object(statement_key, statement);
+        end if;
+        execute statement into merged using payload, row_uuid;
       else
-        cols := cols || array['id', 'field_stamps'];
-        execute format(
-          'insert into public.%1$I as t (%2$s) select %2$s from jsonb_populate_record(null::public.%1$I, $1)
-             on conflict (id) do update set %3$s returning to_jsonb(t) - ''sync_xid''',
-          tbl,
-          (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
-          (select string_agg(case when c = 'field_stamps' then 'field_stamps = t.field_stamps || excluded.field_stamps' else format('%1$I = excluded.%1$I', c) end, ', ')
-             from unnest(cols) as c where c <> 'id')
-        ) into merged using payload;
+        if statement is null then
+          cols := cols || array['id', 'field_stamps'];
+          statement := format(
+            'insert into public.%1$I as t (%2$s) select %2$s from jsonb_populate_record(null::public.%1$I, $1)
+               on conflict (id) do update set %3$s returning to_jsonb(t) - ''sync_xid''',
+            tbl,
+            (select string_agg(format('%I', c), ', ') from unnest(cols) as c),
+            (select string_agg(case when c = 'field_stamps' then 'field_stamps = t.field_stamps || excluded.field_stamps' else format('%1$I = excluded.%1$I', c) end, ', ')
+               from unnest(cols) as c where c <> 'id'));
+          statements := statements || jsonb_build_object(statement_key, statement);
+        end if;
+        execute statement into merged using payload;
       end if;
       if merged is null then
         -- The merge found nothing newer (the trigger skipped the write): fine when the row is there.
