@@ -3,7 +3,7 @@ import { contactInput, createTestStore } from '../../tests/support/test-store';
 import { describeOverwritten } from './overwritten';
 
 describe('describeOverwritten: the notice when a value typed here lost to another device', () => {
-  it('names the field and the contact, in words', async () => {
+  it('[OW1] names the field and the contact, in words', async () => {
     const { db, store } = await createTestStore();
     const added = await store.addContact(contactInput({ first_name: 'Jane', last_name: 'Doe' }));
     if (!added.ok) throw new Error('setup');

@@ -16,7 +16,7 @@ describe('hlc', () => {
     expect(parseHlc('garbage')).toBeNull();
   });
 
-  it('issues strictly increasing stamps even when the wall clock stands still or goes back', () => {
+  it('[CK1] issues strictly increasing stamps even when the wall clock stands still or goes back', () => {
     let now = 1000;
     const clock = createHlcClock({ now: () => now, node: 'n1' });
     const first = clock.next();

@@ -76,7 +76,7 @@ function fakeEngine(log: string[], name: string): SyncEngine {
 }
 
 describe('createSyncCoordinator', () => {
-  it('[LD1] one tab runs the engine; the other follows its status and sends it commands; takeover when the leader closes', async () => {
+  it('[LD1][G10] one tab runs the engine; the other follows its status and sends it commands; takeover when the leader closes', async () => {
     const locks = fakeLocks();
     const bus = fakeBus();
     const log: string[] = [];

@@ -16,7 +16,7 @@ const base: SyncStatus = {
 };
 
 describe('describeSync', () => {
-  it('[ST1] is quiet when everything is synced', () => {
+  it('[ST1][G12] is quiet when everything is synced', () => {
     expect(describeSync(base, NOW)).toEqual({ kind: 'synced', since: NOW - 120_000 });
   });
 

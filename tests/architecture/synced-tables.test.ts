@@ -23,7 +23,7 @@ afterAll(async () => db?.close());
 
 const rows = async <T,>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows;
 
-describe('the synced-table registry', () => {
+describe('[SV9] the synced-table registry', () => {
   it('the server registers the client’s tables, in the same order', async () => {
     expect((await rows<{ name: string }>('select name from sync.tables order by ord')).map((row) => row.name)).toEqual([...SYNCED_TABLES]);
   });

@@ -104,7 +104,7 @@ let counter = 0;
 const stamp = () => formatHlc({ physical: Date.now() + 5000, counter: (counter += 1), node: 'limits' });
 
 for (const subject of subjects) {
-  describe(`limits of ${subject.table}: the client and the server agree`, () => {
+  describe(`[SV6] limits of ${subject.table}: the client and the server agree`, () => {
     for (const probe of subject.probes) {
       const shown = JSON.stringify(probe.value).slice(0, 40);
       it(`${probe.field} = ${shown}${JSON.stringify(probe.value).length > 40 ? '…' : ''} is ${probe.ok ? 'accepted' : 'refused'} by both, in the same words`, async () => {

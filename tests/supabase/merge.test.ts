@@ -125,7 +125,7 @@ describe('coalesced pushes', () => {
 });
 
 describe('plain writes obey the merge too', () => {
-  it('a REST-style upsert without stamps is merged field by field, with server stamps for what it changed', async () => {
+  it('[MG2] a REST-style upsert without stamps is merged field by field, with server stamps for what it changed', async () => {
     const id = crypto.randomUUID();
     const t0 = Date.now() - 60_000;
     await push(db, a, [mutation('contacts', id, { first_name: 'Jane', phone: '555 010 0100', notes: 'keep me' }, stampAt(t0), 'insert')]);

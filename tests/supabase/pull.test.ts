@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 describe('sync_pull', () => {
-  it('[G6] returns 2,500 changed rows across pages of at most 1,000, none missing or doubled', async () => {
+  it('[G6][PL1] returns 2,500 changed rows across pages of at most 1,000, none missing or doubled', async () => {
     const { rows, pages } = await pullAll(a, null);
     const contacts = rows.filter((row) => row.table === 'contacts');
     expect(contacts).toHaveLength(2500);

@@ -30,7 +30,7 @@ for (const backend of sqlBackends()) {
       db.as(member(sub), async (query) => (await query<{ r: PushResult }>('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)]))[0]!.r);
     const contact = async (id: string) => (await db.query<{ r: Record<string, unknown> & { field_stamps: Record<string, string> } }>('select to_jsonb(c) as r from public.contacts c where id = $1', [id]))[0]?.r;
 
-    it('[D1] deleting a user removes every row of theirs, tombstones, clamps and applied ids included', async () => {
+    it('[SV1] deleting a user removes every row of theirs, tombstones, clamps and applied ids included', async () => {
       const gone = await createUser();
       const kept = await createUser();
       const ids = { contact: crypto.randomUUID(), deleted: crypto.randomUUID(), template: crypto.randomUUID() };
@@ -65,7 +65,7 @@ for (const backend of sqlBackends()) {
       expect([keptRows, keptTombstones]).toEqual([1, 1]);
     });
 
-    describe('[D2] a clamped stamp keeps what it earned the first time', () => {
+    describe('[CK3] a clamped stamp keeps what it earned the first time', () => {
       /*
        * A phone whose clock runs an hour fast, opened offline, edits a contact (E1). Its push is
        * applied (the stamp clamped to now + 60 s) but the answer is lost. The member edits again (E2).
@@ -124,7 +124,7 @@ for (const backend of sqlBackends()) {
       });
     });
 
-    it('[D3] a hard-deleted row is never recreated by a retried insert; the answer is its tombstone', async () => {
+    it('[SV2] a hard-deleted row is never recreated by a retried insert; the answer is its tombstone', async () => {
       const sub = await createUser();
       const id = crypto.randomUUID();
       const insert = mutation('contacts', id, { first_name: 'Lost answer' }, stampAt(Date.now() - 100), 'insert');
@@ -149,7 +149,7 @@ for (const backend of sqlBackends()) {
       expect(await db.query('select 1 from public.sync_deleted_rows where id = $1', [id])).toHaveLength(1);
     });
 
-    it('[D4] a replay of 1,000 applied mutations is answered duplicate, row by row; an oversized push gets a clear error', async () => {
+    it('[SV3] a replay of 1,000 applied mutations is answered duplicate, row by row; an oversized push gets a clear error', async () => {
       const sub = await createUser();
       const padding = 'x'.repeat(1500);
       const mutations = Array.from({ length: 1000 }, (_, i) => mutation('contacts', crypto.randomUUID(), { first_name: `R${i}`, notes: padding }, stampAt(Date.now() - 100), 'insert'));
@@ -164,7 +164,7 @@ for (const backend of sqlBackends()) {
       expect(one.results[0]).toMatchObject({ status: 'rejected', reason: 'This change is too large to sync (at most 64 kB)' });
     });
 
-    it('[D5] mutation ids are per member, and nobody can record one through the API', async () => {
+    it('[SV4] mutation ids are per member, and nobody can record one through the API', async () => {
       const [victim, attacker] = [await createUser(), await createUser()];
       const shared = crypto.randomUUID();
       const attackerRow = { ...mutation('contacts', crypto.randomUUID(), { first_name: 'Squatter' }, stampAt(Date.now() - 10), 'insert'), mutation_id: shared };
@@ -183,7 +183,7 @@ for (const backend of sqlBackends()) {
       expect((await push(victim, [later])).results[0]?.status).toBe('applied');
     });
 
-    it('[D6] every table takes inserts without an id', async () => {
+    it('[SV5] every table takes inserts without an id', async () => {
       const sub = await createUser();
       const [{ id: contactId } = { id: '' }] = await db.as(member(sub), (query) => query<{ id: string }>(`insert into public.contacts (first_name) values ('No id') returning id`));
       expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
@@ -199,7 +199,7 @@ for (const backend of sqlBackends()) {
       expect(n).toBe(2);
     });
 
-    describe('[D7] the server refuses shapes the client cannot show', () => {
+    describe('[SV6] the server refuses shapes the client cannot show', () => {
       it('through sync_push', async () => {
         const sub = await createUser();
         const now = stampAt(Date.now() - 10);
@@ -241,7 +241,7 @@ for (const backend of sqlBackends()) {
       });
     });
 
-    it('[D8] API roles hold only what the app uses', async () => {
+    it('[SV7] API roles hold only what the app uses', async () => {
       const wide = await db.query<{ grantee: string; table_name: string; privilege_type: string }>(
         `select grantee, table_name, privilege_type from information_schema.role_table_grants
          where table_schema in ('public', 'sync') and grantee in ('anon', 'authenticated', 'service_role', 'PUBLIC')
@@ -258,7 +258,7 @@ for (const backend of sqlBackends()) {
       await expect(db.as(ANON, (query) => query('select public.sync_pull(null, 10)'))).rejects.toThrow(/permission denied/);
     });
 
-    it('[D9] hard deletes are not published to Realtime: tombstones are, filtered by member', async () => {
+    it('[SV8] hard deletes are not published to Realtime: tombstones are, filtered by member', async () => {
       const [publication] = await db.query<{ pubinsert: boolean; pubupdate: boolean; pubdelete: boolean; pubtruncate: boolean }>(
         `select pubinsert, pubupdate, pubdelete, pubtruncate from pg_publication where pubname = 'supabase_realtime'`,
       );

@@ -58,7 +58,7 @@ function countingLocal(db: FieldbookDb) {
 }
 
 describe('the server-time offset survives a restart (SPEC CK2)', () => {
-  it('a device an hour slow, restarted offline, stamps its next write with the corrected time', async () => {
+  it('[CK2] a device an hour slow, restarted offline, stamps its next write with the corrected time', async () => {
     const time = createFakeTime();
     const deviceNow = () => time.now() - HOUR;
     const db = openDb();

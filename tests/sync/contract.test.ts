@@ -226,7 +226,7 @@ for (const backend of backends) {
       await expect.poll(() => contactOn(b, hard), poll).toBeUndefined();
     });
 
-    it('[D3] an insert retried after a hard delete does not bring the row back; the device drops it', async () => {
+    it('[SV2] an insert retried after a hard delete does not bring the row back; the device drops it', async () => {
       const member = await backend.newMember();
       const a = await member.device();
       a.loseNextPushAnswer();

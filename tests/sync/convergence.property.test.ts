@@ -211,7 +211,7 @@ async function runScenario(commands: readonly Command[]) {
 }
 
 describe('convergence under chaos (fast-check, seeded)', () => {
-  it('[G2][G3][G4][G7] three devices converge to the server after random edits, drops, duplicates, reorders, lost answers, restarts and skewed clocks', async () => {
+  it('[G2][G3][G4][G7][CK3] three devices converge to the server after random edits, drops, duplicates, reorders, lost answers, restarts and skewed clocks', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 30 }), async (commands) => {
         try {

@@ -51,7 +51,7 @@ describe('sync engine against the in-memory server', () => {
     expect(a.engine.getSnapshot()).toMatchObject({ pendingCount: 0, realtime: 'subscribed', nextRetryAt: null });
   });
 
-  it('[AP1] a lone remote change applies at once; a burst right after gathers into one apply at the end of the window, or at flush', async () => {
+  it('[AP1][G11] a lone remote change applies at once; a burst right after gathers into one apply at the end of the window, or at flush', async () => {
     const { time, server, device } = setup();
     const b = device();
     b.engine.start();
@@ -205,7 +205,7 @@ describe('sync engine against the in-memory server', () => {
     expect(a.engine.getSnapshot().rejectedCount).toBe(0);
   });
 
-  it('[G8] discarding a rejected edit brings back the server\'s version; discarding a rejected insert removes the row', async () => {
+  it('[G8][RJ1] discarding a rejected edit brings back the server\'s version; discarding a rejected insert removes the row', async () => {
     const { time, server, device } = setup({ reject: (mutation) => (mutation.changes['notes'] === 'bad' ? 'Notes are not allowed to say bad' : null) });
     const a = device();
     a.engine.start();
@@ -248,7 +248,7 @@ describe('sync engine against the in-memory server', () => {
     expect(await contactOn(a, hard)).toBeUndefined();
   });
 
-  it('[G7] realtime messages dropped while reconnecting are recovered by the pull after resubscribe', async () => {
+  it('[G7][PL2] realtime messages dropped while reconnecting are recovered by the pull after resubscribe', async () => {
     const { time, server, device } = setup();
     const b = device();
     b.engine.start();
@@ -279,7 +279,7 @@ describe('sync engine against the in-memory server', () => {
     expect((await contactOn(b, '33333333-3333-4333-8333-333333333333'))?.first_name).toBe('Polled');
   });
 
-  it('[G4] a device an hour fast learns the offset: its next edit does not beat a later edit from a correct clock', async () => {
+  it('[G4][CK2] a device an hour fast learns the offset: its next edit does not beat a later edit from a correct clock', async () => {
     const { time, device } = setup();
     const fast = device({ skewMs: 3_600_000 });
     const right = device();
@@ -336,7 +336,7 @@ describe('sync engine against the in-memory server', () => {
     expect(a.engine.getSnapshot().pendingCount).toBe(0);
   });
 
-  it('[CV1] a digest mismatch no merge can fix is found and repaired by re-pulling the table; the check waits while changes are pending', async () => {
+  it('[CV1][G13] a digest mismatch no merge can fix is found and repaired by re-pulling the table; the check waits while changes are pending', async () => {
     const { time, server, device } = setup();
     const a = device();
     a.engine.start();
