@@ -7,6 +7,7 @@ import type { LocalStore } from '../db/local-store';
 import { moveWorkspace } from '../db/move-workspace';
 import { createSyncLocal, discardRejected, retryRejected, type Overwritten } from '../db/sync-local';
 import type { HlcClock } from '../domain/hlc';
+import { MESSAGES } from '../domain/limits';
 import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort } from '../hooks/app-services';
 import { AUTH_STORAGE_KEY } from './stored-session';
 import type { Logger } from '../shared/logger';
@@ -33,7 +34,7 @@ const FAILURE_MESSAGES: Readonly<Record<Exclude<AuthFailure, 'other'>, string>> 
   'invalid-credentials': 'That email and password do not match.',
   'email-not-confirmed': 'Open the confirmation link we emailed you, then sign in.',
   'already-exists': 'An account with this email already exists. Sign in instead.',
-  'weak-password': 'Choose a longer password (at least 6 characters).',
+  'weak-password': MESSAGES.weakPassword,
   'code-expired': 'That code is wrong or has expired. Ask for a new one.',
   'rate-limited': 'Too many attempts. Wait a minute, then try again.',
 };

@@ -40,7 +40,8 @@ export const MESSAGES = {
   channel: 'Choose email, text message or WhatsApp',
   timezone: 'Choose a time zone like Europe/London',
   year: `Dates must be between the years ${LIMITS.years.min} and ${LIMITS.years.max}`,
-  password: `Use at least ${LIMITS.password.min} characters (at most ${LIMITS.password.max})`,
+  password: `Passwords have ${LIMITS.password.min} to ${LIMITS.password.max} characters.`,
+  weakPassword: `Choose a longer password (at least ${LIMITS.password.min} characters).`,
 } as const;
 
 /** Whether an ISO timestamp or day falls within the years both sides accept. */

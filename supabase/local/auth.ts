@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database, Tx } from './database';
 import { bearer, HttpError, readJson, send } from './http';
 import type { Keys } from './keys';
+import { LIMITS } from '../../src/domain/limits';
 
 /*
  * The part of Supabase Auth (GoTrue) that supabase-js uses here: sign-up (auto-confirmed), password
@@ -162,7 +163,8 @@ export function createAuth(db: Database, keys: Keys, options: AuthOptions = {}) 
         const email = text(input['email']).toLowerCase();
         const password = typeof input['password'] === 'string' ? input['password'] : '';
         if (!validEmail(email)) throw fail(400, 'validation_failed', 'Unable to validate email address: invalid format');
-        if (password.length < 6) throw new HttpError(422, { code: 'weak_password', message: 'Password should be at least 6 characters.', weak_password: { reasons: ['length'] } }, API_VERSION);
+        if (password.length < LIMITS.password.min)
+          throw new HttpError(422, { code: 'weak_password', message: `Password should be at least ${LIMITS.password.min} characters.`, weak_password: { reasons: ['length'] } }, API_VERSION);
         const session = await db.transaction(async (tx) => {
           if (await findUser(tx, 'email', email)) throw fail(422, 'user_already_exists', 'User already registered');
           return issueSession(tx, await createUser(tx, email, password, input['data']), 'password');

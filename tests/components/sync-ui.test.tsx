@@ -156,7 +156,7 @@ describe('account screen', () => {
     await user.type(screen.getByRole('textbox', { name: 'Email' }), 'nope');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(screen.getByText('Enter your email address, like name@example.com.')).toBeTruthy();
-    expect(screen.getByText('Passwords have at least 6 characters.')).toBeTruthy();
+    expect(screen.getByText('Passwords have 6 to 72 characters.')).toBeTruthy();
     expect(calls).toEqual([]);
     await user.clear(screen.getByRole('textbox', { name: 'Email' }));
     await user.type(screen.getByRole('textbox', { name: 'Email' }), 'sam@example.com');

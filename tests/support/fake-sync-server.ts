@@ -10,7 +10,7 @@ import type { Digest, MutationOutcome, PullCursor, RealtimeHandlers, RemoteChang
 type StoredRow = { table: SyncedTable; row: Record<string, unknown>; seq: number };
 
 /**
- * An in-memory stand-in for the server half of sync (supabase/migrations/*_sync_protocol.sql), with
+ * An in-memory stand-in for the server half of sync (supabase/migrations), with
  * the same contract: mutation ids apply once, field-level merge with per-field stamps, stamps more than
  * 60 s ahead clamped, a cursor that never skips, tombstones for hard deletes, a digest over ids and
  * stamps. Each device connects through its own RemotePort whose network and realtime delivery the

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useAppServices, type AccountPort, type AuthResult } from '../../hooks/app-services';
 import { usePendingCount } from '../../hooks/use-pending-count';
 import { useSyncStatus } from '../../hooks/use-sync-status';
+import { LIMITS, MESSAGES } from '../../domain/limits';
 import { TextField } from '../../ui/field';
 import { FormError } from '../../ui/form-error';
 
@@ -40,7 +41,7 @@ function SignInForm({ account }: { readonly account: AccountPort }) {
     const next: Record<string, string> = {};
     const emailError = checkEmail();
     if (emailError) next['email'] = emailError;
-    if (password.length < 6) next['password'] = 'Passwords have at least 6 characters.';
+    if (password.length < LIMITS.password.min || password.length > LIMITS.password.max) next['password'] = MESSAGES.password;
     setErrors(next);
     if (Object.keys(next).length > 0) return;
     void run(() => (mode === 'in' ? account.signIn(email.trim(), password) : account.signUp(email.trim(), password)), finish);
