@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { createFieldbookDb } from '../../src/db/fieldbook-db';
 import { formatHlc } from '../../src/domain/hlc';
-import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES } from '../../src/domain/synced-table';
+import { SYNCED_TABLES } from '../../src/domain/synced-table';
+import { SYNCED_TABLE_SCHEMAS } from '../../src/domain/synced-table-schemas';
 import { as, createSchemaDb, createUser, member, mutation, push } from '../support/schema-db';
 
 /*
- * The synced-table registry has two halves: SYNCED_TABLE_REGISTRY on the client and sync.tables
+ * The synced-table registry has two halves: SYNCED_TABLE_REGISTRY (with SYNCED_TABLE_SCHEMAS) on the
+ * client and sync.tables
  * (sync.register_table) on the server. Everything else follows from them; this fails when any part
  * disagrees: the server's registry, the realtime publication, the merge and tombstone triggers, the
  * pull index, the digest, the client's zod schemas, the Dexie stores and the generated types.
@@ -45,7 +47,7 @@ describe('[SV9] the synced-table registry', () => {
         `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and column_name <> 'sync_xid' order by column_name`,
         [table],
       );
-      expect(Object.keys(SYNCED_TABLE_REGISTRY[table].schema.shape).sort(), table).toEqual(columns.map((row) => row.column_name));
+      expect(Object.keys(SYNCED_TABLE_SCHEMAS[table].shape).sort(), table).toEqual(columns.map((row) => row.column_name));
     }
   });
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { digestText } from '../../src/domain/digest';
 import { formatHlc, parseHlc } from '../../src/domain/hlc';
 import { mergeRemoteRow } from '../../src/domain/merge';
-import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type SyncedTable } from '../../src/domain/synced-table';
+import { SYNCED_TABLES, type SyncedTable } from '../../src/domain/synced-table';
+import { SYNCED_TABLE_SCHEMAS } from '../../src/domain/synced-table-schemas';
 import { err, ok } from '../../src/shared/result';
 import type { CoalescedMutation } from '../../src/sync/coalesce';
 import type { Digest, MutationOutcome, PullCursor, RealtimeHandlers, RemoteChange, RemoteError, RemotePort, RemoteRow } from '../../src/sync/ports';
@@ -58,9 +59,9 @@ export function createFakeSyncServer(
 
   /** What the database's constraints refuse, in their words (the same rules and messages as the client's schemas). */
   const refusal = (mutation: CoalescedMutation): string | null => {
-    const entry = SYNCED_TABLE_REGISTRY[mutation.table] as (typeof SYNCED_TABLE_REGISTRY)[SyncedTable] | undefined;
-    if (entry === undefined) return `Unknown table "${mutation.table}"`;
-    const parsed = entry.schema.partial().safeParse(mutation.changes);
+    const schema = SYNCED_TABLE_SCHEMAS[mutation.table] as (typeof SYNCED_TABLE_SCHEMAS)[SyncedTable] | undefined;
+    if (schema === undefined) return `Unknown table "${mutation.table}"`;
+    const parsed = schema.partial().safeParse(mutation.changes);
     return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'A value is not allowed');
   };
 

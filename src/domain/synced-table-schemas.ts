@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { contactSchema } from './contact-schema';
+import { emailClickSchema } from './email-click';
+import { emailTemplateSchema } from './email-template-schema';
+import { memberActivitySchema } from './member-activity-schema';
+import { memberProfileSchema } from './member-profile';
+import { sentEmailSchema } from './sent-email';
+import type { SyncedTable } from './synced-table';
+
+/** Each synced table's row schema: exactly the table's columns (sync_xid, the server's, aside). */
+export const SYNCED_TABLE_SCHEMAS = {
+  member_profiles: memberProfileSchema,
+  contacts: contactSchema,
+  member_activities: memberActivitySchema,
+  email_templates: emailTemplateSchema,
+  sent_emails: sentEmailSchema,
+  email_clicks: emailClickSchema,
+} as const satisfies Record<SyncedTable, z.ZodObject>;
