@@ -7,7 +7,7 @@ import type { LocalStore } from '../db/local-store';
 import { moveWorkspace } from '../db/move-workspace';
 import { createSyncLocal, discardRejected, retryRejected, type Overwritten } from '../db/sync-local';
 import type { HlcClock } from '../domain/hlc';
-import { MESSAGES } from '../domain/limits';
+import { MESSAGES } from '../domain/limit-messages';
 import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort } from '../hooks/app-services';
 import { AUTH_STORAGE_KEY } from './stored-session';
 import type { Logger } from '../shared/logger';

@@ -10,7 +10,6 @@ import { createLogger, type LogEntry } from '../shared/logger';
 import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
 import { createLocalOnlySync } from '../sync/local-only';
-import { describeOverwritten } from './overwritten';
 import { storedSession } from './stored-session';
 import { showToast } from '../hooks/use-notify';
 
@@ -98,7 +97,8 @@ export async function createServices(win: Window): Promise<AppServices> {
         // Say which value lost, and offer it back ("Restore mine"), unless its row is gone for good.
         onOverwritten: (items) => {
           for (const item of items) {
-            void describeOverwritten(db, item).then((described) => {
+            // Loaded when the first notice is due (precached, so also offline): not on the first load.
+            void import('./overwritten').then(({ describeOverwritten }) => describeOverwritten(db, item)).then((described) => {
               if (!described) return;
               const restore = item.removed ? undefined : { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) };
               showToast(toasts, announcements, described.message, restore, 10_000);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTACT_LIMITS, CONTACT_STAGES, CONTACT_TYPES } from './contact';
-import { MESSAGES, PHONE_CHARS } from './limits';
+import { MESSAGES } from './limit-messages';
+import { PHONE_CHARS } from './limits';
 import { daySchema, optionalText, syncColumnsShape, timestampSchema } from './sync-columns';
 
 export const phoneFieldSchema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TEMPLATE_CHANNELS, TEMPLATE_LIMITS } from './email-template';
-import { MESSAGES } from './limits';
+import { MESSAGES } from './limit-messages';
 import { optionalText, syncColumnsShape } from './sync-columns';
 
 export const emailTemplateInputSchema = z.object({

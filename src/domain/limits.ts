@@ -1,5 +1,6 @@
 /*
- * The one source of validation limits and their messages. The zod schemas (src/domain/*-schema.ts)
+ * The one source of validation limits (their messages, built from them, are in limit-messages.ts,
+ * apart so that the app's first load carries the numbers only). The zod schemas (src/domain/*-schema.ts)
  * build their rules from these; the database's CHECK constraints (supabase/migrations) enforce the
  * same numbers and answer with the same words (sync.constraint_messages). tests/supabase/limits.test.ts
  * sends every boundary value to both sides and fails when a number or a message differs, so a limit
@@ -25,24 +26,6 @@ export const PHONE_CHARS = /^[0-9+()\-.\s/]*$/;
 /** Time zone names as IANA writes them (Europe/London, America/Argentina/Buenos_Aires, UTC). */
 export const TIMEZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 
-export const MESSAGES = {
-  tooLong: (label: string, max: number) => `${label} can be at most ${max} characters`,
-  firstNameRequired: 'First name is required',
-  phoneChars: 'Phone can contain digits, spaces, +, -, ( and ) only',
-  phoneDigits: `Phone needs at least ${LIMITS.contact.phoneMinDigits} digits`,
-  email: 'Enter an email like name@example.com',
-  tag: `Each tag can be at most ${LIMITS.contact.tag} characters, and not empty`,
-  tags: `At most ${LIMITS.contact.tags} tags`,
-  stage: 'Choose a stage from the list',
-  contactType: 'Choose customer path or business path',
-  templateName: 'Give the template a name',
-  templateBody: 'Write the message',
-  channel: 'Choose email, text message or WhatsApp',
-  timezone: 'Choose a time zone like Europe/London',
-  year: `Dates must be between the years ${LIMITS.years.min} and ${LIMITS.years.max}`,
-  password: `Passwords have ${LIMITS.password.min} to ${LIMITS.password.max} characters.`,
-  weakPassword: `Choose a longer password (at least ${LIMITS.password.min} characters).`,
-} as const;
 
 /** Whether an ISO timestamp or day falls within the years both sides accept. */
 export function withinYears(iso: string): boolean {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, MESSAGES, TIMEZONE_PATTERN } from './limits';
+import { MESSAGES } from './limit-messages';
+import { LIMITS, TIMEZONE_PATTERN } from './limits';
 import { optionalText, syncColumnsShape } from './sync-columns';
 import { phoneFieldSchema } from './contact-schema';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MESSAGES, withinYears } from './limits';
+import { MESSAGES } from './limit-messages';
+import { withinYears } from './limits';
 
 /** ISO timestamps as Postgres `timestamptz` renders them through PostgREST, or as the client writes them. */
 export const timestampSchema = z.iso.datetime({ offset: true }).refine(withinYears, MESSAGES.year);

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useAppServices, type AccountPort, type AuthResult } from '../../hooks/app-services';
 import { usePendingCount } from '../../hooks/use-pending-count';
 import { useSyncStatus } from '../../hooks/use-sync-status';
-import { LIMITS, MESSAGES } from '../../domain/limits';
+import { MESSAGES } from '../../domain/limit-messages';
+import { LIMITS } from '../../domain/limits';
 import { TextField } from '../../ui/field';
 import { FormError } from '../../ui/form-error';
 
