@@ -164,6 +164,18 @@ for (const backend of sqlBackends()) {
       expect(one.results[0]).toMatchObject({ status: 'rejected', reason: 'This change is too large to sync (at most 64 kB)' });
     });
 
+    it('[SV3] a push longer than the role’s statement_timeout stops with 57014, on PGlite too (which cannot interrupt a query)', async () => {
+      const sub = await createUser();
+      const mutations = Array.from({ length: 1000 }, (_, i) => mutation('contacts', crypto.randomUUID(), { first_name: `T${i}` }, stampAt(Date.now() - 100), 'insert'));
+      const slow = db.as(member(sub), async (query) => {
+        await query(`select set_config('statement_timeout', '40ms', true)`);
+        return query('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)]);
+      });
+      await expect(slow).rejects.toMatchObject({ code: '57014' });
+      const [{ n } = { n: -1 }] = await db.query<{ n: number }>('select count(*)::int as n from public.contacts where member_id = $1', [sub]);
+      expect(n).toBe(0);
+    });
+
     it('[SV4] mutation ids are per member, and nobody can record one through the API', async () => {
       const [victim, attacker] = [await createUser(), await createUser()];
       const shared = crypto.randomUUID();
