@@ -392,6 +392,15 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     }
   }
 
+  /**
+   * Subscribers whose claims differ only in their token's times and session see the same rows, so
+   * they share one check per change (two devices of one member: one check, not two).
+   */
+  function identityOf(claims: JWTPayload): string {
+    const perToken = new Set(['exp', 'iat', 'nbf', 'jti', 'session_id']);
+    return JSON.stringify(Object.entries(claims).filter(([claim]) => !perToken.has(claim)));
+  }
+
   async function deliver(changeId: string) {
     const { rows } = await db.query<Change>('delete from realtime_local.changes where id = $1 returning *', [changeId]);
     const change = rows[0];
@@ -404,7 +413,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     // Subscribers with the same claims share one check per change.
     const checks = new Map<string, Promise<boolean>>();
     const mayHear = (channel: Channel) => {
-      const key = JSON.stringify(channel.claims);
+      const key = identityOf(channel.claims);
       let result = checks.get(key);
       if (!result) {
         if (change.type === 'DELETE') result = canSelect(roleOf(channel.claims), change.table_name);
