@@ -217,6 +217,8 @@ begin
     execute format('create policy "Users can view their own %s" on public.%I for select to authenticated using (member_id = (select auth.uid()))', t, t);
     execute format('create policy "Users can insert their own %s" on public.%I for insert to authenticated with check (member_id = (select auth.uid()))', t, t);
     execute format('create policy "Users can update their own %s" on public.%I for update to authenticated using (member_id = (select auth.uid())) with check (member_id = (select auth.uid()))', t, t);
+    -- A profile lives as long as its member (deleting the user removes it): it is never deleted alone.
+    continue when t = 'member_profiles';
     execute format('create policy "Users can delete their own %s" on public.%I for delete to authenticated using (member_id = (select auth.uid()))', t, t);
   end loop;
 end
@@ -226,7 +228,9 @@ $$;
 -- what the app does not use (TRUNCATE, TRIGGER, REFERENCES; anything for anon).
 revoke all on public.members, public.member_profiles, public.contacts, public.member_activities, public.email_templates, public.sent_emails, public.email_clicks from anon, authenticated, service_role, public;
 grant select on public.members to authenticated;
-grant select, insert, update, delete on public.member_profiles, public.contacts, public.member_activities, public.email_templates, public.sent_emails, public.email_clicks to authenticated, service_role;
+grant select, insert, update on public.member_profiles to authenticated;
+grant select, insert, update, delete on public.contacts, public.member_activities, public.email_templates, public.sent_emails, public.email_clicks to authenticated;
+grant select, insert, update, delete on public.member_profiles, public.contacts, public.member_activities, public.email_templates, public.sent_emails, public.email_clicks to service_role;
 grant select, insert, update, delete on public.members to service_role;
 
 revoke execute on function sync.valid_time(timestamptz), sync.valid_day(date), sync.valid_phone_chars(text), sync.valid_phone_digits(text),

@@ -88,6 +88,10 @@ begin
   if stamp is null or stamp !~ '^[0-9a-z]{11}-[0-9a-z]{5}-[0-9a-z]{1,32}$' then
     return null;
   end if;
+  -- The memory is the calling member's own (or any, for service_role and SQL, which have no auth.uid()).
+  if auth.uid() is not null and member is distinct from auth.uid() then
+    member := null;
+  end if;
   select c.clamped into earned from sync.clamped_stamps c where c.member_id = member and c.raw = stamp;
   if earned is not null then
     return earned;
@@ -163,9 +167,6 @@ declare
   last_clamped text;
 begin
   if tg_op = 'INSERT' then
-    if sync.is_tombstoned(tg_table_name, new.id, new.member_id) then
-      raise exception 'This item was deleted and cannot be created again' using errcode = 'P0002', hint = 'Create it with a new id';
-    end if;
     stamps := '{}'::jsonb;
     for key in select jsonb_object_keys(new_j) loop
       continue when key = any (fixed);
@@ -224,6 +225,20 @@ begin
   new.updated_at := now();
   new.sync_xid := pg_current_xact_id();
   return new;
+end;
+$$;
+
+/*
+ * An insert can never bring back a row its member hard-deleted. Checked AFTER the insert: an insert
+ * racing a delete of the same id waits for the deleting transaction on the primary key, and only a
+ * statement run after that wait (as this trigger's query is) sees the tombstone it committed.
+ */
+create function sync.refuse_tombstoned() returns trigger language plpgsql as $$
+begin
+  if sync.is_tombstoned(tg_table_name, new.id, new.member_id) then
+    raise exception 'This item was deleted and cannot be created again' using errcode = 'P0002', hint = 'Create it with a new id';
+  end if;
+  return null;
 end;
 $$;
 
@@ -287,6 +302,7 @@ begin
   insert into sync.tables (name, ord) values (name, coalesce((select max(ord) + 1 from sync.tables), 1));
   execute format('create trigger merge_fields before insert or update on public.%I for each row execute function sync.merge_row()', name);
   execute format('create trigger remember_delete after delete on public.%I for each row execute function sync.remember_delete()', name);
+  execute format('create trigger refuse_tombstoned after insert on public.%I for each row execute function sync.refuse_tombstoned()', name);
   execute format('create index %I on public.%I (member_id, sync_xid, id)', name || '_sync', name);
   execute format('alter publication supabase_realtime add table public.%I', name);
 end;

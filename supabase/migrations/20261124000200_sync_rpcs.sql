@@ -279,7 +279,8 @@ begin
       end if;
       if merged is null then
         -- The merge found nothing newer (the trigger skipped the write): fine when the row is there.
-        execute format('select to_jsonb(t) - ''sync_xid'' from public.%I t where id = $1', tbl) into merged using row_uuid;
+        -- Gone meanwhile (a delete committed while this update waited): the answer is its tombstone.
+        merged := sync.held_row(tbl, row_uuid);
         if merged is null then
           raise exception 'This item does not exist on the server, or you are not allowed to change it' using errcode = 'P0001';
         end if;
@@ -291,6 +292,19 @@ begin
         raise;
       when others then
         get stacked diagnostics err_state = returned_sqlstate, err_constraint = constraint_name, err_column = column_name, err_message = message_text;
+        -- Deadlocks, serialization failures, lock timeouts, lack of resources: nothing wrong with the
+        -- change; the whole push fails and the client tries again after a pause.
+        if left(err_state, 2) in ('40', '53', '57') or err_state = '55P03' then
+          raise;
+        end if;
+        -- Deleted by a transaction that committed while this insert waited for it (refuse_tombstoned):
+        -- answered like any change to a tombstoned id.
+        if err_state = 'P0002' and mid is not null and sync.is_tombstoned(tbl, row_uuid, member) then
+          perform sync.mark_applied(mid);
+          results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'applied'));
+          merged_rows := array_append(merged_rows, jsonb_build_object('table', tbl, 'row', sync.held_row(tbl, row_uuid)));
+          continue;
+        end if;
         results := array_append(results, jsonb_build_object(
           'mutation_id', coalesce(mid::text, left(m ->> 'mutation_id', 64)),
           'status', 'rejected',
@@ -386,11 +400,12 @@ begin
     into columns, stamped
     from pg_attribute where attrelid = format('public.%I', t.name)::regclass and attnum > 0 and not attisdropped and attname not in ('sync_xid', 'field_stamps');
     row_cases := row_cases || format(
-      $r$ when %L then (select row_to_json(x) from (select %s,
-            case when r.field_stamps ?& %L::text[] and not jsonb_path_exists(r.field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', r.field_stamps -> 'deleted_at'))
+      $r$ when %1$L then (select row_to_json(x) from (select %2$s,
+            case when r.field_stamps ?& %3$L::text[] and r.field_stamps - %3$L::text[] = '{}'::jsonb
+                      and not jsonb_path_exists(r.field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', r.field_stamps -> 'deleted_at'))
                  then jsonb_build_object('', r.field_stamps -> 'deleted_at') else r.field_stamps end as field_stamps
-          from public.%I r where r.id = k.id) x)$r$,
-      t.name, columns, stamped, t.name);
+          from public.%1$I r where r.id = k.id) x)$r$,
+      t.name, columns, stamped);
   end loop;
   if cardinality(branches) = 0 then
     return json_build_object('rows', '[]'::json, 'has_more', false, 'next_cursor', json_build_object('from', watermark::text), 'server_time', sync.now_ms());

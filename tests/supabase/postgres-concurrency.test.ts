@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
+import { formatHlc } from '../../src/domain/hlc';
 import { beginAs, postgresAvailability, startPostgres, type PostgresServer } from '../support/postgres-server';
 
 const available = postgresAvailability();
@@ -74,5 +75,68 @@ describe.skipIf(!available)('on a real PostgreSQL 15 server', () => {
     const naive = await reader.query<{ id: string }>('select id from public.contacts where updated_at > $1', [naiveCursor]);
     await reader.query('commit');
     expect(naive.rows.map((row) => row.id)).not.toContain(late);
+  });
+
+  it('[SV2] an insert racing a hard delete of the same id never brings the row back (sync_push and REST)', async () => {
+    const [deleter, retrier, reader] = clients as [pg.Client, pg.Client, pg.Client];
+    const stamp = () => formatHlc({ physical: Date.now(), counter: 0, node: 'race' });
+    const insert = (id: string, name: string) => [{ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: id, op: 'insert', changes: { first_name: name }, stamp: stamp() }];
+    for (const via of ['sync_push', 'rest'] as const) {
+      const id = crypto.randomUUID();
+      await beginAs(deleter, member);
+      await deleter.query('select public.sync_push($1::jsonb)', [JSON.stringify(insert(id, 'Original'))]);
+      await deleter.query('commit');
+      // The delete holds its transaction open while a retried insert of the same id arrives.
+      await beginAs(deleter, member);
+      await deleter.query('delete from public.contacts where id = $1', [id]);
+      await beginAs(retrier, member);
+      type Answer = { r: { results: { status: string }[]; rows: { row: Record<string, unknown> }[] } };
+      const retried = (
+        via === 'sync_push'
+          ? retrier.query<Answer>('select public.sync_push($1::jsonb) as r', [JSON.stringify(insert(id, 'Retried'))])
+          : retrier.query<Answer>(`insert into public.contacts (id, first_name) values ($1, 'Retried')`, [id])
+      ).then(
+        (result) => ({ answer: result.rows[0], error: null }),
+        (error: unknown) => ({ answer: undefined, error }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await deleter.query('commit');
+      const { answer, error } = await retried;
+      if (via === 'sync_push') {
+        expect(answer?.r.results[0]?.status).toBe('applied');
+        expect(answer?.r.rows[0]?.row).not.toHaveProperty('created_at'); // the tombstone
+        await retrier.query('commit');
+      } else {
+        expect(error).toMatchObject({ code: 'P0002', message: 'This item was deleted and cannot be created again' });
+        await retrier.query('rollback');
+      }
+      const { rows } = await reader.query('select 1 from public.contacts where id = $1', [id]);
+      expect({ via, rows: rows.length }).toEqual({ via, rows: 0 });
+    }
+  });
+
+  it('[SV3] a deadlock between two pushes fails the push (the device retries) instead of rejecting a change for good', async () => {
+    const [one, two] = clients as [pg.Client, pg.Client];
+    const stamp = (n: number) => formatHlc({ physical: Date.now(), counter: n, node: 'lock' });
+    const [x, y] = [crypto.randomUUID(), crypto.randomUUID()];
+    await beginAs(one, member);
+    await one.query('select public.sync_push($1::jsonb)', [JSON.stringify([x, y].map((id) => ({ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: id, op: 'insert', changes: { first_name: 'Lock' }, stamp: stamp(0) })))]);
+    await one.query('commit');
+    const edit = (id: string, n: number) => ({ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: id, op: 'update', changes: { notes: `edit ${n}` }, stamp: stamp(n) });
+    await beginAs(one, member);
+    await beginAs(two, member);
+    await one.query('select public.sync_push($1::jsonb)', [JSON.stringify([edit(x, 1)])]);
+    await two.query('select public.sync_push($1::jsonb)', [JSON.stringify([edit(y, 2)])]);
+    const outcomes = await Promise.allSettled([
+      one.query<{ r: { results: { status: string }[] } }>('select public.sync_push($1::jsonb) as r', [JSON.stringify([edit(y, 3)])]),
+      two.query<{ r: { results: { status: string }[] } }>('select public.sync_push($1::jsonb) as r', [JSON.stringify([edit(x, 4)])]),
+    ]);
+    await one.query('rollback');
+    await two.query('rollback');
+    const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ code: '40P01' });
+    const answered = outcomes.find((outcome) => outcome.status === 'fulfilled') as PromiseFulfilledResult<{ rows: { r: { results: { status: string }[] } }[] }>;
+    expect(answered.value.rows[0]?.r.results.map((result) => result.status)).toEqual(['applied']);
   });
 });

@@ -112,6 +112,14 @@ for (const backend of sqlBackends()) {
         expect((await contact(id))?.['deleted_at']).not.toBeNull();
       });
 
+      it('a member cannot plant or read clamps of another member', async () => {
+        const [victim, attacker] = [await createUser(), await createUser()];
+        const raw = stampAt(Date.now() + 3_600_000, 'planted');
+        const early = await db.as(member(attacker), async (query) => (await query<{ s: string }>('select sync.clamp_stamp($1, $2) as s', [raw, victim]))[0]?.s);
+        expect(parseHlc(early!)!.physical).toBeLessThan(Date.now() + 61_000);
+        expect(await db.query('select 1 from sync.clamped_stamps where member_id = $1', [victim])).toHaveLength(0);
+      });
+
       it('the same raw stamp from another member is clamped for that member alone', async () => {
         const [a, b] = [await createUser(), await createUser()];
         const raw = stampAt(Date.now() + 3_600_000, 'shared');
@@ -270,7 +278,7 @@ for (const backend of sqlBackends()) {
       await expect(db.as(ANON, (query) => query('select public.sync_pull(null, 10)'))).rejects.toThrow(/permission denied/);
     });
 
-    it('[SV8] hard deletes are not published to Realtime: tombstones are, filtered by member', async () => {
+    it('[SV8] the realtime publication carries inserts and updates only (Supabase sends DELETE events to every subscriber)', async () => {
       const [publication] = await db.query<{ pubinsert: boolean; pubupdate: boolean; pubdelete: boolean; pubtruncate: boolean }>(
         `select pubinsert, pubupdate, pubdelete, pubtruncate from pg_publication where pubname = 'supabase_realtime'`,
       );
