@@ -7,6 +7,7 @@ import { daySchema, optionalText, syncColumnsShape, timestampSchema } from './sy
 export const phoneFieldSchema = z
   .string()
   .trim()
+  .overwrite((value) => value.replace(/\s+/g, ' '))
   .max(CONTACT_LIMITS.phone, MESSAGES.tooLong('Phone', CONTACT_LIMITS.phone))
   .refine((value) => PHONE_CHARS.test(value), MESSAGES.phoneChars)
   .refine((value) => value === '' || value.replace(/\D/g, '').length >= CONTACT_LIMITS.phoneMinDigits, MESSAGES.phoneDigits);

@@ -20,8 +20,11 @@ export const LIMITS = {
   years: { min: 1900, max: 9999 },
 } as const;
 
-/** Characters a phone number may hold: digits, spaces and + - ( ) . / */
-export const PHONE_CHARS = /^[0-9+()\-.\s/]*$/;
+/**
+ * Characters a phone number may hold: digits, plain spaces and + - ( ) . / (the client turns any
+ * other whitespace, such as the no-break spaces of numbers copied from web pages, into a space).
+ */
+export const PHONE_CHARS = /^[0-9+()\-. /]*$/;
 
 /** Time zone names as IANA writes them (Europe/London, America/Argentina/Buenos_Aires, UTC). */
 export const TIMEZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;

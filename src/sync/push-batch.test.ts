@@ -98,4 +98,19 @@ describe('pushBatch', () => {
     expect(await pushBatch(outbox.port, remote.port)).toMatchObject({ kind: 'pushed', acknowledged: 2 });
     expect(outbox.stored).toEqual([{ table: 'contacts', row: { id: 'r1', first_name: 'Jo', phone: '555 010 0100' } }]);
   });
+
+  it('[OB1] a round carries at most maxBytes of JSON; the rest goes next, in order, and one oversized change still goes alone', async () => {
+    const notes = '漢'.repeat(3000); // 9 kB of UTF-8 each
+    const outbox = fakeOutbox(['a', 'b', 'c', 'd', 'e'].map((id) => entry(`m-${id}`, `r-${id}`, { notes }, 'insert')));
+    const sent: string[][] = [];
+    const remote = fakeRemote();
+    const recording: Pick<RemotePort, 'push'> = { push: (mutations) => (sent.push(mutations.map((mutation) => mutation.row_id)), remote.port.push(mutations)) };
+    for (let round = 0; round < 5 && outbox.pending.length > 0; round += 1) await pushBatch(outbox.port, recording, 500, 20_000);
+    expect(sent).toEqual([['r-a', 'r-b'], ['r-c', 'r-d'], ['r-e']]);
+    expect(outbox.pending).toEqual([]);
+    sent.length = 0;
+    const big = fakeOutbox([entry('m-big', 'r-big', { notes: notes.repeat(3) }, 'insert'), entry('m-next', 'r-next', { notes: 'short' }, 'insert')]);
+    await pushBatch(big.port, recording, 500, 20_000);
+    expect(sent).toEqual([['r-big']]);
+  });
 });
