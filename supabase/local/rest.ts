@@ -291,9 +291,35 @@ export function createRest(db: Database, keys: Keys) {
     );
   }
 
+  /*
+   * A schema cache, as PostgREST keeps one: which tables and functions exist is read once, and read
+   * again after any DDL command (supabase/local/realtime.sql's event trigger notifies on each).
+   */
+  const knownTables = new Set<string>();
+  type Proc = { volatility: string; retset: boolean; rettype: string; args: string[] };
+  const knownProcs = new Map<string, Proc>();
+  const unlistenSchema = db.listen('realtime_local_schema', () => {
+    knownTables.clear();
+    knownProcs.clear();
+  });
+
   async function assertTable(tx: Tx, table: string) {
+    if (knownTables.has(table)) return;
     const { rows } = await tx.query(`select 1 from pg_class where relnamespace = 'public'::regnamespace and relname = $1 and relkind in ('r', 'v', 'm', 'p')`, [table]);
     if (rows.length === 0) throw pgrst(404, 'PGRST205', `Could not find the table 'public.${table}' in the schema cache`);
+    knownTables.add(table);
+  }
+
+  async function procOf(tx: Tx, fn: string): Promise<Proc | undefined> {
+    const known = knownProcs.get(fn);
+    if (known) return known;
+    const { rows } = await tx.query<Proc>(
+      `select provolatile as volatility, proretset as retset, format_type(prorettype, null) as rettype, coalesce(proargnames, '{}') as args
+       from pg_proc where pronamespace = 'public'::regnamespace and proname = $1`,
+      [fn],
+    );
+    if (rows[0]) knownProcs.set(fn, rows[0]);
+    return rows[0];
   }
 
   function respondRows(req: IncomingMessage, res: ServerResponse, status: number, rows: unknown[], headers: Record<string, string> = {}) {
@@ -399,12 +425,7 @@ export function createRest(db: Database, keys: Keys) {
     const args: Record<string, unknown> = method === 'POST' ? ((body ?? {}) as Record<string, unknown>) : Object.fromEntries(query);
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw pgrst(400, 'PGRST102', 'RPC arguments must be a JSON object');
     await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ volatility: string; retset: boolean; rettype: string; args: string[] }>(
-        `select provolatile as volatility, proretset as retset, format_type(prorettype, null) as rettype, coalesce(proargnames, '{}') as args
-         from pg_proc where pronamespace = 'public'::regnamespace and proname = $1`,
-        [fn],
-      );
-      const proc = rows[0];
+      const proc = await procOf(tx, fn);
       if (!proc) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn} in the schema cache`);
       const unknownArg = Object.keys(args).find((name) => !proc.args.includes(name));
       if (unknownArg) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache`);
@@ -430,6 +451,10 @@ export function createRest(db: Database, keys: Keys) {
   }
 
   return {
+    /** Stops listening for schema changes. */
+    async close() {
+      await (await unlistenSchema)();
+    },
     async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
       const { role, claims } = await roleOf(req);
       const out = bufferedResponse();

@@ -129,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     close: () =>
       (closing ??= (async () => {
         await realtime.close();
+        await rest.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // Closing PGlite after the last request flushes and closes the data directory cleanly.

@@ -235,14 +235,9 @@ begin
         raise exception 'Field "%" has the wrong type (expected %)', bad, column_types -> tbl ->> bad using errcode = 'P0001';
       end if;
 
-      if sync.is_tombstoned(tbl, row_uuid, member) then
-        -- Deleted on the server (a hard delete from elsewhere): never recreated. The answer is the
-        -- tombstone, so the device removes the row too.
-        results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'applied'));
-        merged_rows := array_append(merged_rows, jsonb_build_object('table', tbl, 'row', sync.held_row(tbl, row_uuid)));
-        continue;
-      end if;
-
+      -- A row hard-deleted on the server is never recreated (refuse_tombstoned raises P0002 for an
+      -- insert; an update finds no row): either way the answer is its tombstone, so the device
+      -- removes the row too.
       cols := array(select key from jsonb_object_keys(changes) as key where key <> 'id');
       payload := changes || jsonb_build_object(
         'id', row_uuid,
@@ -297,8 +292,7 @@ begin
         if left(err_state, 2) in ('40', '53', '57') or err_state = '55P03' then
           raise;
         end if;
-        -- Deleted by a transaction that committed while this insert waited for it (refuse_tombstoned):
-        -- answered like any change to a tombstoned id.
+        -- An insert of a hard-deleted id, also one that waited for the deleting transaction.
         if err_state = 'P0002' and mid is not null and sync.is_tombstoned(tbl, row_uuid, member) then
           perform sync.mark_applied(mid);
           results := array_append(results, jsonb_build_object('mutation_id', mid, 'status', 'applied'));
