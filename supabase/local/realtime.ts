@@ -375,20 +375,29 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     return access;
   }
 
-  async function visible(claims: JWTPayload, table: string, record: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Which of these captured rows of one table this subscriber may see, in one transaction as the
+   * subscriber: the policies evaluated on the rows themselves (not on what the table holds now).
+   */
+  async function visibleRows(claims: JWTPayload, table: string, records: readonly Record<string, unknown>[]): Promise<boolean[]> {
     const role = roleOf(claims);
     try {
       const access = await accessOf(role, table);
-      if (access.kind !== 'condition') return access.kind === 'all';
+      if (access.kind !== 'condition') return records.map(() => access.kind === 'all');
       return await db.transaction(async (tx) => {
         await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
         const name = `"${table.replace(/"/g, '""')}"`;
-        const { rows } = await tx.query<{ ok: boolean | null }>(`select (${access.sql}) as ok from jsonb_populate_record(null::public.${name}, $1::jsonb) as ${name}`, [JSON.stringify(record)]);
-        return rows[0]?.ok === true;
+        const { rows } = await tx.query<{ n: number; ok: boolean | null }>(
+          `select ordinality::int as n, (${access.sql}) as ok from jsonb_populate_recordset(null::public.${name}, $1::jsonb) with ordinality as ${name}`,
+          [JSON.stringify(records)],
+        );
+        const visible = records.map(() => false);
+        for (const row of rows) visible[row.n - 1] = row.ok === true;
+        return visible;
       });
     } catch (error) {
-      log(`realtime: visibility check on ${table} failed, change withheld: ${String(error)}`);
-      return false;
+      log(`realtime: visibility check on ${table} failed, changes withheld: ${String(error)}`);
+      return records.map(() => false);
     }
   }
 
@@ -401,54 +410,86 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     return JSON.stringify(Object.entries(claims).filter(([claim]) => !perToken.has(claim)));
   }
 
-  async function deliver(changeId: string) {
-    const { rows } = await db.query<Change>('delete from realtime_local.changes where id = $1 returning *', [changeId]);
-    const change = rows[0];
-    if (!change) return;
-    const info = await infoFor(change.table_name);
-    if (!info) return;
-    const primary = (row: Record<string, unknown> | null) => (row ? Object.fromEntries(info.primaryKey.map((column) => [column, row[column]])) : null);
-    const record = change.record;
-    const oldRecord = change.type === 'INSERT' ? null : primary(change.old_record);
-    // Subscribers with the same claims share one check per change.
-    const checks = new Map<string, Promise<boolean>>();
-    const mayHear = (channel: Channel) => {
-      const key = identityOf(channel.claims);
-      let result = checks.get(key);
-      if (!result) {
-        if (change.type === 'DELETE') result = canSelect(roleOf(channel.claims), change.table_name);
-        else result = record ? visible(channel.claims, change.table_name, record) : Promise.resolve(false);
-        checks.set(key, result);
+  /*
+   * Changes are delivered in batches: every change id notified since the last batch is taken from
+   * the queue in one statement, each subscriber identity's visibility is decided for all the rows of
+   * a table in one query, and the events go out in commit order.
+   */
+  async function deliverBatch(changeIds: readonly string[]) {
+    const { rows } = await db.query<Change>('delete from realtime_local.changes where id = any($1::bigint[]) returning *', [changeIds]);
+    const changes = rows.sort((a, b) => Number(a.id) - Number(b.id));
+    type Delivery = { client: Client; channel: Channel; ids: number[]; change: Change; info: TableInfo; record: Record<string, unknown> | null; oldRecord: Record<string, unknown> | null; check: string };
+    const deliveries: Delivery[] = [];
+    // One entry per identity and table: the rows to check, and where each one's answer goes.
+    const checks = new Map<string, { claims: JWTPayload; table: string; records: Record<string, unknown>[]; index: Map<string, number>; answers?: boolean[] }>();
+    const deleteChecks = new Map<string, Promise<boolean>>();
+    for (const change of changes) {
+      const info = await infoFor(change.table_name);
+      if (!info) continue;
+      const primary = (row: Record<string, unknown> | null) => (row ? Object.fromEntries(info.primaryKey.map((column) => [column, row[column]])) : null);
+      const record = change.record;
+      const oldRecord = change.type === 'INSERT' ? null : primary(change.old_record);
+      for (const client of clients) {
+        for (const channel of client.channels.values()) {
+          const matching = channel.bindings.filter(
+            (binding) =>
+              (binding.table === '*' || binding.table === change.table_name) &&
+              (binding.event === '*' || binding.event === change.type) &&
+              filterMatches(binding.filter, change.type === 'DELETE' ? oldRecord : record),
+          );
+          if (matching.length === 0) continue;
+          // Subscribers with the same identity share one check per change.
+          const key = `${identityOf(channel.claims)}\u0000${change.table_name}`;
+          if (change.type === 'DELETE') {
+            if (!deleteChecks.has(key)) deleteChecks.set(key, canSelect(roleOf(channel.claims), change.table_name));
+          } else if (record) {
+            const group = checks.get(key) ?? { claims: channel.claims, table: change.table_name, records: [], index: new Map<string, number>() };
+            checks.set(key, group);
+            if (!group.index.has(change.id)) group.index.set(change.id, group.records.push(record) - 1);
+          } else continue;
+          deliveries.push({ client, channel, ids: matching.map((binding) => binding.id), change, info, record, oldRecord, check: key });
+        }
       }
-      return result;
-    };
-    for (const client of clients) {
-      for (const channel of client.channels.values()) {
-        const matching = channel.bindings.filter(
-          (binding) =>
-            (binding.table === '*' || binding.table === change.table_name) &&
-            (binding.event === '*' || binding.event === change.type) &&
-            filterMatches(binding.filter, change.type === 'DELETE' ? oldRecord : record),
-        );
-        if (matching.length === 0) continue;
-        if (!(await mayHear(channel))) continue;
-        const data: Record<string, unknown> = {
-          schema: 'public',
-          table: change.table_name,
-          commit_timestamp: new Date(change.committed_at).toISOString(),
-          type: change.type,
-          columns: info.columns,
-          errors: null,
-        };
-        if (change.type !== 'DELETE') data['record'] = record;
-        if (change.type !== 'INSERT') data['old_record'] = oldRecord;
-        send(client, null, null, channel.topic, 'postgres_changes', { ids: matching.map((binding) => binding.id), data });
-      }
+    }
+    for (const group of checks.values()) group.answers = await visibleRows(group.claims, group.table, group.records);
+    for (const delivery of deliveries) {
+      const { change, check } = delivery;
+      const group = checks.get(check);
+      const allowed = change.type === 'DELETE' ? await (deleteChecks.get(check) ?? Promise.resolve(false)) : (group?.answers?.[group.index.get(change.id) ?? -1] ?? false);
+      if (!allowed) continue;
+      const data: Record<string, unknown> = {
+        schema: 'public',
+        table: change.table_name,
+        commit_timestamp: new Date(change.committed_at).toISOString(),
+        type: change.type,
+        columns: delivery.info.columns,
+        errors: null,
+      };
+      if (change.type !== 'DELETE') data['record'] = delivery.record;
+      if (change.type !== 'INSERT') data['old_record'] = delivery.oldRecord;
+      send(delivery.client, null, null, delivery.channel.topic, 'postgres_changes', { ids: delivery.ids, data });
     }
   }
 
+  const notified: string[] = [];
+  let draining = false;
+  const drain = async () => {
+    while (notified.length > 0) await deliverBatch(notified.splice(0, 1000));
+    draining = false;
+  };
+  const kick = () => {
+    if (draining) return;
+    draining = true;
+    queue = queue.then(drain).catch((error: unknown) => {
+      // That batch is lost (realtime has no replay; clients catch up by pulling); the next one goes on.
+      draining = false;
+      log(`realtime: delivery failed: ${String(error)}`);
+      if (notified.length > 0) kick();
+    });
+  };
   const unlisten = db.listen('realtime_local_changes', (payload) => {
-    queue = queue.then(() => deliver(payload)).catch((error: unknown) => log(`realtime: delivery failed: ${String(error)}`));
+    notified.push(payload);
+    kick();
   });
   // Grants, policies and tables may change while the stack runs: what was read of them is read again.
   const unlistenSchema = db.listen('realtime_local_schema', () => {
