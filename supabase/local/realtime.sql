@@ -1,7 +1,8 @@
 -- Local-only change capture for the Realtime server (hosted Supabase reads the WAL instead; PGlite has
--- no logical replication). A trigger on every table in the supabase_realtime publication writes the
--- change to a queue table and notifies its id: notifications are delivered only after commit (so a
--- rolled-back change is never sent) and carry only the id (payloads of 8 KB or more fail).
+-- no logical replication). A trigger on every table in the supabase_realtime publication notifies the
+-- change: notifications are delivered only after commit, so a rolled-back change is never sent. A
+-- change that fits in a notification (under 8 KB) travels in it; a bigger one is written to a queue
+-- table and only its id is notified. Every change takes a number from one sequence: commit order.
 -- Runs as a superuser at every start of the stack, after the migrations; idempotent.
 create schema if not exists realtime_local;
 create table if not exists realtime_local.changes (
@@ -18,7 +19,7 @@ create table if not exists realtime_local.changes (
 -- events for anyone.
 create or replace function realtime_local.capture() returns trigger language plpgsql security definer set search_path = '' as $$
 declare
-  change_id bigint;
+  change jsonb;
 begin
   if not exists (
     select 1 from pg_catalog.pg_publication p
@@ -27,12 +28,20 @@ begin
   ) then
     return null;
   end if;
-  insert into realtime_local.changes (table_name, type, record, old_record)
-  values (tg_table_name, tg_op,
-          case when tg_op = 'DELETE' then null else to_jsonb(new) end,
-          case when tg_op = 'INSERT' then null else to_jsonb(old) end)
-  returning id into change_id;
-  perform pg_notify('realtime_local_changes', change_id::text);
+  change := pg_catalog.jsonb_build_object(
+    'id', pg_catalog.nextval('realtime_local.changes_id_seq'),
+    'table_name', tg_table_name,
+    'type', tg_op,
+    'record', case when tg_op = 'DELETE' then null else pg_catalog.to_jsonb(new) end,
+    'old_record', case when tg_op = 'INSERT' then null else pg_catalog.to_jsonb(old) end,
+    'committed_at', pg_catalog.clock_timestamp());
+  if pg_catalog.octet_length(change::text) < 7900 then
+    perform pg_catalog.pg_notify('realtime_local_changes', change::text);
+  else
+    insert into realtime_local.changes (id, table_name, type, record, old_record, committed_at)
+    values ((change ->> 'id')::bigint, tg_table_name, tg_op, change -> 'record', change -> 'old_record', (change ->> 'committed_at')::timestamptz);
+    perform pg_catalog.pg_notify('realtime_local_changes', change ->> 'id');
+  end if;
   return null;
 end;
 $$;

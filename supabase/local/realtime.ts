@@ -35,7 +35,7 @@ type Channel = {
   presenceKey: string | null;
 };
 type Client = { socket: WebSocket; vsn: '1.0.0' | '2.0.0'; apiClaims: JWTPayload; channels: Map<string, Channel>; lastSeen: number };
-type Change = { id: string; table_name: string; type: 'INSERT' | 'UPDATE' | 'DELETE'; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; committed_at: Date };
+type Change = { id: string | number; table_name: string; type: 'INSERT' | 'UPDATE' | 'DELETE'; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; committed_at: Date | string };
 type TableInfo = { columns: { name: string; type: string }[]; primaryKey: string[] };
 
 export type RealtimeOptions = { heartbeatTimeoutMs?: number; log?: (line: string) => void };
@@ -415,9 +415,23 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
    * the queue in one statement, each subscriber identity's visibility is decided for all the rows of
    * a table in one query, and the events go out in commit order.
    */
-  async function deliverBatch(changeIds: readonly string[]) {
-    const { rows } = await db.query<Change>('delete from realtime_local.changes where id = any($1::bigint[]) returning *', [changeIds]);
-    const changes = rows.sort((a, b) => Number(a.id) - Number(b.id));
+  async function deliverBatch(notes: readonly string[]) {
+    // A notification is the change itself, or the id of a change too big to travel in one.
+    const inline: Change[] = [];
+    const queued: string[] = [];
+    for (const note of notes) {
+      if (!note.startsWith('{')) {
+        queued.push(note);
+        continue;
+      }
+      try {
+        inline.push(JSON.parse(note) as Change);
+      } catch {
+        log('realtime: ignored a change notification that is not JSON');
+      }
+    }
+    const { rows } = queued.length === 0 ? { rows: [] as Change[] } : await db.query<Change>('delete from realtime_local.changes where id = any($1::bigint[]) returning *', [queued]);
+    const changes = [...inline, ...rows].sort((a, b) => Number(a.id) - Number(b.id));
     type Delivery = { client: Client; channel: Channel; ids: number[]; change: Change; info: TableInfo; record: Record<string, unknown> | null; oldRecord: Record<string, unknown> | null; check: string };
     const deliveries: Delivery[] = [];
     // One entry per identity and table: the rows to check, and where each one's answer goes.
@@ -445,7 +459,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
           } else if (record) {
             const group = checks.get(key) ?? { claims: channel.claims, table: change.table_name, records: [], index: new Map<string, number>() };
             checks.set(key, group);
-            if (!group.index.has(change.id)) group.index.set(change.id, group.records.push(record) - 1);
+            if (!group.index.has(String(change.id))) group.index.set(String(change.id), group.records.push(record) - 1);
           } else continue;
           deliveries.push({ client, channel, ids: matching.map((binding) => binding.id), change, info, record, oldRecord, check: key });
         }
@@ -455,7 +469,7 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     for (const delivery of deliveries) {
       const { change, check } = delivery;
       const group = checks.get(check);
-      const allowed = change.type === 'DELETE' ? await (deleteChecks.get(check) ?? Promise.resolve(false)) : (group?.answers?.[group.index.get(change.id) ?? -1] ?? false);
+      const allowed = change.type === 'DELETE' ? await (deleteChecks.get(check) ?? Promise.resolve(false)) : (group?.answers?.[group.index.get(String(change.id)) ?? -1] ?? false);
       if (!allowed) continue;
       const data: Record<string, unknown> = {
         schema: 'public',
