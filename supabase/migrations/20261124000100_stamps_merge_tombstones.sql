@@ -23,7 +23,7 @@
 -- that were offline learn the row is gone; an insert can never bring a tombstoned id back.
 --
 -- Registry. sync.register_table(name) makes a table synced: it records it in sync.tables (which the
--- RPCs read), attaches the merge and delete triggers, creates the index the pull walks, and publishes
+-- RPCs read), attaches the merge, tombstone and insert-refusal triggers, creates the index the pull walks, and publishes
 -- the table to Realtime. A new synced table is one `select sync.register_table('...')` in a migration.
 
 create sequence sync.stamp_counter cycle maxvalue 60466175; -- 36^5 - 1
