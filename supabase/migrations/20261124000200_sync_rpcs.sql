@@ -77,14 +77,9 @@ language sql stable set search_path = '' as $$
 $$;
 
 /** When the calling role's statement_timeout runs out ('infinity' when it has none). */
-create function sync.deadline() returns timestamptz language plpgsql volatile as $$
-declare
-  budget interval := coalesce(nullif(current_setting('statement_timeout', true), ''), '0')::interval;
-begin
-  return case when budget > interval '0' then clock_timestamp() + budget else 'infinity'::timestamptz end;
-exception when others then
-  return 'infinity';
-end;
+create function sync.deadline() returns timestamptz language sql volatile as $$
+  select case when budget > interval '0' then clock_timestamp() + budget else 'infinity'::timestamptz end
+  from (select coalesce(nullif(current_setting('statement_timeout', true), ''), '0')::interval as budget) setting
 $$;
 
 create function sync.check_deadline(deadline timestamptz) returns void language plpgsql volatile as $$
@@ -134,10 +129,11 @@ create function public.sync_push(mutations jsonb) returns jsonb language plpgsql
 declare
   member uuid := auth.uid();
   deadline timestamptz := sync.deadline();
-  synced text[] := array(select name from sync.tables);
-  -- Per table, read once: column types, and the columns that may hold JSON objects or arrays.
+  -- Per registered table, read once: column types, and the columns that may hold JSON objects or arrays.
   column_types jsonb := '{}'::jsonb;
   loose_columns jsonb := '{}'::jsonb;
+  types jsonb;
+  loose jsonb;
   -- Statements by table, op and column list, built once per push.
   statements jsonb := '{}'::jsonb;
   statement_key text;
@@ -187,8 +183,17 @@ begin
         raise exception 'A mutation needs a mutation_id' using errcode = 'P0001';
       end if;
       tbl := m ->> 'table';
-      if tbl is null or not tbl = any (synced) then
-        raise exception 'Unknown table "%"', left(coalesce(tbl, ''), 64) using errcode = 'P0001';
+      if tbl is null or not column_types ? tbl then
+        select jsonb_object_agg(a.attname, format_type(a.atttypid, null)),
+               coalesce(jsonb_agg(a.attname) filter (where format_type(a.atttypid, null) in ('json', 'jsonb') or format_type(a.atttypid, null) like '%[]'), '[]'::jsonb)
+        into types, loose
+        from sync.tables r join pg_attribute a on a.attrelid = format('public.%I', r.name)::regclass
+        where r.name = tbl and a.attnum > 0 and not a.attisdropped and a.attname not in ('field_stamps', 'sync_xid', 'updated_at');
+        if types is null then
+          raise exception 'Unknown table "%"', left(coalesce(tbl, ''), 64) using errcode = 'P0001';
+        end if;
+        column_types := column_types || jsonb_build_object(tbl, types);
+        loose_columns := loose_columns || jsonb_build_object(tbl, loose);
       end if;
       row_uuid := (m ->> 'row_id')::uuid;
       if row_uuid is null then
@@ -213,15 +218,6 @@ begin
         raise exception 'changes must be an object' using errcode = 'P0001';
       end if;
       stamp := m ->> 'stamp';
-      if not column_types ? tbl then
-        column_types := column_types || jsonb_build_object(tbl, (
-          select jsonb_object_agg(attname, format_type(atttypid, null)) from pg_attribute
-          where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped
-            and attname not in ('field_stamps', 'sync_xid', 'updated_at')));
-        loose_columns := loose_columns || jsonb_build_object(tbl, (
-          select coalesce(jsonb_agg(key), '[]'::jsonb) from jsonb_each_text(column_types -> tbl) as c(key, type)
-          where type in ('json', 'jsonb') or type like '%[]'));
-      end if;
       select key into bad from jsonb_object_keys(changes) as key where not column_types -> tbl ? key limit 1;
       if bad is not null then
         raise exception 'Unknown column "%" in %', left(bad, 64), tbl using errcode = 'P0001';
