@@ -71,8 +71,10 @@ create table sync.clamped_stamps (
   member_id uuid not null references public.members (id) on delete cascade,
   raw text not null,
   clamped text not null,
+  clamped_at timestamptz not null default now(),
   primary key (member_id, raw)
 );
+create index clamped_stamps_age on sync.clamped_stamps (clamped_at);
 
 /**
  * A well-formed stamp, clamped to the server clock plus max_future_ms; null when malformed. A stamp
@@ -265,6 +267,26 @@ create table sync.applied_mutations (
   applied_at timestamptz not null default now(),
   primary key (member_id, mutation_id)
 );
+create index applied_mutations_age on sync.applied_mutations (applied_at);
+
+/*
+ * Forgets applied mutation ids and remembered clamps older than `keep` (90 days unless told): a device
+ * retries a lost answer within minutes or days, not months. Returns how many records went. For a
+ * scheduled job (service_role or the database owner), never the API.
+ */
+create function sync.prune(keep interval default interval '90 days') returns bigint
+language plpgsql security definer set search_path = '' as $$
+declare
+  applied bigint;
+  clamps bigint;
+begin
+  delete from sync.applied_mutations where applied_at < now() - keep;
+  get diagnostics applied = row_count;
+  delete from sync.clamped_stamps where clamped_at < now() - keep;
+  get diagnostics clamps = row_count;
+  return applied + clamps;
+end;
+$$;
 
 /** Records a mutation of the calling member as applied; false when it already was. */
 create function sync.mark_applied(mutation uuid) returns boolean
@@ -326,4 +348,6 @@ grant execute on function sync.to_base36(bigint, int), sync.from_base36(text), s
   sync.clamp_stamp(text, uuid), sync.stamp_after(text), sync.is_tombstoned(text, uuid, uuid), sync.mark_applied(uuid)
   to authenticated, service_role;
 grant usage on sequence sync.stamp_counter to authenticated, service_role;
+revoke all on function sync.prune(interval) from authenticated;
+grant execute on function sync.prune(interval) to service_role;
 grant select on sync.tables to authenticated, service_role;

@@ -203,6 +203,22 @@ for (const backend of sqlBackends()) {
       expect((await push(victim, [later])).results[0]?.status).toBe('applied');
     });
 
+    it('[SV4] applied ids and clamps older than 90 days are forgotten by sync.prune, which only the service role may run', async () => {
+      const sub = await createUser();
+      await push(sub, [
+        mutation('contacts', crypto.randomUUID(), { first_name: 'Old' }, stampAt(Date.now() + 3_600_000, 'old'), 'insert'),
+        mutation('contacts', crypto.randomUUID(), { first_name: 'New' }, stampAt(Date.now() - 10), 'insert'),
+      ]);
+      await db.query(`update sync.applied_mutations set applied_at = now() - interval '91 days' where member_id = $1 and mutation_id = (select mutation_id from sync.applied_mutations where member_id = $1 limit 1)`, [sub]);
+      await db.query(`update sync.clamped_stamps set clamped_at = now() - interval '91 days' where member_id = $1`, [sub]);
+      await expect(db.as(member(sub), (query) => query('select sync.prune()'))).rejects.toThrow(/permission denied/);
+      const [{ gone } = { gone: -1 }] = await db.as(SERVICE, (query) => query<{ gone: number }>('select sync.prune()::int as gone'));
+      expect(gone).toBeGreaterThanOrEqual(2);
+      const left = await db.query<{ n: number }>('select count(*)::int as n from sync.applied_mutations where member_id = $1', [sub]);
+      expect(left[0]?.n).toBe(1);
+      expect(await db.query('select 1 from sync.clamped_stamps where member_id = $1', [sub])).toHaveLength(0);
+    });
+
     it('[SV5] every table takes inserts without an id', async () => {
       const sub = await createUser();
       const [{ id: contactId } = { id: '' }] = await db.as(member(sub), (query) => query<{ id: string }>(`insert into public.contacts (first_name) values ('No id') returning id`));
