@@ -94,4 +94,42 @@ describe.skipIf(!available)('sync in Chromium: two devices of one member against
     await a.screenshot({ path: join(SHOTS, 'sync-back-online-phone.png') });
     expect(errors).toEqual([]);
   });
+
+  it('[OW1] a value typed offline that loses to a later edit elsewhere is named in a notice with Restore mine', async () => {
+    const a = await phone.context.newPage();
+    const b = await laptop.context.newPage();
+    const errors: string[] = [];
+    for (const page of [a, b]) page.on('pageerror', (error) => errors.push(error.message));
+    const editEmail = async (page: Page, value: string) => {
+      await page.goto(`${url}/contacts`);
+      await page.getByRole('link', { name: /Rosa Diaz/ }).click();
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('textbox', { name: 'Email' }).fill(value);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('heading', { name: 'Rosa Diaz' }).waitFor();
+    };
+    // One tab per device here: the notice shows in the tab that runs the sync engine.
+    for (const [context, page] of [[phone.context, a], [laptop.context, b]] as const) for (const other of context.pages()) if (other !== page) await other.close();
+    await b.goto(url);
+    await a.goto(url);
+    await a.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
+    await phone.context.setOffline(true);
+    try {
+      await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
+      await editEmail(a, 'rosa.phone@example.com');
+      await editEmail(b, 'rosa.laptop@example.com');
+      await b.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 15_000 });
+    } finally {
+      await phone.context.setOffline(false);
+    }
+    // The notice is loaded when the first one is due: this is that first time in this page.
+    const notice = 'Email of Rosa Diaz was changed on another device.';
+    await a.locator('span').filter({ hasText: notice }).waitFor({ timeout: 20_000 });
+    // Screen readers hear it too, once.
+    await expect.poll(() => a.getByRole('status').filter({ hasText: notice }).count()).toBe(1);
+    await a.getByRole('button', { name: 'Restore mine' }).waitFor();
+    await a.screenshot({ path: join(SHOTS, 'sync-overwritten-phone.png') });
+    await a.getByText('rosa.laptop@example.com').waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
 });
