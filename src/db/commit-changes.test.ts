@@ -1,19 +1,11 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveQuery } from 'dexie';
-import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
+import { contactInput, createTestStore, testStores } from '../../tests/support/test-store';
 import { commitChanges } from './commit-changes';
 import { exportEverything, listContacts, listRecentActivities } from './queries';
 
-const stores: TestStore[] = [];
-const open = async () => {
-  const created = await createTestStore();
-  stores.push(created);
-  return created;
-};
-afterEach(async () => {
-  for (const { db } of stores.splice(0)) await db.delete();
-});
+const open = testStores();
 
 describe('commitChanges', () => {
   it('[G1] commits a row and its outbox entry together, with only the changed fields', async () => {

@@ -1,20 +1,12 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
+import { describe, expect, it } from 'vitest';
+import { contactInput, testStores, type TestStore } from '../../tests/support/test-store';
 import type { ScopedLogger } from '../shared/logger';
 import { coalesceOutbox } from '../sync/coalesce';
 import type { FieldbookDb } from './fieldbook-db';
 import { createSyncLocal, discardRejected, retryRejected, SYNC_CURSOR_KEY, type Overwritten } from './sync-local';
 
-const stores: TestStore[] = [];
-const open = async () => {
-  const created = await createTestStore();
-  stores.push(created);
-  return created;
-};
-afterEach(async () => {
-  for (const { db } of stores.splice(0)) await db.delete();
-});
+const open = testStores();
 
 function recordingLog() {
   const lines: string[] = [];

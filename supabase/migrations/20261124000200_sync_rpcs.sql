@@ -82,14 +82,6 @@ create function sync.deadline() returns timestamptz language sql volatile as $$
   from (select coalesce(nullif(current_setting('statement_timeout', true), ''), '0')::interval as budget) setting
 $$;
 
-create function sync.check_deadline(deadline timestamptz) returns void language plpgsql volatile as $$
-begin
-  if clock_timestamp() > deadline then
-    raise exception 'canceling statement due to statement timeout' using errcode = '57014';
-  end if;
-end;
-$$;
-
 /** The row as the server holds it (without sync_xid), or its tombstone, or null. */
 create function sync.held_row(tbl text, row_id uuid) returns jsonb language plpgsql stable as $$
 declare
@@ -453,7 +445,9 @@ begin
     raise exception 'Sign in to sync' using errcode = '28000';
   end if;
   for t in select name from sync.tables order by ord loop
-    perform sync.check_deadline(deadline);
+    if clock_timestamp() > deadline then
+      raise exception 'canceling statement due to statement timeout' using errcode = '57014';
+    end if;
     execute format(
       $q$select jsonb_build_object('count', count(*),
            'hash', encode(sha256(convert_to(coalesce(string_agg(line, E'\n' order by id), ''), 'UTF8')), 'hex'))
@@ -469,7 +463,7 @@ $$;
 
 revoke all on function public.sync_push(jsonb), public.sync_pull(jsonb, int), public.sync_digest() from public, anon;
 grant execute on function public.sync_push(jsonb), public.sync_pull(jsonb, int), public.sync_digest() to authenticated, service_role;
-revoke all on function sync.readable_error(text, text, text, text), sync.deadline(), sync.check_deadline(timestamptz), sync.held_row(text, uuid), sync.json_fits(jsonb, text) from public, anon;
-grant execute on function sync.readable_error(text, text, text, text), sync.deadline(), sync.check_deadline(timestamptz), sync.held_row(text, uuid), sync.json_fits(jsonb, text) to authenticated, service_role;
+revoke all on function sync.readable_error(text, text, text, text), sync.deadline(), sync.held_row(text, uuid), sync.json_fits(jsonb, text) from public, anon;
+grant execute on function sync.readable_error(text, text, text, text), sync.deadline(), sync.held_row(text, uuid), sync.json_fits(jsonb, text) to authenticated, service_role;
 revoke all on sync.constraint_messages from public, anon;
 grant select on sync.constraint_messages to authenticated, service_role;

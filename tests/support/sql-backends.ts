@@ -1,5 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
+import { openPostgres } from '../../supabase/local/database';
 import { postgresAvailability, startPostgres } from './postgres-server';
 import { createSchemaDb, type Who } from './schema-db';
 
@@ -13,43 +12,36 @@ export type SqlBackend = {
 
 const claimsOf = (who: Who) => JSON.stringify(who.sub ? { sub: who.sub, role: who.role } : { role: who.role });
 
+/** What a transaction of PGlite or of the local stack's Database can do that the tests need. */
+type Tx = { readonly query: <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }> };
+
+/** A request's transaction over either database: the role and claims set first. */
+const asWho =
+  (transaction: <T>(run: (tx: Tx) => Promise<T>) => Promise<T>): SqlBackend['as'] =>
+  (who, run) =>
+    transaction(async (tx) => {
+      await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [who.role, claimsOf(who)]);
+      return run(async <T,>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows);
+    });
+
 async function pglite(): Promise<SqlBackend> {
-  const db: PGlite = await createSchemaDb({ seed: false });
+  const db = await createSchemaDb({ seed: false });
   return {
     query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
-    as: (who, run) =>
-      db.transaction(async (tx) => {
-        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [who.role, claimsOf(who)]);
-        return run(async <T,>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows);
-      }),
+    as: asWho((run) => db.transaction(run)),
     close: () => db.close(),
   };
 }
 
+/** The local stack's own Database over a throwaway PostgreSQL 15 cluster. */
 async function postgres15(): Promise<SqlBackend> {
   const server = await startPostgres();
-  const clients: pg.Client[] = [];
-  const admin = await server.connect();
-  clients.push(admin);
+  const db = openPostgres(server.url);
   return {
-    query: async <T,>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
-    as: async (who, run) => {
-      const client = await server.connect();
-      try {
-        await client.query('begin');
-        await client.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [who.role, claimsOf(who)]);
-        const result = await run(async <T,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[]);
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        await client.end();
-      }
-    },
+    query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    as: asWho(db.transaction),
     close: async () => {
-      await Promise.all(clients.map((client) => client.end()));
+      await db.close();
       await server.stop();
     },
   };

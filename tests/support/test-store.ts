@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
 import { createHlcClock } from '../../src/domain/hlc';
 import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, ensureWorkspaceMemberId, type LocalStore } from '../../src/db/local-store';
@@ -26,6 +27,19 @@ export async function createTestStore(options: { name?: string; clock?: TestCloc
   const memberId = await ensureWorkspaceMemberId(db, newId);
   const ctx: WriteContext = { memberId, clock: createHlcClock({ now: clock.now, node: 'test' }), now: clock.now, newId };
   return { db, store: createLocalStore(db, ctx), clock, ctx, name };
+}
+
+/** Opens test stores for the calling test file; each is deleted after the test that opened it. */
+export function testStores(): () => Promise<TestStore> {
+  const stores: TestStore[] = [];
+  afterEach(async () => {
+    for (const { db } of stores.splice(0)) await db.delete();
+  });
+  return async () => {
+    const created = await createTestStore();
+    stores.push(created);
+    return created;
+  };
 }
 
 export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
