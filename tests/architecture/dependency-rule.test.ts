@@ -9,18 +9,24 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-type Layer = 'app' | 'features' | 'hooks' | 'db' | 'sync' | 'adapters/supabase' | 'adapters/browser' | 'domain' | 'ui' | 'shared' | 'main' | 'supabase/local';
+type Layer = 'app' | 'features' | 'hooks' | 'db' | 'sync' | 'adapters/supabase' | 'adapters/browser' | 'domain' | 'contacts-io' | 'ui' | 'shared' | 'main' | 'supabase/local';
 
-const ALLOWED: Readonly<Record<Layer, { layers: readonly Layer[]; packages: readonly RegExp[]; typeOnly?: readonly Layer[] }>> = {
+/*
+ * `lazy`: layers this one may load only with a dynamic import() or as types, so their code (and the
+ * packages they bring, such as papaparse and libphonenumber-js) stays out of the app's first load.
+ */
+const ALLOWED: Readonly<Record<Layer, { layers: readonly Layer[]; packages: readonly RegExp[]; typeOnly?: readonly Layer[]; lazy?: readonly Layer[] }>> = {
   main: { layers: ['app', 'ui'], packages: [/^react$/, /^react-dom\/client$/] },
   app: { layers: ['features', 'hooks', 'db', 'sync', 'adapters/supabase', 'adapters/browser', 'domain', 'ui', 'shared'], packages: [/.*/] },
-  features: { layers: ['hooks', 'ui', 'domain', 'shared'], packages: [/^react$/, /^@tanstack\/react-virtual$/] },
+  features: { layers: ['hooks', 'ui', 'domain', 'shared'], packages: [/^react$/, /^@tanstack\/react-virtual$/], lazy: ['contacts-io'] },
   hooks: { layers: ['db', 'sync', 'domain', 'shared'], packages: [/^react$/, /^dexie-react-hooks$/] },
   db: { layers: ['domain', 'shared'], packages: [/^dexie$/], typeOnly: ['sync'] },
   'adapters/supabase': { layers: ['domain', 'shared'], packages: [/^@supabase\//], typeOnly: ['sync'] },
   'adapters/browser': { layers: ['domain', 'shared'], packages: [], typeOnly: ['sync'] },
   sync: { layers: ['domain', 'shared'], packages: [] },
   domain: { layers: ['shared'], packages: [/^zod$/] },
+  // Reading and writing contact files (vCard, CSV, iCalendar), phone normalisation and matching.
+  'contacts-io': { layers: ['domain', 'shared'], packages: [/^papaparse$/, /^libphonenumber-js(\/.*)?$/, /^zod$/] },
   ui: { layers: ['shared'], packages: [/^react$/] },
   shared: { layers: [], packages: [] },
   'supabase/local': { layers: ['domain', 'shared'], packages: [/.*/] },
@@ -65,9 +71,9 @@ function findViolations(files: readonly string[]): Violation[] {
     if (from === null) continue;
     const rule = ALLOWED[from];
     const text = readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(IMPORT)].map((m) => ({ spec: m[3] ?? '', typeOnly: Boolean(m[2]) }));
-    for (const m of text.matchAll(DYNAMIC_IMPORT)) specifiers.push({ spec: m[1] ?? '', typeOnly: false });
-    for (const { spec, typeOnly } of specifiers) {
+    const specifiers = [...text.matchAll(IMPORT)].map((m) => ({ spec: m[3] ?? '', typeOnly: Boolean(m[2]), dynamic: false }));
+    for (const m of text.matchAll(DYNAMIC_IMPORT)) specifiers.push({ spec: m[1] ?? '', typeOnly: false, dynamic: true });
+    for (const { spec, typeOnly, dynamic } of specifiers) {
       const where = `${relative(ROOT, file)} imports '${spec}'`;
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
@@ -82,6 +88,11 @@ function findViolations(files: readonly string[]): Violation[] {
         }
         if (to === from) continue;
         if (rule.layers.includes(to)) continue;
+        if ((dynamic || typeOnly) && rule.lazy?.includes(to)) continue;
+        if (!dynamic && !typeOnly && rule.lazy?.includes(to)) {
+          violations.push(`${where}: ${from} may load ${to} only with a dynamic import() or as types (it stays out of the first load)`);
+          continue;
+        }
         if (typeOnly && rule.typeOnly?.includes(to) && spec.includes('sync/ports')) continue;
         violations.push(`${where}: ${from} may import ${[...rule.layers, ...(rule.typeOnly ?? []).map((l) => `types from ${l}/ports`)].join(', ') || 'nothing'}, not ${to}`);
       } else if (!spec.startsWith('node:') || from !== 'supabase/local') {
@@ -129,6 +140,14 @@ describe('architecture', () => {
     expect(violations).toHaveLength(2);
     expect(violations[0]).toMatch(/domain may not depend on 'react'/);
     expect(violations[1]).toMatch(/domain may import shared, not db/);
+  });
+
+  it('features load contacts-io lazily only', () => {
+    const probe = join(ROOT, 'src', 'features', '__probe__.ts');
+    const eager = "import { readVcard } from '../contacts-io/vcard-read';\n";
+    expect(findViolationsInText(probe, eager)).toEqual([expect.stringMatching(/only with a dynamic import\(\)/)]);
+    const lazy = "import type { ParsedContact } from '../contacts-io/parsed-contact';\nconst load = () => import('../contacts-io/vcard-read');\n";
+    expect(findViolationsInText(probe, lazy)).toEqual([]);
   });
 });
 
