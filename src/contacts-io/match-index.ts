@@ -156,10 +156,10 @@ export function classifyImport(incoming: readonly Matchable[], existing: readonl
       if (holders === undefined) continue;
       const root = find(index);
       let matches = matchesByRoot.get(root);
-      if (matches === undefined) matchesByRoot.set(root, (matches = new Map()));
+      if (matches === undefined) matchesByRoot.set(root, (matches = new Map<MatchableContact, Set<MatchReason>>()));
       for (const contact of holders) {
         let reasons = matches.get(contact);
-        if (reasons === undefined) matches.set(contact, (reasons = new Set()));
+        if (reasons === undefined) matches.set(contact, (reasons = new Set<MatchReason>()));
         reasons.add(key.startsWith('p') ? 'phone' : 'email');
       }
     }
