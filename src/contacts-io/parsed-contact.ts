@@ -1,4 +1,5 @@
 import type { ContactStage, ContactType } from '../domain/contact';
+import type { ContactPoint } from '../domain/contact-points';
 
 /*
  * What every reader (vCard, CSV, the Contact Picker) hands to the import: one person as the file
@@ -8,7 +9,7 @@ import type { ContactStage, ContactType } from '../domain/contact';
  */
 
 /** A phone number or email address with its label: 'mobile', 'home', 'work', 'other' or the file's own text. */
-export type ContactPoint = { readonly label: string; readonly value: string };
+export type { ContactPoint };
 
 export type ParsedContact = {
   /** The 1-based line of the file where this contact starts (a vCard's BEGIN, a CSV record's first line). */

@@ -24,7 +24,7 @@ describe('commitChanges', () => {
     await store.updateContact(id, contactInput({ phone: '+44 7700 900123' }));
     const update = (await db.outbox.toArray())[2];
     expect(update?.op).toBe('update');
-    expect(update?.changes).toEqual({ phone: '+44 7700 900123' });
+    expect(update?.changes).toEqual({ phone: '+44 7700 900123', phones: [{ label: 'mobile', value: '+44 7700 900123' }] });
     const row = await db.contacts.get(id);
     expect(row?.phone).toBe('+44 7700 900123');
     expect(row?.field_stamps['phone']).toBe(update?.stamp);

@@ -1,3 +1,5 @@
+import type { Contact } from '../domain/contact';
+import { mirrorContactPoints } from '../domain/contact-points';
 import { createHlcClock, type HlcClock } from '../domain/hlc';
 import { SYNC_COLUMNS, type AnyRow, type MutationOp, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
@@ -206,8 +208,9 @@ async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
 async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext): Promise<string | null> {
   const table = db.table<AnyRow, string>(change.table);
   const nowIso = new Date(ctx.now()).toISOString();
-  const dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
+  let dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
   const current = change.op === 'insert' ? undefined : await table.get(change.id);
+  if (change.table === 'contacts') dataFields = mirrorContactPoints(dataFields, current as Contact | undefined);
   // An edit must outrank the values it replaces, even in a tab whose clock never saw them arrive.
   if (current) for (const held of Object.values(current.field_stamps)) ctx.clock.receive(held);
   const stamp = ctx.clock.next();

@@ -48,9 +48,33 @@ class FieldbookDatabase extends Dexie {
     // adds or changes stores as needed. Bump an entry's `since` (or CORE_VERSION) to change indexes.
     const stores: Record<string, string> = { ...CORE_STORES };
     for (const table of SYNCED_TABLES) stores[table] = SYNCED_TABLE_REGISTRY[table].indexes;
-    this.version(Math.max(CORE_VERSION, ...SYNCED_TABLES.map((table) => SYNCED_TABLE_REGISTRY[table].since))).stores(stores);
+    this.version(Math.max(CORE_VERSION, ...SYNCED_TABLES.map((table) => SYNCED_TABLE_REGISTRY[table].since)))
+      .stores(stores)
+      .upgrade((tx) => tx.table('contacts').toCollection().modify(addContactPoints));
   }
 }
+/**
+ * Version 3 gave contacts lists of phones and emails (and import_id, merged_into). Rows stored before
+ * get their single phone and email as the first entries, stamped as those were, as the server's
+ * migration does; the next pull brings the server's rows anyway.
+ */
+function addContactPoints(row: Record<string, unknown>): void {
+  const stamps = (row['field_stamps'] ?? {}) as Record<string, string>;
+  const phone = typeof row['phone'] === 'string' ? row['phone'] : '';
+  const email = typeof row['email'] === 'string' ? row['email'] : '';
+  if (!Array.isArray(row['phones'])) {
+    row['phones'] = phone === '' ? [] : [{ label: 'mobile', value: phone }];
+    if (stamps['phone'] !== undefined) stamps['phones'] = stamps['phone'];
+  }
+  if (!Array.isArray(row['emails'])) {
+    row['emails'] = email === '' ? [] : [{ label: 'home', value: email }];
+    if (stamps['email'] !== undefined) stamps['emails'] = stamps['email'];
+  }
+  row['import_id'] ??= null;
+  row['merged_into'] ??= null;
+  row['field_stamps'] = stamps;
+}
+
 /** The member's database: the core stores plus one table per synced table, typed by its row. */
 export type FieldbookDb = FieldbookDatabase & { readonly [T in SyncedTable]: Table<RowOf[T], string> };
 

@@ -77,6 +77,8 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
         ...splitFullName(name),
         phone: phone.trim(),
         email: '',
+        phones: phone.trim() === '' ? [] : [{ label: 'mobile', value: phone.trim() }],
+        emails: [],
         stage: 'new',
         contact_type: 'customer',
         lead_source: '',

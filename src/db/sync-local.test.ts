@@ -171,7 +171,7 @@ describe('acknowledge: the server answers a pushed row with a bare tombstone (it
     expect(await db.contacts.get(id)).toBeUndefined();
     // The later edit would only be refused again: it goes too, reported with the rest.
     expect(await db.outbox.where('[table+row_id]').equals(['contacts', id]).count()).toBe(0);
-    expect(overwritten).toEqual([{ table: 'contacts', row_id: id, lost: { phone: '+1 555 010 0001', notes: 'typed while the push was out' }, removed: true }]);
+    expect(overwritten).toEqual([{ table: 'contacts', row_id: id, lost: { phone: '+1 555 010 0001', phones: [{ label: 'mobile', value: '+1 555 010 0001' }], notes: 'typed while the push was out' }, removed: true }]);
   });
 
   it('leaves other rows of the same answer alone', async () => {

@@ -33,6 +33,13 @@ export function describeActivity(activity: Pick<MemberActivity, 'activity_type' 
       return metadata.follow_up_on ? `Follow-up with ${name} set for ${formatDay(metadata.follow_up_on)}` : `Follow-up with ${name} cleared`;
     case 'note':
       return metadata.note ? `Note on ${name}: ${metadata.note}` : `Note on ${name}`;
+    case 'contacts_imported': {
+      const count = metadata.count ?? 0;
+      const what = `${count.toLocaleString('en-US')} contact${count === 1 ? '' : 's'}`;
+      return metadata.source ? `Imported ${what} from ${metadata.source}` : `Imported ${what}`;
+    }
+    case 'contacts_merged':
+      return `Merged ${(metadata.count ?? 0) + 1} contacts into ${name}`;
     case 'test':
       return metadata.note ? `Test activity: ${metadata.note}` : 'Test activity';
     default:

@@ -10,6 +10,8 @@ describe('contact validation', () => {
       last_name: '',
       phone: '',
       email: '',
+      phones: [],
+      emails: [],
       stage: 'new',
       contact_type: 'customer',
       lead_source: '',

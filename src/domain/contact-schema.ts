@@ -22,6 +22,16 @@ export const tagsFieldSchema = z
   .array(z.string().trim().min(1, MESSAGES.tag).max(CONTACT_LIMITS.tag, MESSAGES.tag))
   .max(CONTACT_LIMITS.tags, MESSAGES.tags);
 
+const pointLabelSchema = z
+  .string()
+  .trim()
+  .max(CONTACT_LIMITS.pointLabel, MESSAGES.tooLong('Label', CONTACT_LIMITS.pointLabel));
+
+/** One phone number of a contact's list: a label and a number that passes the phone rules. */
+export const phonePointSchema = z.object({ label: pointLabelSchema, value: phoneFieldSchema.refine((value) => value !== '', MESSAGES.phoneRequired) });
+/** One email address of a contact's list. */
+export const emailPointSchema = z.object({ label: pointLabelSchema, value: emailFieldSchema.refine((value) => value !== '', MESSAGES.emailRequired) });
+
 /** What a person can type into the contact form; the same rules the database's CHECK constraints enforce. */
 export const contactInputSchema = z.object({
   first_name: z
@@ -32,6 +42,9 @@ export const contactInputSchema = z.object({
   last_name: optionalText(CONTACT_LIMITS.name, 'Last name'),
   phone: phoneFieldSchema.default(''),
   email: emailFieldSchema.default(''),
+  // Every number and address, primary first; `phone` and `email` mirror the first (contact-points.ts).
+  phones: z.array(phonePointSchema).max(CONTACT_LIMITS.points, MESSAGES.phonesCount).default([]),
+  emails: z.array(emailPointSchema).max(CONTACT_LIMITS.points, MESSAGES.emailsCount).default([]),
   stage: z.enum(CONTACT_STAGES, { message: MESSAGES.stage }).default('new'),
   contact_type: z.enum(CONTACT_TYPES, { message: MESSAGES.contactType }).default('customer'),
   lead_source: optionalText(CONTACT_LIMITS.lead_source, 'Lead source'),
@@ -45,6 +58,10 @@ export type ContactInputDraft = z.input<typeof contactInputSchema>;
 export const contactSchema = contactInputSchema.extend({
   ...syncColumnsShape,
   last_touched_at: timestampSchema,
+  /** The import that created this contact, so undoing the import removes exactly its contacts. */
+  import_id: z.uuid().nullable().default(null),
+  /** Set (with deleted_at) when this contact was merged into another: the survivor's id. */
+  merged_into: z.uuid().nullable().default(null),
 });
 export type Contact = z.infer<typeof contactSchema>;
 

@@ -8,7 +8,9 @@
  */
 
 export const LIMITS = {
-  contact: { name: 100, phone: 32, phoneMinDigits: 5, email: 254, lead_source: 100, tag: 40, tags: 20, notes: 5000 },
+  contact: { name: 100, phone: 32, phoneMinDigits: 5, email: 254, lead_source: 100, tag: 40, tags: 20, notes: 5000, points: 10, pointLabel: 40 },
+  contactImport: { source: 100, file_name: 255 },
+  contactMerge: { merged: 20 },
   template: { name: 80, subject: 200, body: 5000 },
   sentEmail: { to_email: 254, subject: 200, body: 10_000 },
   click: { url: 2048 },

@@ -15,6 +15,9 @@ export const activityMetadataSchema = z.looseObject({
   stage: z.string().max(LIMITS.activity.stage).optional(),
   follow_up_on: daySchema.optional(),
   note: z.string().max(LIMITS.activity.note).optional(),
+  /** An import or merge: how many contacts, and (an import) where they came from. */
+  count: z.number().int().min(0).max(1_000_000).optional(),
+  source: z.string().max(LIMITS.contactImport.source).optional(),
 });
 export type ActivityMetadata = z.infer<typeof activityMetadataSchema>;
 

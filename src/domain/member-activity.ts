@@ -10,6 +10,8 @@ export const ACTIVITY_TYPES = [
   'email_sent',
   'follow_up_set',
   'note',
+  'contacts_imported',
+  'contacts_merged',
   'test',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

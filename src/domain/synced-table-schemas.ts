@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { contactImportSchema } from './contact-import-schema';
+import { contactMergeSchema } from './contact-merge-schema';
 import { contactSchema } from './contact-schema';
 import { emailClickSchema } from './email-click';
 import { emailTemplateSchema } from './email-template-schema';
@@ -15,4 +17,6 @@ export const SYNCED_TABLE_SCHEMAS = {
   email_templates: emailTemplateSchema,
   sent_emails: sentEmailSchema,
   email_clicks: emailClickSchema,
+  contact_imports: contactImportSchema,
+  contact_merges: contactMergeSchema,
 } as const satisfies Record<SyncedTable, z.ZodObject>;

@@ -26,11 +26,13 @@ type RegistryEntry = {
  */
 export const SYNCED_TABLE_REGISTRY = {
   member_profiles: { label: 'Profile', phrase: 'your profile', indexes: 'id, updated_at', since: 1 },
-  contacts: { label: 'Contact', phrase: 'a contact', indexes: 'id, next_follow_up_on, last_touched_at, deleted_at, updated_at', since: 1 },
+  contacts: { label: 'Contact', phrase: 'a contact', indexes: 'id, next_follow_up_on, last_touched_at, deleted_at, updated_at, import_id, merged_into', since: 3 },
   member_activities: { label: 'Activity', phrase: 'an activity', indexes: 'id, occurred_at, contact_id, deleted_at, updated_at', since: 1 },
   email_templates: { label: 'Template', phrase: 'a template', indexes: 'id, name, deleted_at, updated_at', since: 1 },
   sent_emails: { label: 'Sent email', phrase: 'a sent email', indexes: 'id, sent_at, contact_id, deleted_at, updated_at', since: 1 },
   email_clicks: { label: 'Email click', phrase: 'an email click', indexes: 'id, sent_email_id, updated_at', since: 1 },
+  contact_imports: { label: 'Import', phrase: 'an import', indexes: 'id, created_at, updated_at', since: 3 },
+  contact_merges: { label: 'Merge', phrase: 'a merge', indexes: 'id, survivor_id, import_id, updated_at', since: 3 },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;

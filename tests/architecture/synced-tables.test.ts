@@ -35,7 +35,8 @@ describe('[SV9] the synced-table registry', () => {
     expect(published.map((row) => row.tablename)).toEqual([...SYNCED_TABLES, 'sync_deleted_rows'].sort());
     for (const table of SYNCED_TABLES) {
       const triggers = await rows<{ tgname: string }>(`select tgname from pg_trigger where tgrelid = format('public.%I', $1::text)::regclass and not tgisinternal order by tgname`, [table]);
-      expect(triggers.map((row) => row.tgname).filter((name) => !name.startsWith('realtime_local')), table).toEqual(['merge_fields', 'refuse_tombstoned', 'remember_delete']);
+      // A table may have triggers of its own too (contacts keep phone and phones in step).
+      expect(triggers.map((row) => row.tgname), table).toEqual(expect.arrayContaining(['merge_fields', 'refuse_tombstoned', 'remember_delete']));
       const index = await rows<{ def: string }>(`select pg_get_indexdef(indexrelid) as def from pg_index where indexrelid = to_regclass(format('public.%I', $1 || '_sync'))`, [table]);
       expect(index[0]?.def, table).toMatch(/\(member_id, sync_xid, id\)/);
     }

@@ -7,7 +7,7 @@ import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from 
  * B never reads, changes or deletes A's rows; anon sees nothing; nobody writes a row owned by someone else.
  */
 
-const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks'] as const;
+const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges'] as const;
 type Table = (typeof SYNCED)[number];
 
 let db: PGlite;
@@ -30,6 +30,10 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
       return { id, member_id: owner, to_email: 'x@example.com' };
     case 'email_clicks':
       return { id, member_id: owner, sent_email_id: rowsOfA.sent_emails, url: 'https://example.com' };
+    case 'contact_imports':
+      return { id, member_id: owner, source: 'Google Contacts CSV' };
+    case 'contact_merges':
+      return { id, member_id: owner, survivor_id: rowsOfA.contacts };
   }
 }
 

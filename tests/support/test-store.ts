@@ -43,11 +43,15 @@ export function testStores(): () => Promise<TestStore> {
 }
 
 export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
+  const phone = overrides.phone ?? '+1 555 010 0199';
+  const email = overrides.email ?? 'jane@example.com';
   return {
     first_name: 'Jane',
     last_name: 'Doe',
     phone: '+1 555 010 0199',
     email: 'jane@example.com',
+    phones: phone === '' ? [] : [{ label: 'mobile', value: phone }],
+    emails: email === '' ? [] : [{ label: 'home', value: email }],
     stage: 'new',
     contact_type: 'customer',
     lead_source: 'Instagram',

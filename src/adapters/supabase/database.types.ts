@@ -6,22 +6,145 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      contact_imports: {
+        Row: {
+          created_at: string
+          created_count: number
+          deleted_at: string | null
+          field_stamps: Json
+          file_name: string
+          id: string
+          member_id: string
+          merged_count: number
+          source: string
+          sync_xid: string
+          undone_at: string | null
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          created_count?: number
+          deleted_at?: string | null
+          field_stamps?: Json
+          file_name?: string
+          id?: string
+          member_id?: string
+          merged_count?: number
+          source?: string
+          sync_xid?: string
+          undone_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_count?: number
+          deleted_at?: string | null
+          field_stamps?: Json
+          file_name?: string
+          id?: string
+          member_id?: string
+          merged_count?: number
+          source?: string
+          sync_xid?: string
+          undone_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contact_imports_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      contact_merges: {
+        Row: {
+          applied: Json
+          before: Json
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          id: string
+          import_id: string | null
+          member_id: string
+          merged_ids: string[]
+          moved: Json
+          survivor_id: string
+          sync_xid: string
+          undone_at: string | null
+          updated_at: string
+        }
+        Insert: {
+          applied?: Json
+          before?: Json
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          import_id?: string | null
+          member_id?: string
+          merged_ids?: string[]
+          moved?: Json
+          survivor_id: string
+          sync_xid?: string
+          undone_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          applied?: Json
+          before?: Json
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          import_id?: string | null
+          member_id?: string
+          merged_ids?: string[]
+          moved?: Json
+          survivor_id?: string
+          sync_xid?: string
+          undone_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contact_merges_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contact_merges_survivor_same_member"
+            columns: ["survivor_id", "member_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["id", "member_id"]
+          },
+        ]
+      }
       contacts: {
         Row: {
           contact_type: string
           created_at: string
           deleted_at: string | null
           email: string
+          emails: Json
           field_stamps: Json
           first_name: string
           id: string
+          import_id: string | null
           last_name: string
           last_touched_at: string
           lead_source: string
           member_id: string
+          merged_into: string | null
           next_follow_up_on: string | null
           notes: string
           phone: string
+          phones: Json
           stage: string
           sync_xid: string
           tags: string[]
@@ -32,16 +155,20 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           email?: string
+          emails?: Json
           field_stamps?: Json
           first_name: string
           id?: string
+          import_id?: string | null
           last_name?: string
           last_touched_at?: string
           lead_source?: string
           member_id?: string
+          merged_into?: string | null
           next_follow_up_on?: string | null
           notes?: string
           phone?: string
+          phones?: Json
           stage?: string
           sync_xid?: string
           tags?: string[]
@@ -52,16 +179,20 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           email?: string
+          emails?: Json
           field_stamps?: Json
           first_name?: string
           id?: string
+          import_id?: string | null
           last_name?: string
           last_touched_at?: string
           lead_source?: string
           member_id?: string
+          merged_into?: string | null
           next_follow_up_on?: string | null
           notes?: string
           phone?: string
+          phones?: Json
           stage?: string
           sync_xid?: string
           tags?: string[]
@@ -74,6 +205,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "members"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contacts_merged_into_same_member"
+            columns: ["merged_into", "member_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["id", "member_id"]
           },
         ]
       }
