@@ -14,6 +14,8 @@ import { EmptyState } from '../ui/empty-state';
 // Screens with forms (and zod) load on first use, keeping the start screen's JavaScript small.
 const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-screen').then((m) => ({ default: m.ContactNewScreen })));
 const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
+const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
+const DuplicatesScreen = lazy(() => import('../features/duplicates/duplicates-screen').then((m) => ({ default: m.DuplicatesScreen })));
 const TemplatesScreen = lazy(() => import('../features/emails/templates-screen').then((m) => ({ default: m.TemplatesScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const AccountScreen = lazy(() => import('../features/account/account-screen').then((m) => ({ default: m.AccountScreen })));
@@ -31,7 +33,7 @@ const CONTACT_INDEX_PRELOAD_MS = 300;
 
 const NAV: readonly { readonly path: string; readonly label: string; readonly icon: IconName; readonly match: readonly Route['name'][] }[] = [
   { path: '/today', label: 'Today', icon: 'today', match: ['today'] },
-  { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new'] },
+  { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new', 'contacts-import', 'contacts-duplicates'] },
   { path: '/dashboard', label: 'Dashboard', icon: 'dashboard', match: ['dashboard', 'activity'] },
   { path: '/templates', label: 'Templates', icon: 'templates', match: ['templates'] },
   { path: '/settings', label: 'Settings', icon: 'settings', match: ['settings', 'dev', 'account', 'sync-review'] },
@@ -47,6 +49,10 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
       return <ContactsScreen />;
     case 'contact-new':
       return <ContactNewScreen />;
+    case 'contacts-import':
+      return <ImportScreen />;
+    case 'contacts-duplicates':
+      return <DuplicatesScreen />;
     case 'contact':
       return <ContactScreen id={route.id} />;
     case 'contact-edit':

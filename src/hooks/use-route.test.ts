@@ -7,6 +7,8 @@ describe('parseRoute', () => {
     expect(parseRoute('/today?source=pwa')).toEqual({ name: 'today' });
     expect(parseRoute('/contacts/')).toEqual({ name: 'contacts' });
     expect(parseRoute('/contacts/new?source=shortcut')).toEqual({ name: 'contact-new' });
+    expect(parseRoute('/contacts/import')).toEqual({ name: 'contacts-import' });
+    expect(parseRoute('/contacts/duplicates/')).toEqual({ name: 'contacts-duplicates' });
     expect(parseRoute('/contacts/abc')).toEqual({ name: 'contact', id: 'abc' });
     expect(parseRoute('/contacts/abc/edit')).toEqual({ name: 'contact-edit', id: 'abc' });
     expect(parseRoute('/nowhere')).toEqual({ name: 'not-found', path: '/nowhere' });

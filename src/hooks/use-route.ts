@@ -6,6 +6,8 @@ export type Route =
   | { readonly name: 'dashboard' }
   | { readonly name: 'contacts' }
   | { readonly name: 'contact-new' }
+  | { readonly name: 'contacts-import' }
+  | { readonly name: 'contacts-duplicates' }
   | { readonly name: 'contact'; readonly id: string }
   | { readonly name: 'contact-edit'; readonly id: string }
   | { readonly name: 'activity' }
@@ -39,6 +41,8 @@ export function parseRoute(path: string): Route {
   if (first === 'contacts') {
     if (second === undefined) return { name: 'contacts' };
     if (second === 'new' && third === undefined) return { name: 'contact-new' };
+    if (second === 'import' && third === undefined) return { name: 'contacts-import' };
+    if (second === 'duplicates' && third === undefined) return { name: 'contacts-duplicates' };
     const id = decode(second);
     if (id !== null && third === undefined) return { name: 'contact', id };
     if (id !== null && third === 'edit' && parts.length === 3) return { name: 'contact-edit', id };
