@@ -6,6 +6,7 @@ import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-a
 import type { MemberProfileInput } from '../domain/member-profile';
 import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
+import { createContactBatches } from './contact-batches';
 import { commitChanges, withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
@@ -55,6 +56,9 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
 
   return {
     memberId: ctx.memberId,
+
+    /** Imports and merges, each undoable from any device (contact-batches.ts). */
+    ...createContactBatches(db, ctx, commit),
 
     /** Called after each successful commit made through this store (this tab's own writes). */
     onCommit(listener: CommitListener): () => void {

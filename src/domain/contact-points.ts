@@ -28,7 +28,6 @@ export function withPrimary(points: readonly ContactPoint[], value: string, labe
   return first === undefined ? [{ label, value }] : [{ label: first.label, value }, ...rest];
 }
 
-type PointFields = { phones?: unknown; emails?: unknown; phone?: unknown; email?: unknown };
 type CurrentPoints = { readonly phones?: readonly ContactPoint[]; readonly emails?: readonly ContactPoint[] };
 
 const KINDS = [
@@ -40,7 +39,7 @@ const KINDS = [
  * The fields of a contact write with the single and list fields in step: `current` is the stored row
  * (undefined for a new contact). Returns a new object; fields not about phones or emails pass through.
  */
-export function mirrorContactPoints<T extends PointFields>(fields: T, current: CurrentPoints | undefined): T {
+export function mirrorContactPoints<T extends Record<string, unknown>>(fields: T, current: CurrentPoints | undefined): T {
   const out: Record<string, unknown> = { ...fields };
   for (const { list, single, label } of KINDS) {
     const listGiven = Array.isArray(out[list]);

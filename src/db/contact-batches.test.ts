@@ -1,0 +1,129 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { contactInput, testStores } from '../../tests/support/test-store';
+import { IMPORT_CHUNK, type ContactFields, type ImportRow } from './contact-batches';
+
+const open = testStores();
+
+const fields = (first_name: string, extra: Partial<ContactFields> = {}): ContactFields => ({
+  first_name,
+  last_name: '',
+  phones: [],
+  emails: [],
+  stage: 'new',
+  contact_type: 'customer',
+  lead_source: 'Google',
+  tags: ['imported 2026-11-29'],
+  notes: '',
+  next_follow_up_on: null,
+  ...extra,
+});
+
+describe('imports', () => {
+  it('writes the contacts, one import record and one feed entry, and mirrors the primary number', async () => {
+    const { db, store } = await open();
+    const progress: number[] = [];
+    const rows: ImportRow[] = [
+      { kind: 'create', fields: fields('Ana', { phones: [{ label: 'mobile', value: '+34 600 000 001' }, { label: 'work', value: '+34 900 000 002' }] }) },
+      { kind: 'create', fields: fields('Bo', { emails: [{ label: 'home', value: 'bo@example.com' }] }) },
+    ];
+    const result = await store.importContacts({ source: 'Google', fileName: 'contacts.csv', rows, onProgress: (done) => progress.push(done) });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value).toMatchObject({ created: 2, merged: 0, cancelled: false });
+    const contacts = await db.contacts.where('import_id').equals(result.value.importId).sortBy('first_name');
+    expect(contacts.map((c) => [c.first_name, c.phone, c.email, c.phones.length])).toEqual([
+      ['Ana', '+34 600 000 001', '', 2],
+      ['Bo', '', 'bo@example.com', 0],
+    ]);
+    expect(await db.contact_imports.get(result.value.importId)).toMatchObject({ source: 'Google', file_name: 'contacts.csv', created_count: 2, merged_count: 0, undone_at: null });
+    const feed = (await db.member_activities.toArray()).filter((a) => a.activity_type === 'contacts_imported');
+    expect(feed.map((a) => a.metadata)).toEqual([{ count: 2, source: 'Google' }]);
+    expect(progress).toEqual([2]);
+  });
+
+  it('undo removes exactly the imported contacts and gives a merged contact back its fields, keeping later edits', async () => {
+    const { db, store } = await open();
+    const before = await store.addContact(contactInput({ first_name: 'Kept', notes: 'mine', tags: ['vip'] }));
+    const untouched = await store.addContact(contactInput({ first_name: 'Other' }));
+    if (!before.ok || !untouched.ok) throw new Error('setup');
+    const imported = await store.importContacts({
+      source: 'vCard',
+      fileName: 'phone.vcf',
+      rows: [
+        { kind: 'create', fields: fields('New') },
+        { kind: 'merge', contactId: before.value, fields: { notes: 'mine\n\nfrom the file', tags: ['vip', 'imported'], lead_source: 'vCard' } },
+      ],
+    });
+    if (!imported.ok) throw new Error('import');
+    // Edited after the import: the edit survives the undo.
+    await store.updateContact(before.value, { lead_source: 'Referral' });
+
+    const undone = await store.undoImport(imported.value.importId);
+    expect(undone).toEqual({ ok: true, value: { removed: 1, restored: 1 } });
+    const live = (await db.contacts.toArray()).filter((c) => c.deleted_at === null).map((c) => c.first_name).sort();
+    expect(live).toEqual(['Kept', 'Other']);
+    expect(await db.contacts.get(before.value)).toMatchObject({ notes: 'mine', tags: ['vip'], lead_source: 'Referral' });
+    expect(await db.contact_imports.get(imported.value.importId)).toMatchObject({ undone_at: expect.any(String) as unknown });
+    expect((await db.member_activities.get(imported.value.importId))?.deleted_at).not.toBeNull();
+    // A second undo (another device got there first) changes nothing.
+    const again = await store.undoImport(imported.value.importId);
+    expect(again).toEqual({ ok: true, value: { removed: 0, restored: 0 } });
+  });
+
+  it('a cancelled import leaves nothing behind, even after some chunks were written', async () => {
+    const { db, store } = await open();
+    const controller = new AbortController();
+    const rows: ImportRow[] = Array.from({ length: IMPORT_CHUNK * 2 + 5 }, (_, i) => ({ kind: 'create', fields: fields(`P${i}`) }));
+    const result = await store.importContacts({
+      source: 'Spreadsheet',
+      fileName: 'big.csv',
+      rows,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done >= IMPORT_CHUNK) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ ok: true, value: { cancelled: true } });
+    expect((await db.contacts.toArray()).filter((c) => c.deleted_at === null)).toEqual([]);
+  });
+});
+
+describe('merges', () => {
+  it('merges into the survivor, moves activities and sent messages, and undo puts everything back', async () => {
+    const { db, store } = await open();
+    const a = await store.addContact(contactInput({ first_name: 'Jane', phone: '+1 555 010 0001', email: 'jane@example.com', stage: 'contacted', tags: ['vip'] }));
+    const b = await store.addContact(contactInput({ first_name: 'Jane', phone: '(555) 010-0002', email: 'JANE@example.com', stage: 'customer', tags: ['team'], notes: 'Bought the kit' }));
+    if (!a.ok || !b.ok) throw new Error('setup');
+    await store.logOutreach(b.value, 'call', 'connected', null);
+    await store.recordEmailSent(b.value, null, 'jane@example.com', 'Hi', 'Hello');
+
+    const merged = await store.mergeContacts(a.value, [b.value]);
+    if (!merged.ok) throw new Error(merged.error.message);
+    const survivor = await db.contacts.get(a.value);
+    expect(survivor?.phones.map((p) => p.value)).toEqual(['+1 555 010 0001', '(555) 010-0002']);
+    expect(survivor?.emails.map((p) => p.value)).toEqual(['jane@example.com']);
+    expect(survivor?.tags).toEqual(['vip', 'team']);
+    expect(survivor?.stage).toBe('customer');
+    expect(await db.contacts.get(b.value)).toMatchObject({ merged_into: a.value, deleted_at: expect.any(String) as unknown });
+    const calls = (await db.member_activities.toArray()).filter((x) => x.activity_type === 'call');
+    expect(calls.map((x) => x.contact_id)).toEqual([a.value]);
+    expect((await db.sent_emails.toArray()).map((x) => x.contact_id)).toEqual([a.value]);
+
+    expect((await store.undoMerge(merged.value.mergeId)).ok).toBe(true);
+    expect(await db.contacts.get(b.value)).toMatchObject({ merged_into: null, deleted_at: null, stage: 'customer' });
+    expect(await db.contacts.get(a.value)).toMatchObject({ stage: 'contacted', tags: ['vip'], phones: [{ label: 'mobile', value: '+1 555 010 0001' }] });
+    expect((await db.member_activities.toArray()).filter((x) => x.activity_type === 'call').map((x) => x.contact_id)).toEqual([b.value]);
+    expect((await db.sent_emails.toArray()).map((x) => x.contact_id)).toEqual([b.value]);
+    expect(await db.contact_merges.get(merged.value.mergeId)).toMatchObject({ undone_at: expect.any(String) as unknown });
+  });
+
+  it('refuses to merge a contact into itself or a deleted one, writing nothing', async () => {
+    const { db, store } = await open();
+    const a = await store.addContact(contactInput());
+    if (!a.ok) throw new Error('setup');
+    const outbox = await db.outbox.count();
+    expect(await store.mergeContacts(a.value, [a.value])).toMatchObject({ ok: false, error: { kind: 'missing' } });
+    expect(await store.mergeContacts(a.value, [crypto.randomUUID()])).toMatchObject({ ok: false });
+    expect(await db.outbox.count()).toBe(outbox);
+  });
+});

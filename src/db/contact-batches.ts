@@ -1,0 +1,223 @@
+import { contactFullName, type Contact, type ContactInput } from '../domain/contact';
+import { mergeContacts as planMerge, undoMergeFields } from '../domain/contact-merge';
+import type { ContactMerge } from '../domain/contact-merge-schema';
+import type { ActivityMetadata } from '../domain/member-activity';
+import { err, ok, type Result } from '../shared/result';
+import { withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
+import type { FieldbookDb } from './fieldbook-db';
+import { toStorageError } from './storage-error';
+
+/*
+ * Imports and merges: many rows written as one undoable act. Every write is an ordinary synced change
+ * (commitChanges), so an import, a merge and their undo reach every device like any edit, even a
+ * device that was offline throughout.
+ *
+ * An import writes its contact_imports row and its feed activity first, then the contacts in chunks of
+ * IMPORT_CHUNK, each chunk one transaction: the screen stays responsive, a progress bar can move, and a
+ * crash or a Cancel half-way leaves an import that undo removes completely (undo finds its contacts by
+ * import_id and its merges by their contact_merges rows, not by what the importing tab remembers).
+ */
+
+export const IMPORT_CHUNK = 500;
+/** Ids of re-pointed rows remembered per merge (per table and merged contact), so the merge row stays small. */
+export const MOVED_IDS_KEPT = 300;
+
+/** A contact's own fields as an import or merge writes them (phone and email follow the lists). */
+export type ContactFields = Omit<ContactInput, 'phone' | 'email'>;
+
+export type ImportRow =
+  | { readonly kind: 'create'; readonly fields: ContactFields }
+  /** Add to an existing contact: only the fields the import changes (see mergeIncoming). */
+  | { readonly kind: 'merge'; readonly contactId: string; readonly fields: Partial<ContactFields> };
+
+export type ImportRequest = {
+  readonly source: string;
+  readonly fileName: string;
+  readonly rows: readonly ImportRow[];
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Checked between chunks: when aborted, what was written is undone and the result is 'cancelled'. */
+  readonly signal?: AbortSignal;
+};
+
+export type ImportOutcome = { readonly importId: string; readonly created: number; readonly merged: number; readonly cancelled: boolean };
+
+type Commit = (changes: RowChange[]) => Promise<Result<void, CommitError>>;
+
+const pick = (row: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, row[key] ?? null]));
+const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit: Commit) {
+  const nowIso = () => new Date(ctx.now()).toISOString();
+
+  const read = async <T>(run: () => Promise<T>): Promise<Result<T, CommitError>> => {
+    try {
+      return ok(await withReopen(db, run));
+    } catch (error) {
+      return err(toStorageError(error));
+    }
+  };
+
+  /** Undoes one merge: fields the merge set and nobody changed since go back; merged contacts return. */
+  const undoMergeChanges = (merge: ContactMerge, survivor: Contact | undefined): RowChange[] => {
+    const changes: RowChange[] = [];
+    for (const id of merge.merged_ids) changes.push({ table: 'contacts', op: 'update', id, fields: { deleted_at: null, merged_into: null } });
+    if (survivor && survivor.deleted_at === null) {
+      const fields = undoMergeFields(survivor, merge.applied, merge.before);
+      if (Object.keys(fields).length > 0) changes.push({ table: 'contacts', op: 'update', id: survivor.id, fields });
+    }
+    for (const [key, ids] of Object.entries(merge.moved)) {
+      const [table, contactId] = key.split(':');
+      if ((table !== 'member_activities' && table !== 'sent_emails') || contactId === undefined) continue;
+      for (const id of ids) changes.push({ table, op: 'update', id, fields: { contact_id: contactId } });
+    }
+    changes.push({ table: 'contact_merges', op: 'update', id: merge.id, fields: { undone_at: nowIso() } });
+    return changes;
+  };
+
+  const batches = {
+    /**
+     * Writes an import: creates and merges in chunks, one contact_imports row and one feed activity
+     * for the whole of it. On Cancel (request.signal) the part already written is undone.
+     */
+    async importContacts(request: ImportRequest): Promise<Result<ImportOutcome, CommitError>> {
+      const importId = ctx.newId();
+      const created = request.rows.filter((row) => row.kind === 'create').length;
+      const merged = request.rows.length - created;
+      const metadata: ActivityMetadata = { count: created + merged, source: request.source.slice(0, 100) };
+      const opened = await commit([
+        { table: 'contact_imports', op: 'insert', id: importId, fields: { source: request.source.slice(0, 100), file_name: request.fileName.slice(0, 255), created_count: created, merged_count: merged, undone_at: null } },
+        // The feed entry shares the import's id, so undo finds it on any device.
+        { table: 'member_activities', op: 'insert', id: importId, fields: { contact_id: null, activity_type: 'contacts_imported', metadata, occurred_at: nowIso() } },
+      ]);
+      if (!opened.ok) return opened;
+
+      let done = 0;
+      for (let start = 0; start < request.rows.length; start += IMPORT_CHUNK) {
+        if (request.signal?.aborted) {
+          const undone = await batches.undoImport(importId);
+          if (!undone.ok) return undone;
+          return ok({ importId, created: 0, merged: 0, cancelled: true });
+        }
+        const chunk = request.rows.slice(start, start + IMPORT_CHUNK);
+        const mergeIds = chunk.flatMap((row) => (row.kind === 'merge' ? [row.contactId] : []));
+        const existing = await read(() => db.contacts.bulkGet(mergeIds));
+        if (!existing.ok) return existing;
+        const byId = new Map(existing.value.flatMap((contact) => (contact && contact.deleted_at === null ? [[contact.id, contact] as const] : [])));
+        const changes: RowChange[] = [];
+        for (const row of chunk) {
+          if (row.kind === 'create') {
+            changes.push({ table: 'contacts', op: 'insert', id: ctx.newId(), fields: { ...row.fields, import_id: importId, last_touched_at: nowIso() } });
+            continue;
+          }
+          const contact = byId.get(row.contactId);
+          // Deleted on another device since the preview, or nothing to add: nothing to write.
+          if (!contact || Object.keys(row.fields).length === 0) continue;
+          const keys = Object.keys(row.fields);
+          changes.push({ table: 'contacts', op: 'update', id: contact.id, fields: { ...row.fields } });
+          changes.push({
+            table: 'contact_merges',
+            op: 'insert',
+            id: ctx.newId(),
+            fields: { survivor_id: contact.id, merged_ids: [], import_id: importId, applied: { ...row.fields }, before: pick(contact, keys), moved: {}, undone_at: null },
+          });
+        }
+        const written = await commit(changes);
+        if (!written.ok) return written;
+        done += chunk.length;
+        request.onProgress?.(done, request.rows.length);
+        await yieldToUi();
+      }
+      return ok({ importId, created, merged, cancelled: false });
+    },
+
+    /**
+     * Undoes an import from any device: its contacts are deleted, its merges undone (fields edited since
+     * keep the edit), its feed activity retracted, and the import marked undone.
+     */
+    async undoImport(importId: string): Promise<Result<{ removed: number; restored: number }, CommitError>> {
+      const loaded = await read(async () => ({
+        contacts: await db.contacts.where('import_id').equals(importId).filter((contact) => contact.deleted_at === null).primaryKeys(),
+        merges: await db.contact_merges.where('import_id').equals(importId).filter((merge) => merge.undone_at === null && merge.deleted_at === null).toArray(),
+        entry: await db.member_activities.get(importId),
+        record: await db.contact_imports.get(importId),
+      }));
+      if (!loaded.ok) return loaded;
+      const { contacts, merges, record } = loaded.value;
+      const when = nowIso();
+      const changes: RowChange[] = contacts.map((id) => ({ table: 'contacts', op: 'update', id, fields: { deleted_at: when } }));
+      const survivors = await read(() => db.contacts.bulkGet(merges.map((merge) => merge.survivor_id)));
+      if (!survivors.ok) return survivors;
+      merges.forEach((merge, index) => changes.push(...undoMergeChanges(merge, survivors.value[index])));
+      const { entry } = loaded.value;
+      if (entry && entry.deleted_at === null) changes.push({ table: 'member_activities', op: 'update', id: entry.id, fields: { deleted_at: when } });
+      if (record && record.undone_at === null) changes.push({ table: 'contact_imports', op: 'update', id: importId, fields: { undone_at: when } });
+      for (let start = 0; start < changes.length; start += IMPORT_CHUNK * 2) {
+        const written = await commit(changes.slice(start, start + IMPORT_CHUNK * 2));
+        if (!written.ok) return written;
+        await yieldToUi();
+      }
+      return ok({ removed: contacts.length, restored: merges.length });
+    },
+
+    /**
+     * Merges `otherIds` into `survivorId` in one transaction: the survivor gets the union (see
+     * domain/contact-merge.ts), the others are deleted with merged_into set, their activities and sent
+     * messages move to the survivor, and a contact_merges row remembers enough to undo it. `phoneKey`
+     * (libphonenumber's, loaded by the screen) lets numbers written differently count as one.
+     */
+    async mergeContacts(survivorId: string, otherIds: readonly string[], phoneKey?: (raw: string) => string | null): Promise<Result<{ mergeId: string }, CommitError>> {
+      const loaded = await read(async () => ({
+        contacts: await db.contacts.bulkGet([survivorId, ...otherIds]),
+        activities: await db.member_activities.where('contact_id').anyOf([...otherIds]).filter((row) => row.deleted_at === null).toArray(),
+        sent: await db.sent_emails.where('contact_id').anyOf([...otherIds]).filter((row) => row.deleted_at === null).toArray(),
+      }));
+      if (!loaded.ok) return loaded;
+      const [survivor, ...others] = loaded.value.contacts;
+      const live = others.filter((contact): contact is Contact => contact !== undefined && contact.deleted_at === null && contact.id !== survivorId);
+      if (!survivor || survivor.deleted_at !== null || live.length === 0) return err({ kind: 'missing', message: 'These contacts are no longer on this device.', cause: null });
+      const applied = planMerge(survivor, live, phoneKey);
+      const mergeId = ctx.newId();
+      const when = nowIso();
+      const changes: RowChange[] = [];
+      if (Object.keys(applied).length > 0) changes.push({ table: 'contacts', op: 'update', id: survivorId, fields: { ...applied } });
+      const moved: Record<string, string[]> = {};
+      for (const [table, rows] of [['member_activities', loaded.value.activities], ['sent_emails', loaded.value.sent]] as const) {
+        for (const row of rows) {
+          if (row.contact_id === null) continue;
+          changes.push({ table, op: 'update', id: row.id, fields: { contact_id: survivorId } });
+          const key = `${table}:${row.contact_id}`;
+          const ids = (moved[key] ??= []);
+          if (ids.length < MOVED_IDS_KEPT) ids.push(row.id);
+        }
+      }
+      for (const other of live) changes.push({ table: 'contacts', op: 'update', id: other.id, fields: { deleted_at: when, merged_into: survivorId } });
+      changes.push({
+        table: 'contact_merges',
+        op: 'insert',
+        id: mergeId,
+        fields: { survivor_id: survivorId, merged_ids: live.map((other) => other.id), import_id: null, applied, before: pick(survivor, Object.keys(applied)), moved, undone_at: null },
+      });
+      changes.push({
+        table: 'member_activities',
+        op: 'insert',
+        id: ctx.newId(),
+        fields: { contact_id: survivorId, activity_type: 'contacts_merged', metadata: { contact_name: contactFullName({ ...survivor, ...applied }), count: live.length }, occurred_at: when },
+      });
+      const written = await commit(changes);
+      return written.ok ? ok({ mergeId }) : written;
+    },
+
+    /** Undoes a merge from any device (see undoMergeChanges). */
+    async undoMerge(mergeId: string): Promise<Result<void, CommitError>> {
+      const loaded = await read(async () => {
+        const merge = await db.contact_merges.get(mergeId);
+        return { merge, survivor: merge ? await db.contacts.get(merge.survivor_id) : undefined };
+      });
+      if (!loaded.ok) return loaded;
+      const { merge, survivor } = loaded.value;
+      if (!merge || merge.undone_at !== null) return ok(undefined);
+      return commit(undoMergeChanges(merge, survivor));
+    },
+  };
+  return batches;
+}
