@@ -1,3 +1,6 @@
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import examples from 'libphonenumber-js/examples.mobile.json';
+import metadata from 'libphonenumber-js/min/metadata';
 import { describe, expect, it } from 'vitest';
 import { createPhoneKey, emailKey, nameKey } from './phone-key';
 
@@ -65,6 +68,33 @@ describe('createPhoneKey', () => {
     // Saint Helena has 5-digit numbers; five digits in the UK are not a number.
     expect(createPhoneKey('290')('22158')).toBe('+29022158');
     expect(createPhoneKey('44')('22158')).toBeNull();
+  });
+
+  it('gives every country’s example mobile number the key a full parse gives it, written internationally or locally', () => {
+    // The key is parsed with each shared calling code narrowed to its main country; this checks that
+    // it never changes the result, including for Jersey, Canada, Kazakhstan and the other countries
+    // that share a code.
+    const mismatches: string[] = [];
+    for (const country of getCountries(metadata)) {
+      const example = examples[country];
+      if (example === undefined) continue;
+      const full = parsePhoneNumberFromString(example, country, metadata);
+      if (full === undefined) continue;
+      const callingCode = getCountryCallingCode(country, metadata);
+      const key = createPhoneKey(callingCode);
+      if (key(full.formatInternational()) !== full.number) mismatches.push(`${country} ${full.formatInternational()} → ${key(full.formatInternational())}`);
+      const isMainCountry = metadata.country_calling_codes[callingCode]?.[0] === country;
+      if (isMainCountry && key(full.formatNational()) !== full.number) mismatches.push(`${country} ${full.formatNational()} → ${key(full.formatNational())}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('follows libphonenumber where the digits after the country code change', () => {
+    const key = createPhoneKey('44');
+    expect(key('+44 07700 900123')).toBe('+447700900123');
+    expect(key('+7 8 912 345 67 89')).toBe('+79123456789');
+    expect(key('+54 11 15 1234 5678')).toBe('+5491112345678');
+    expect(key('+39 06 1234 5678')).toBe('+390612345678');
   });
 
   it('answers repeated input from its memo with the same result', () => {

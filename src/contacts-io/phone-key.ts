@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
+import { parsePhoneNumberFromString, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 import { toInternationalDigits } from '../domain/phone';
 
@@ -23,7 +23,12 @@ import { toInternationalDigits } from '../domain/phone';
  *
  * Speed: parsing costs 10–20 µs a number, and an import of 10,000 rows repeats the same numbers
  * written the same few ways, so each key function remembers its answers, both for the raw text
- * and for the text with its punctuation taken out.
+ * and for the text with its punctuation taken out. Two thirds of a parse went on deciding WHICH
+ * country of a shared calling code a number belongs to (+44: GB, Guernsey, Jersey or the Isle of
+ * Man), trying each country's patterns; the key does not need the country, only the calling code
+ * and the national number, which libphonenumber extracts first with the code's main country's
+ * rules. So numbers of 7+ digits are parsed against keyMetadata(), where every calling code lists
+ * its main country only; the key is the same (phone-key.test.ts compares it with a full parse).
  */
 
 export type PhoneKey = (raw: string) => string | null;
@@ -35,6 +40,17 @@ export const MIN_NEAR_VALID_DIGITS = 7;
 const EXTENSION = /\s*(?:;\s*ext=|\b(?:ext(?:ension)?\.?|x)\s*|#\s*)\d{1,7}#?\s*$/i;
 /** What a number written without any words can contain (anything else goes to libphonenumber as it is). */
 const PLAIN_NUMBER = /^[+\d\s\u00a0\-.()]*$/;
+
+/**
+ * The metadata with each calling code narrowed to its main country (see "Speed" above). Built per
+ * key function, not at import, so modules that only use emailKey or nameKey leave the metadata out.
+ */
+function keyMetadata(): MetadataJson {
+  return {
+    ...metadata,
+    country_calling_codes: Object.fromEntries(Object.entries(metadata.country_calling_codes).map(([code, countries]) => [code, countries.slice(0, 1)])),
+  };
+}
 
 /**
  * The member's default country is stored as a calling code; libphonenumber parses local numbers
@@ -69,13 +85,16 @@ export function createPhoneKey(defaultCallingCode: string): PhoneKey {
   const callingCode = defaultCallingCode.replace(/\D/g, '');
   const region = regionForCallingCode(callingCode);
   const options = region === undefined ? {} : { defaultCountry: region };
+  const narrowedMetadata = keyMetadata();
   const byRaw = new Map<string, string | null>();
   const byPlain = new Map<string, string | null>();
 
   const compute = (text: string, digitCount: number): string | null => {
-    const parsed = parsePhoneNumberFromString(text, options, metadata);
+    const nearValidCounts = digitCount >= MIN_NEAR_VALID_DIGITS;
+    // Validity (checked for short numbers only) does depend on the exact country: full metadata there.
+    const parsed = parsePhoneNumberFromString(text, options, nearValidCounts ? narrowedMetadata : metadata);
     if (parsed !== undefined) {
-      if (digitCount >= MIN_NEAR_VALID_DIGITS) return parsed.number;
+      if (nearValidCounts) return parsed.number;
       return parsed.isValid() ? parsed.number : null;
     }
     if (digitCount < MIN_NEAR_VALID_DIGITS) return null;
