@@ -6,12 +6,15 @@ export type ContactFilter = {
   readonly contact_type: ContactType | 'all';
 };
 
-/** Lowercased text a query is matched against: name, phone (also as bare digits), email, tags, notes. */
+/**
+ * Lowercased text a query is matched against: name, every phone number (also as bare digits), every
+ * email address, tags, notes. The single phone/email are included for rows written before the lists.
+ */
 export function searchTextFor(contact: Contact): string {
-  const digits = contact.phone.replace(/\D/g, '');
-  return [contact.first_name, contact.last_name, contact.phone, digits, contact.email, contact.tags.join(' '), contact.notes]
-    .join('\n')
-    .toLowerCase();
+  const phones = new Set([contact.phone, ...contact.phones.map((point) => point.value)].filter(Boolean));
+  const emails = new Set([contact.email, ...contact.emails.map((point) => point.value)].filter(Boolean));
+  const numbers = [...phones].flatMap((phone) => [phone, phone.replace(/\D/g, '')]);
+  return [contact.first_name, contact.last_name, ...numbers, ...emails, contact.tags.join(' '), contact.notes].join('\n').toLowerCase();
 }
 
 export type SearchableContact = { readonly contact: Contact; readonly text: string };

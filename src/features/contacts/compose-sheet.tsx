@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Contact } from '../../domain/contact';
+import { pointLabelName, type ContactPoint } from '../../domain/contact-points';
 import { CHANNEL_LABELS, type TemplateChannel } from '../../domain/email-template';
 import { mergeValuesFor, renderMergeFields } from '../../domain/merge-fields';
 import { useAppServices } from '../../hooks/app-services';
@@ -16,18 +17,26 @@ const APP_NAMES: Readonly<Record<ComposeChannel, string>> = { text: 'Messages', 
 type ComposeSheetProps = {
   readonly contact: Contact;
   readonly channel: ComposeChannel;
+  /** The contact's numbers (text, WhatsApp) or addresses (email), primary first. */
+  readonly targets: readonly ContactPoint[];
+  /** The number or address the member tapped. */
+  readonly initialTarget: string;
   readonly onClose: () => void;
-  readonly buildLink: (body: string, subject: string) => string | null;
+  readonly buildLink: (to: string, body: string, subject: string) => string | null;
 };
 
-/** Pick a template (or none), preview it filled in as plain text, then open the app that sends it. */
-export function ComposeSheet({ contact, channel, onClose, buildLink }: ComposeSheetProps) {
+/**
+ * Pick a template (or none), preview it filled in as plain text, then open the app that sends it. With
+ * several numbers or addresses the member picks which one it goes to.
+ */
+export function ComposeSheet({ contact, channel, targets, initialTarget, onClose, buildLink }: ComposeSheetProps) {
   const { platform, pendingOutreach, store } = useAppServices();
   const notify = useNotify();
   const templates = useTemplates();
   const profile = useProfile();
   const choices = useMemo(() => (templates ?? []).filter((template) => template.channel === TEMPLATE_CHANNEL[channel]), [templates, channel]);
   const [templateId, setTemplateId] = useState('');
+  const [to, setTo] = useState(initialTarget);
   const template = choices.find((candidate) => candidate.id === templateId) ?? null;
   const values = mergeValuesFor({ contact, profile: profile ?? null });
   const subject = template ? renderMergeFields(template.subject, values) : '';
@@ -36,7 +45,7 @@ export function ComposeSheet({ contact, channel, onClose, buildLink }: ComposeSh
   // The link opens first, while the tap still counts as a user gesture (Safari blocks late opens);
   // the record follows, and if it fails the member is told.
   const send = async () => {
-    const link = buildLink(body, subject);
+    const link = buildLink(to, body, subject);
     if (link === null) return;
     if (channel !== 'email')
       pendingOutreach.set(
@@ -45,7 +54,7 @@ export function ComposeSheet({ contact, channel, onClose, buildLink }: ComposeSh
     platform.openExternal(link);
     onClose();
     if (channel === 'email') {
-      const recorded = await store.recordEmailSent(contact.id, template, contact.email, subject, body);
+      const recorded = await store.recordEmailSent(contact.id, template, to, subject, body);
       if (!recorded.ok) notify(`The email was opened but not logged: ${recorded.error.message}`);
     }
   };
@@ -53,6 +62,15 @@ export function ComposeSheet({ contact, channel, onClose, buildLink }: ComposeSh
   const title = channel === 'email' ? `Email ${contact.first_name}` : channel === 'text' ? `Text ${contact.first_name}` : `WhatsApp ${contact.first_name}`;
   return (
     <Sheet title={title} onClose={onClose}>
+      {targets.length > 1 ? (
+        <SelectField
+          label={channel === 'email' ? 'To address' : 'To number'}
+          name="compose-to"
+          value={to}
+          onChange={setTo}
+          options={targets.map((target) => ({ value: target.value, label: `${pointLabelName(target.label)}: ${target.value}` }))}
+        />
+      ) : null}
       <SelectField
         label="Template"
         name="template"

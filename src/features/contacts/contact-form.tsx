@@ -9,16 +9,18 @@ import {
   type ContactType,
 } from '../../domain/contact';
 import { contactInputSchema } from '../../domain/contact-schema';
-import { validate } from '../../domain/form-errors';
+import { validate, type FieldErrors } from '../../domain/form-errors';
 import { useForm } from '../../hooks/use-form';
+import { err, type Result } from '../../shared/result';
 import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
+import { PointsEditor, pointDraft, pointDrafts, pointLabelOf, type PointDraft } from './contact-points-editor';
 
 export type ContactDraft = {
   first_name: string;
   last_name: string;
-  phone: string;
-  email: string;
+  phones: PointDraft[];
+  emails: PointDraft[];
   stage: ContactStage;
   contact_type: ContactType;
   lead_source: string;
@@ -30,8 +32,8 @@ export type ContactDraft = {
 export const EMPTY_CONTACT_DRAFT: ContactDraft = {
   first_name: '',
   last_name: '',
-  phone: '',
-  email: '',
+  phones: [pointDraft({ label: 'mobile', value: '' }, 0)],
+  emails: [pointDraft({ label: 'home', value: '' }, 0)],
   stage: 'new',
   contact_type: 'customer',
   lead_source: '',
@@ -41,15 +43,56 @@ export const EMPTY_CONTACT_DRAFT: ContactDraft = {
 };
 
 export function toContactDraft(contact: ContactInput): ContactDraft {
-  return { ...contact, tags: contact.tags.join(', '), next_follow_up_on: contact.next_follow_up_on ?? '' };
+  return {
+    first_name: contact.first_name,
+    last_name: contact.last_name,
+    stage: contact.stage,
+    contact_type: contact.contact_type,
+    lead_source: contact.lead_source,
+    notes: contact.notes,
+    phones: contact.phones.length > 0 ? pointDrafts(contact.phones) : EMPTY_CONTACT_DRAFT.phones,
+    emails: contact.emails.length > 0 ? pointDrafts(contact.emails) : EMPTY_CONTACT_DRAFT.emails,
+    tags: contact.tags.join(', '),
+    next_follow_up_on: contact.next_follow_up_on ?? '',
+  };
 }
 
-function toContactInput(draft: ContactDraft) {
-  return validate(contactInputSchema, {
+/** The rows with something typed, and for each the row's place in the form (blank rows are left out, not errors). */
+function filledRows(rows: readonly PointDraft[]) {
+  const places: number[] = [];
+  const points = rows.flatMap((row, place) => {
+    if (row.value.trim() === '') return [];
+    places.push(place);
+    return [{ label: pointLabelOf(row), value: row.value }];
+  });
+  return { points, places };
+}
+
+/** Error keys of list rows ('phones.0.value') moved from the place among filled rows to the place in the form. */
+function toFormPlaces(errors: FieldErrors, places: Readonly<Record<string, readonly number[]>>): FieldErrors {
+  return Object.fromEntries(
+    Object.entries(errors).map(([key, message]) => {
+      const [list, index, ...rest] = key.split('.');
+      const at = list === undefined || index === undefined ? undefined : places[list]?.[Number(index)];
+      return [at === undefined ? key : [list, at, ...rest].join('.'), message];
+    }),
+  );
+}
+
+function toContactInput(draft: ContactDraft): Result<ContactInput, FieldErrors> {
+  const phones = filledRows(draft.phones);
+  const emails = filledRows(draft.emails);
+  const result = validate(contactInputSchema, {
     ...draft,
+    // The single fields mirror the primary, so an edit that leaves the lists alone changes neither.
+    phone: phones.points[0]?.value ?? '',
+    email: emails.points[0]?.value ?? '',
+    phones: phones.points,
+    emails: emails.points,
     tags: parseTags(draft.tags),
     next_follow_up_on: draft.next_follow_up_on === '' ? null : draft.next_follow_up_on,
   });
+  return result.ok ? result : err(toFormPlaces(result.error, { phones: phones.places, emails: emails.places }));
 }
 
 type ContactFormProps = {
@@ -71,10 +114,8 @@ export function ContactForm({ initial, submitLabel, onSubmit, onCancel }: Contac
         <TextField label="First name" name="first_name" value={draft.first_name} onChange={set('first_name')} error={errors['first_name']} autoComplete="off" required />
         <TextField label="Last name" name="last_name" value={draft.last_name} onChange={set('last_name')} error={errors['last_name']} autoComplete="off" />
       </div>
-      <div className="form__row">
-        <TextField label="Phone" name="phone" type="tel" inputMode="tel" value={draft.phone} onChange={set('phone')} error={errors['phone']} autoComplete="off" />
-        <TextField label="Email" name="email" type="email" inputMode="email" value={draft.email} onChange={set('email')} error={errors['email']} autoComplete="off" />
-      </div>
+      <PointsEditor kind="phones" rows={draft.phones} onChange={set('phones')} errors={errors} defaultLabel="mobile" />
+      <PointsEditor kind="emails" rows={draft.emails} onChange={set('emails')} errors={errors} defaultLabel="home" />
       <div className="form__row">
         <SelectField
           label="Stage"

@@ -4,6 +4,7 @@ import { useAppServices } from '../../hooks/app-services';
 import { useNotify } from '../../hooks/use-notify';
 import { useNavigate } from '../../hooks/use-route';
 import { ContactForm, EMPTY_CONTACT_DRAFT, type ContactDraft } from './contact-form';
+import { pointDraft } from './contact-points-editor';
 import { QuickAddForm } from './quick-add-form';
 
 /** Quick add first (name and phone); "More details" opens the full form with what was typed. */
@@ -33,7 +34,7 @@ export function ContactNewScreen() {
         />
       ) : (
         <QuickAddForm
-          onMoreDetails={(name, phone) => setFull({ ...EMPTY_CONTACT_DRAFT, ...splitFullName(name), phone })}
+          onMoreDetails={(name, phone) => setFull({ ...EMPTY_CONTACT_DRAFT, ...splitFullName(name), phones: [pointDraft({ label: 'mobile', value: phone }, 0)] })}
           onSave={async (name, phone) => {
             const result = await store.quickAddContact(name, phone);
             if (!result.ok) return result.error.message;
