@@ -1,15 +1,22 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { CONTACT_STAGES, CONTACT_TYPE_LABELS, CONTACT_TYPES, STAGE_LABELS, contactFullName, type ContactStage, type ContactType } from '../../domain/contact';
 import { filterContacts } from '../../domain/contact-search';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
+import { useDuplicateDismissals } from '../../hooks/use-duplicate-dismissals';
+import { useDeviceSettings } from '../../hooks/use-local-data';
 import { useNavigate } from '../../hooks/use-route';
 import { useLinkTo } from '../../hooks/use-link-to';
 import { useUnsyncedIds } from '../../hooks/use-sync-status';
 import { SelectField, TextField } from '../../ui/field';
 import { EmptyState } from '../../ui/empty-state';
+import { loadDuplicateGroups } from '../duplicates/load-duplicate-groups';
 
 const ROW_HEIGHT = 68;
+/** The duplicate count waits until the list has been still this long, so it never competes with the first paint or typing. */
+const DUPLICATE_COUNT_DELAY_MS = 2000;
+
+const ExportMenu = lazy(() => import('./export-menu').then((module) => ({ default: module.ExportMenu })));
 
 /** All contacts, searchable offline, filtered by stage and type; only the visible rows are rendered. */
 export function ContactsScreen() {
@@ -24,20 +31,57 @@ export function ContactsScreen() {
   const results = useMemo(() => filterContacts(searchable, { query: deferredQuery, stage, contact_type: type }), [searchable, deferredQuery, stage, type]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const filtered = deferredQuery !== '' || stage !== 'all' || type !== 'all';
+  const [exporting, setExporting] = useState(false);
+  const { country_code: callingCode } = useDeviceSettings();
+  const { dismissed } = useDuplicateDismissals();
+  const [duplicateCount, setDuplicateCount] = useState(0);
+
+  useEffect(() => {
+    if (contacts === undefined || dismissed === undefined || contacts.length < 2) {
+      setDuplicateCount(0);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      void loadDuplicateGroups(contacts, callingCode, dismissed).then(
+        (scan) => current && setDuplicateCount(scan.groups.length),
+        () => undefined,
+      );
+    }, DUPLICATE_COUNT_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [contacts, callingCode, dismissed]);
 
   useEffect(() => {
     if (contacts !== undefined) performance.mark('fieldbook:contacts-rendered');
   }, [contacts]);
 
-  const filtered = deferredQuery !== '' || stage !== 'all' || type !== 'all';
   return (
     <section className="screen screen--fill" aria-labelledby="contacts-title">
       <div className="screen__header">
         <h1 id="contacts-title">Contacts</h1>
-        <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
-          + Quick add
-        </button>
+        <div className="contacts-header__actions">
+          <button type="button" className="button" aria-expanded={exporting} onClick={() => setExporting((open) => !open)}>
+            Export
+          </button>
+          <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
+            + Quick add
+          </button>
+        </div>
       </div>
+      {exporting ? (
+        <Suspense fallback={null}>
+          <ExportMenu all={contacts ?? []} filtered={filtered ? results : null} onClose={() => setExporting(false)} />
+        </Suspense>
+      ) : null}
+      {duplicateCount > 0 ? (
+        <p className="duplicates-link">
+          <a {...linkTo('/contacts/duplicates')}>Possible duplicates ({duplicateCount})</a>
+        </p>
+      ) : null}
       <div className="contacts-toolbar">
         <TextField label="Search contacts" name="search" type="search" inputMode="search" value={query} onChange={setQuery} placeholder="Name, phone, email, tag or note" />
         <div className="contacts-toolbar__filters">
