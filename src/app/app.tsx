@@ -15,6 +15,8 @@ import { EmptyState } from '../ui/empty-state';
 const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-screen').then((m) => ({ default: m.ContactNewScreen })));
 const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
 const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
+/** The Contact Picker adapter loads with the import screen, never in the first load. */
+const loadContactPicker = () => import('../adapters/browser/contact-picker').then((m) => m.createContactPicker());
 const DuplicatesScreen = lazy(() => import('../features/duplicates/duplicates-screen').then((m) => ({ default: m.DuplicatesScreen })));
 const TemplatesScreen = lazy(() => import('../features/emails/templates-screen').then((m) => ({ default: m.TemplatesScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
@@ -50,7 +52,7 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
     case 'contact-new':
       return <ContactNewScreen />;
     case 'contacts-import':
-      return <ImportScreen />;
+      return <ImportScreen loadContactPicker={loadContactPicker} />;
     case 'contacts-duplicates':
       return <DuplicatesScreen />;
     case 'contact':

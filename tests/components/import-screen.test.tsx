@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ImportScreen } from '../../src/features/import/import-screen';
+import { Toasts } from '../../src/app/toasts';
+import { listContacts } from '../../src/db/queries';
+import { toDay } from '../../src/domain/dates';
+import { contactInput } from '../support/test-store';
+import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+
+let harness: Harness;
+afterEach(async () => harness?.db.delete());
+
+const GOOGLE_HEADER = 'First Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value';
+
+/** Line 1 header; Ada new; Ben matches an existing contact by phone; line 4 has nothing to import; line 5 repeats Ada by email. */
+const GOOGLE_CSV = [
+  GOOGLE_HEADER,
+  'Ada,Okafor,* myContacts,* Home,ada@example.com,Mobile,+1 415 555 0101',
+  'Ben,Ito,* myContacts,,,Mobile,(415) 555-0102',
+  ',,* myContacts,,,,',
+  'Ada,,Friends,Work,ADA@example.com,,',
+  'Cleo,Diaz,,,,Mobile,+1 415 555 0103',
+].join('\r\n');
+
+const VCARD = [
+  'BEGIN:VCARD',
+  'VERSION:3.0',
+  'N:Nakamura;Yui;;;',
+  'FN:Yui Nakamura',
+  'TEL;type=CELL:+81 90 1234 5678',
+  'END:VCARD',
+  'BEGIN:VCARD',
+  'VERSION:3.0',
+  'NOTE:nobody here',
+  'END:VCARD',
+  'BEGIN:VCARD',
+  'VERSION:3.0',
+  'FN:Omar Haddad',
+  'EMAIL:omar@example.com',
+  'END:VCARD',
+  '',
+].join('\r\n');
+
+const file = (text: string, name: string, type = 'text/csv') => new File([text], name, { type });
+
+async function open(text: string, name: string, type?: string) {
+  const user = userEvent.setup();
+  renderWith(
+    harness,
+    <>
+      <ImportScreen />
+      <Toasts sticky={null} />
+    </>,
+  );
+  await user.upload(screen.getByLabelText('Contacts file'), file(text, name, type));
+  await screen.findByRole('heading', { name: new RegExp(name.replace('.', '\\.')) }, { timeout: 5000 });
+  return user;
+}
+
+const stat = (label: string) => {
+  const stats = document.querySelector('.import__stats') as HTMLElement;
+  return within(within(stats).getByText(label).closest('.stat') as HTMLElement).getByText(/^[\d,]+$/).textContent;
+};
+
+describe('import screen', () => {
+  it('previews a Google CSV: found, new, matches, repeats, and the row that cannot be imported with its line', async () => {
+    harness = await createHarness();
+    await harness.store.addContact(contactInput({ first_name: 'Benjamin', last_name: 'Ito', phone: '+14155550102', email: '' }));
+    await open(GOOGLE_CSV, 'contacts.csv');
+    expect(stat('Found')).toBe('5');
+    expect(stat('New')).toBe('2');
+    expect(stat('Already in your list')).toBe('1');
+    expect(stat('Repeated in the file')).toBe('1');
+    expect(stat('Cannot be imported')).toBe('1');
+    const problems = screen.getByRole('region', { name: /cannot be imported/ });
+    expect(within(problems).getByText('Line 4:')).toBeTruthy();
+    expect(screen.getByText(/Google Contacts CSV/)).toBeTruthy();
+    expect(screen.getByLabelText<HTMLInputElement>('Lead source').value).toBe('Google');
+    expect(screen.getByRole('button', { name: /Import the valid rows \(3 contacts\), skip the rest/ })).toBeTruthy();
+    // Nothing is written before the confirm.
+    expect(await listContacts(harness.db)).toHaveLength(1);
+  });
+
+  it('previews a vCard file, naming the card that cannot be imported by its line', async () => {
+    harness = await createHarness();
+    await open(VCARD, 'phone.vcf', 'text/vcard');
+    expect(stat('Found')).toBe('3');
+    expect(stat('New')).toBe('2');
+    expect(within(screen.getByRole('region', { name: /cannot be imported/ })).getByText('Line 7:')).toBeTruthy();
+    expect(screen.getByText(/vCard 3\.0/)).toBeTruthy();
+  });
+
+  it('confirming writes the valid rows with the batch tag, merges the match and the repeat, and Undo removes them', async () => {
+    harness = await createHarness();
+    const existingId = await harness.store.addContact(contactInput({ first_name: 'Benjamin', last_name: 'Ito', phone: '+14155550102', email: '', tags: ['vip'] }));
+    const user = await open(GOOGLE_CSV, 'contacts.csv');
+    await user.selectOptions(screen.getByLabelText('Stage'), 'contacted');
+    await user.click(screen.getByRole('button', { name: /Import the valid rows/ }));
+    await screen.findByText(/Imported 3 contacts \(1 merged into existing contacts\)/, undefined, { timeout: 5000 });
+
+    const tag = `imported ${toDay(new Date(harness.clock.now()))}`;
+    const contacts = await listContacts(harness.db);
+    expect(contacts.map((c) => c.first_name).sort()).toEqual(['Ada', 'Benjamin', 'Cleo']);
+    const ada = contacts.find((c) => c.first_name === 'Ada')!;
+    expect([...ada.tags].sort()).toEqual(['Friends', tag].sort());
+    expect(ada.emails.map((e) => e.value)).toEqual(['ada@example.com']);
+    expect(ada.stage).toBe('contacted');
+    expect(ada.lead_source).toBe('Google');
+    const ben = contacts.find((c) => c.id === (existingId.ok ? existingId.value : ''))!;
+    expect(ben.tags).toEqual(['vip', tag]);
+    expect(ben.stage).toBe('new');
+
+    await screen.findByRole('region', { name: 'Recent imports' });
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    await screen.findByText(/Import undone: 2 removed, 1 restored/);
+    const after = await listContacts(harness.db);
+    expect(after.map((c) => c.first_name)).toEqual(['Benjamin']);
+    expect(after[0]!.tags).toEqual(['vip']);
+  });
+
+  it('each match can be skipped or imported as new, one by one or all at once', async () => {
+    harness = await createHarness();
+    await harness.store.addContact(contactInput({ first_name: 'Ada', last_name: 'Okafor', phone: '', email: 'ada@example.com' }));
+    await harness.store.addContact(contactInput({ first_name: 'Ben', last_name: 'Ito', phone: '+14155550102', email: '' }));
+    const user = await open(GOOGLE_CSV, 'contacts.csv');
+    expect(stat('Already in your list')).toBe('2');
+    await user.selectOptions(screen.getByLabelText('For all of them'), 'skip');
+    const matches = screen.getByRole('region', { name: /already in your list/ });
+    await user.selectOptions(within(matches).getByLabelText('Ada Okafor'), 'new');
+    await user.click(screen.getByRole('button', { name: /Import the valid rows/ }));
+    await screen.findByText(/Imported 2 contacts \(1 skipped\)/, undefined, { timeout: 5000 });
+    const names = (await listContacts(harness.db)).map((c) => `${c.first_name} ${c.last_name}`).sort();
+    expect(names).toEqual(['Ada Okafor', 'Ada Okafor', 'Ben Ito', 'Cleo Diaz']);
+  });
+
+  it('the column mapper reads an unrecognised sheet again when a column is assigned', async () => {
+    harness = await createHarness();
+    const sheet = ['Quién,Móvil,Zona', 'Lucía Pérez,+34 612 345 678,Norte', 'Tomás Ruiz,+34 699 000 111,Sur'].join('\n');
+    const user = await open(sheet, 'equipo.csv');
+    expect(screen.getByText(/not recognised/)).toBeTruthy();
+    expect(stat('Cannot be imported')).toBe('0');
+    const before = screen.getByRole('list', { name: 'First contacts in the file' }).textContent;
+    await user.selectOptions(screen.getByLabelText('Quién'), 'full_name');
+    await waitFor(() => expect(screen.getByRole('list', { name: 'First contacts in the file' }).textContent).toContain('Lucía Pérez'));
+    expect(before).not.toContain('Lucía Pérez');
+    await user.selectOptions(screen.getByLabelText('Móvil'), 'phone_mobile');
+    await waitFor(() => expect(screen.getByRole('list', { name: 'First contacts in the file' }).textContent).toContain('+34 612 345 678'));
+    await user.click(screen.getByRole('button', { name: 'Import 2 contacts' }));
+    await screen.findByText(/Imported 2 contacts/, undefined, { timeout: 5000 });
+    const lucia = (await listContacts(harness.db)).find((c) => c.first_name === 'Lucía')!;
+    expect(lucia.last_name).toBe('Pérez');
+    expect(lucia.phones).toEqual([{ label: 'mobile', value: '+34 612 345 678' }]);
+    expect(lucia.lead_source).toBe('Spreadsheet');
+  });
+
+  it('refuses a file over the limit, saying the limit, and names a malformed file with its problem', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    renderWith(harness, <ImportScreen />);
+    const big = file('x', 'huge.csv');
+    Object.defineProperty(big, 'size', { value: 25 * 1024 * 1024 });
+    await user.upload(screen.getByLabelText('Contacts file'), big);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/files up to 20 MB/);
+    await user.upload(screen.getByLabelText('Contacts file'), file('First Name,Phone\n"Ann,555 0100\nBob,555 0101\n', 'broken.csv'));
+    await screen.findByRole('heading', { name: /broken\.csv/ }, { timeout: 5000 });
+    expect(within(screen.getByRole('region', { name: /cannot be imported/ })).getByText('Line 2:')).toBeTruthy();
+  });
+});
