@@ -85,7 +85,8 @@ function GroupCard({ group, phoneKey, onDismiss }: GroupCardProps) {
   const merge = async () => {
     if (!survivor) return;
     setBusy(true);
-    const result = await store.mergeContacts(survivor.id, others.map((other) => other.id));
+    // The same phone key as the preview, so the merge writes exactly what was shown.
+    const result = await store.mergeContacts(survivor.id, others.map((other) => other.id), phoneKey);
     setBusy(false);
     if (!result.ok) {
       notify(`Could not merge: ${result.error.message}`);

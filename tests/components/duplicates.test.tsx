@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { DuplicatesScreen } from '../../src/features/duplicates/duplicates-screen';
+import { Toasts } from '../../src/app/toasts';
+import { listContacts } from '../../src/db/queries';
+import { contactInput } from '../support/test-store';
+import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+
+let harness: Harness;
+afterEach(async () => harness?.db.delete());
+
+async function add(h: Harness, overrides: Parameters<typeof contactInput>[0]) {
+  // The single fields mirror the lists' primaries (contactInput's defaults would add Jane's number and address).
+  const phone = overrides?.phones?.[0]?.value ?? '';
+  const email = overrides?.emails?.[0]?.value ?? '';
+  const added = await h.store.addContact({ ...contactInput(overrides), phone, email });
+  if (!added.ok) throw new Error(added.error.message);
+  h.clock.advance(60_000);
+  return added.value;
+}
+
+/** Ada (oldest) and Ada again with the same number written differently, another number, a later stage and a call logged. */
+async function seedDuplicates(h: Harness) {
+  const ada = await add(h, {
+    first_name: 'Ada',
+    last_name: 'Okafor',
+    phones: [{ label: 'mobile', value: '+1 415 555 0101' }],
+    emails: [{ label: 'home', value: 'ada@example.com' }],
+    stage: 'contacted',
+    tags: ['gym'],
+    lead_source: 'Instagram',
+    notes: 'Likes the starter kit',
+  });
+  const again = await add(h, {
+    first_name: 'Ada',
+    last_name: 'O.',
+    phones: [
+      { label: 'home', value: '(415) 555-0101' },
+      { label: 'work', value: '+1 212 555 0199' },
+    ],
+    emails: [],
+    stage: 'presented',
+    tags: ['vip'],
+    lead_source: 'Referral',
+    notes: 'Call after 6pm',
+  });
+  await add(h, { first_name: 'Ben', last_name: 'Ito', phones: [{ label: 'mobile', value: '+1 646 555 0111' }], emails: [{ label: 'home', value: 'ben@example.com' }] });
+  const logged = await h.store.logOutreach(again, 'call', 'connected', null);
+  if (!logged.ok) throw new Error(logged.error.message);
+  return { ada, again };
+}
+
+describe('Possible duplicates', () => {
+  it('shows each group with its reasons and leaves people who share nothing out', async () => {
+    harness = await createHarness();
+    await seedDuplicates(harness);
+    await add(harness, { first_name: 'Cleo', last_name: 'Diaz', phones: [], emails: [{ label: 'work', value: 'Cleo@Example.com' }] });
+    await add(harness, { first_name: 'Cleo', last_name: 'Diaz-Ruiz', phones: [], emails: [{ label: 'home', value: 'cleo@example.com' }] });
+    renderWith(harness, <DuplicatesScreen />);
+
+    expect((await screen.findByTestId('duplicate-group-count')).textContent).toMatch(/^2 groups/);
+    const groups = screen.getAllByRole('listitem').filter((item) => item.classList.contains('merge-group'));
+    expect(groups.map((group) => within(group).getByRole('heading').textContent)).toEqual(['Cleo Diaz · Cleo Diaz-Ruiz', 'Ada Okafor · Ada O.']);
+    expect(within(groups[0]!).getByText('Same email')).toBeTruthy();
+    expect(within(groups[1]!).getByText('Same phone')).toBeTruthy();
+    expect(screen.queryByText(/Ben Ito/)).toBeNull();
+  });
+
+  it('merge previews and writes the union, moves the call to the survivor, and Undo brings both contacts back', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const { ada, again } = await seedDuplicates(harness);
+    const before = await harness.db.contacts.get(ada);
+    renderWith(
+      harness,
+      <>
+        <DuplicatesScreen />
+        <Toasts sticky={null} />
+      </>,
+    );
+
+    await user.click(await screen.findByRole('button', { name: 'Review and merge' }));
+    // The oldest is suggested as the one to keep.
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /Ada Okafor/ }).checked).toBe(true);
+    const preview = screen.getByRole('region', { name: 'After merging' });
+    expect(preview.textContent).toMatch(/Mobile \+1 415 555 0101Work \+1 212 555 0199/);
+    expect(preview.textContent).toMatch(/Presented/);
+    expect(preview.textContent).toMatch(/gym, vip/);
+    expect(preview.textContent).toMatch(/Likes the starter kit\s+Call after 6pm/);
+
+    await user.click(screen.getByRole('button', { name: 'Merge 2 contacts' }));
+    await screen.findByText('Merged 2 contacts into Ada Okafor');
+    const live = await listContacts(harness.db);
+    expect(live.map((contact) => contact.first_name + ' ' + contact.last_name).sort()).toEqual(['Ada Okafor', 'Ben Ito']);
+    const survivor = await harness.db.contacts.get(ada);
+    expect(survivor?.phones.map((point) => point.value)).toEqual(['+1 415 555 0101', '+1 212 555 0199']);
+    expect(survivor?.emails.map((point) => point.value)).toEqual(['ada@example.com']);
+    expect(survivor?.stage).toBe('presented');
+    expect(survivor?.tags).toEqual(['gym', 'vip']);
+    expect(survivor?.lead_source).toBe('Instagram');
+    expect(survivor?.created_at).toBe(before?.created_at);
+    expect((await harness.db.contacts.get(again))?.merged_into).toBe(ada);
+    const calls = (await harness.db.member_activities.toArray()).filter((row) => row.activity_type === 'call');
+    expect(calls.map((call) => call.contact_id)).toEqual([ada]);
+    // The group is gone from the screen.
+    await waitFor(() => expect(screen.getByText('No duplicates found')).toBeTruthy());
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    await screen.findByText('Merge undone: 2 contacts are back');
+    expect((await listContacts(harness.db)).map((contact) => contact.first_name + ' ' + contact.last_name).sort()).toEqual(['Ada O.', 'Ada Okafor', 'Ben Ito']);
+    const restored = await harness.db.contacts.get(ada);
+    expect(restored?.phones).toEqual(before?.phones);
+    expect([restored?.stage, restored?.tags, restored?.notes]).toEqual([before?.stage, before?.tags, before?.notes]);
+    expect((await harness.db.contacts.get(again))?.merged_into).toBeNull();
+    const back = (await harness.db.member_activities.toArray()).filter((row) => row.activity_type === 'call');
+    expect(back.map((call) => call.contact_id)).toEqual([again]);
+    expect(await screen.findByRole('button', { name: 'Review and merge' })).toBeTruthy();
+  });
+
+  it('the member can keep the newer contact instead, and "Not duplicates" hides the group on this device', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const { ada, again } = await seedDuplicates(harness);
+    renderWith(harness, <DuplicatesScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Review and merge' }));
+    await user.click(screen.getByRole('radio', { name: /Ada O\./ }));
+    expect(screen.getByRole('region', { name: 'After merging' }).textContent).toMatch(/After merging: Ada O\.Phones(Home|Mobile) \(415\) 555-0101/);
+    await user.click(screen.getByRole('button', { name: 'Merge 2 contacts' }));
+    await waitFor(async () => expect((await harness.db.contacts.get(ada))?.merged_into).toBe(again));
+
+    await add(harness, { first_name: 'Ben', last_name: 'Ito', phones: [], emails: [{ label: 'home', value: 'BEN@example.com' }] });
+    await screen.findByRole('button', { name: 'Review and merge' });
+    await user.click(screen.getByRole('button', { name: 'Not duplicates' }));
+    await screen.findByText('No duplicates found');
+    expect(await harness.db.settings.get('duplicate_dismissals')).toMatchObject({ value: [expect.stringContaining(',')] });
+  });
+});
