@@ -210,7 +210,11 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
   const nowIso = new Date(ctx.now()).toISOString();
   let dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
   const current = change.op === 'insert' ? undefined : await table.get(change.id);
-  if (change.table === 'contacts') dataFields = mirrorContactPoints(dataFields, current as Contact | undefined);
+  if (change.table === 'contacts') {
+    dataFields = mirrorContactPoints(dataFields, current as Contact | undefined);
+    // A new contact names every column, so all its fields share one stamp (sent compactly by the pull).
+    if (current === undefined) dataFields = { import_id: null, merged_into: null, ...dataFields };
+  }
   // An edit must outrank the values it replaces, even in a tab whose clock never saw them arrive.
   if (current) for (const held of Object.values(current.field_stamps)) ctx.clock.receive(held);
   const stamp = ctx.clock.next();

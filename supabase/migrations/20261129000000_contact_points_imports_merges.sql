@@ -87,17 +87,32 @@ create function sync.with_primary(points jsonb, value text, label text) returns 
 $$;
 
 create function sync.accept_single_point() returns trigger language plpgsql as $$
+declare
+  stamps jsonb := case when jsonb_typeof(new.field_stamps) = 'object' then new.field_stamps else '{}'::jsonb end;
+  held jsonb := case when tg_op = 'UPDATE' then old.field_stamps else '{}'::jsonb end;
 begin
+  -- A list derived from a stamped single value carries that value's stamp, so both win or lose together.
   if tg_op = 'INSERT' then
-    if new.phones = '[]'::jsonb and new.phone <> '' then new.phones := sync.with_primary('[]'::jsonb, new.phone, 'mobile'); end if;
-    if new.emails = '[]'::jsonb and new.email <> '' then new.emails := sync.with_primary('[]'::jsonb, new.email, 'home'); end if;
-    return new;
+    if new.phones = '[]'::jsonb and new.phone <> '' then
+      new.phones := sync.with_primary('[]'::jsonb, new.phone, 'mobile');
+      if stamps ? 'phone' then stamps := stamps || jsonb_build_object('phones', stamps -> 'phone'); end if;
+    end if;
+    if new.emails = '[]'::jsonb and new.email <> '' then
+      new.emails := sync.with_primary('[]'::jsonb, new.email, 'home');
+      if stamps ? 'email' then stamps := stamps || jsonb_build_object('emails', stamps -> 'email'); end if;
+    end if;
+  else
+    if new.phones is not distinct from old.phones and new.phone is distinct from old.phone then
+      new.phones := sync.with_primary(old.phones, new.phone, 'mobile');
+      if (stamps -> 'phone') is distinct from (held -> 'phone') then stamps := stamps || jsonb_build_object('phones', stamps -> 'phone'); end if;
+    end if;
+    if new.emails is not distinct from old.emails and new.email is distinct from old.email then
+      new.emails := sync.with_primary(old.emails, new.email, 'home');
+      if (stamps -> 'email') is distinct from (held -> 'email') then stamps := stamps || jsonb_build_object('emails', stamps -> 'email'); end if;
+    end if;
   end if;
-  if new.phones is not distinct from old.phones and new.phone is distinct from old.phone then
-    new.phones := sync.with_primary(old.phones, new.phone, 'mobile');
-  end if;
-  if new.emails is not distinct from old.emails and new.email is distinct from old.email then
-    new.emails := sync.with_primary(old.emails, new.email, 'home');
+  if stamps is distinct from new.field_stamps and jsonb_typeof(new.field_stamps) = 'object' then
+    new.field_stamps := stamps;
   end if;
   return new;
 end;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { formatHlc } from '../../src/domain/hlc';
 import { beginAs, postgresAvailability, startPostgres, type PostgresServer } from '../support/postgres-server';
+import { SYNCED_TABLES } from '../../src/domain/synced-table';
 
 const available = postgresAvailability();
 
@@ -37,7 +38,7 @@ describe.skipIf(!available)('on a real PostgreSQL 15 server', () => {
     const { rows } = await clients[0]!.query<{ v: string }>(`select current_setting('server_version_num') as v`);
     expect(Number(rows[0]!.v)).toBeGreaterThanOrEqual(150000);
     const tables = await clients[0]!.query(`select 1 from pg_publication_tables where pubname = 'supabase_realtime'`);
-    expect(tables.rowCount).toBe(7); // six synced tables and the tombstones
+    expect(tables.rowCount).toBe(SYNCED_TABLES.length + 1); // the synced tables and the tombstones
   });
 
   it('[G6] a client that pulled between two out-of-order commits sees both; an updated_at cursor misses one', async () => {

@@ -85,7 +85,7 @@ describe('sync_pull', () => {
 
   it('a row written once sends its stamps as one; the client gets back exactly the stamps the server holds', async () => {
     const once = crypto.randomUUID();
-    const full = { first_name: 'Once', last_name: 'Whole', phone: '555 010 0123', email: 'once@example.com', stage: 'new', contact_type: 'customer', lead_source: '', tags: [], notes: '', next_follow_up_on: null, last_touched_at: new Date().toISOString(), deleted_at: null };
+    const full = { first_name: 'Once', last_name: 'Whole', phone: '555 010 0123', email: 'once@example.com', phones: [{ label: 'mobile', value: '555 010 0123' }], emails: [{ label: 'home', value: 'once@example.com' }], import_id: null, merged_into: null, stage: 'new', contact_type: 'customer', lead_source: '', tags: [], notes: '', next_follow_up_on: null, last_touched_at: new Date().toISOString(), deleted_at: null };
     await push(db, a, [mutation('contacts', once, full, formatHlc({ physical: Date.now() - 100, counter: 0, node: 'once' }), 'insert')]);
     const edited = crypto.randomUUID();
     await push(db, a, [mutation('contacts', edited, full, formatHlc({ physical: Date.now() - 100, counter: 0, node: 'once' }), 'insert')]);
