@@ -1,7 +1,7 @@
 import { splitFullName } from '../domain/contact';
 import type { ParsedContact } from './parsed-contact';
 
-/** One result of the Contact Picker API (navigator.contacts.select), as Android Chrome returns it. */
+/** One result of the Contact Picker API (`contacts.select` on the navigator), as Android Chrome returns it. */
 export type PickedContact = { readonly name?: readonly string[]; readonly tel?: readonly string[]; readonly email?: readonly string[] };
 
 /**
