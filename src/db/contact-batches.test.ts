@@ -90,8 +90,9 @@ describe('imports', () => {
 
 describe('merges', () => {
   it('merges into the survivor, moves activities and sent messages, and undo puts everything back', async () => {
-    const { db, store } = await open();
+    const { db, store, clock } = await open();
     const a = await store.addContact(contactInput({ first_name: 'Jane', phone: '+1 555 010 0001', email: 'jane@example.com', stage: 'contacted', tags: ['vip'] }));
+    clock.advance(1000);
     const b = await store.addContact(contactInput({ first_name: 'Jane', phone: '(555) 010-0002', email: 'JANE@example.com', stage: 'customer', tags: ['team'], notes: 'Bought the kit' }));
     if (!a.ok || !b.ok) throw new Error('setup');
     await store.logOutreach(b.value, 'call', 'connected', null);
@@ -115,6 +116,41 @@ describe('merges', () => {
     expect((await db.member_activities.toArray()).filter((x) => x.activity_type === 'call').map((x) => x.contact_id)).toEqual([b.value]);
     expect((await db.sent_emails.toArray()).map((x) => x.contact_id)).toEqual([b.value]);
     expect(await db.contact_merges.get(merged.value.mergeId)).toMatchObject({ undone_at: expect.any(String) as unknown });
+  });
+
+  it('keeps the oldest record (the earliest created date) with the details of the contact the member chose', async () => {
+    const { db, store, clock } = await open();
+    const old = await store.addContact(contactInput({ first_name: 'J', last_name: '', phone: '555 010 0001', email: '' }));
+    clock.advance(86_400_000);
+    const chosen = await store.addContact(contactInput({ first_name: 'Jane', last_name: 'Doe', phone: '555 010 0002', email: 'jane@example.com' }));
+    if (!old.ok || !chosen.ok) throw new Error('setup');
+    const merged = await store.mergeContacts(chosen.value, [old.value]);
+    if (!merged.ok) throw new Error(merged.error.message);
+    expect(merged.value.keptId).toBe(old.value);
+    const kept = await db.contacts.get(old.value);
+    expect(kept).toMatchObject({ first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com', created_at: '2026-11-24T09:00:00.000Z' });
+    expect(kept?.phones.map((p) => p.value)).toEqual(['555 010 0002', '555 010 0001']);
+    expect(await db.contacts.get(chosen.value)).toMatchObject({ merged_into: old.value });
+    expect((await store.undoMerge(merged.value.mergeId)).ok).toBe(true);
+    expect(await db.contacts.get(old.value)).toMatchObject({ first_name: 'J', phones: [{ label: 'mobile', value: '555 010 0001' }] });
+    expect(await db.contacts.get(chosen.value)).toMatchObject({ deleted_at: null, first_name: 'Jane' });
+  });
+
+  it('undo skips what is no longer as the merge left it, and ignores fields a merge never writes', async () => {
+    const { db, store } = await open();
+    const a = await store.addContact(contactInput({ first_name: 'A' }));
+    const b = await store.addContact(contactInput({ first_name: 'B', notes: 'b' }));
+    if (!a.ok || !b.ok) throw new Error('setup');
+    await store.logOutreach(b.value, 'call', 'connected', null);
+    const merged = await store.mergeContacts(a.value, [b.value]);
+    if (!merged.ok) throw new Error('merge');
+    const record = await db.contact_merges.get(merged.value.mergeId);
+    // A record as another device (or a tampered one) might send it: unknown ids, a field merges never write.
+    await db.contact_merges.put({ ...record!, applied: { ...record!.applied, member_id: 'x', deleted_at: null }, before: { ...record!.before, member_id: 'y', deleted_at: '2020-01-01T00:00:00.000Z' }, moved: { ...record!.moved, [`member_activities:${b.value}`]: [...(Object.values(record!.moved)[0] ?? []), crypto.randomUUID()] } });
+    expect((await store.undoMerge(merged.value.mergeId)).ok).toBe(true);
+    expect(await db.contacts.get(a.value)).toMatchObject({ deleted_at: null, notes: 'Met at the school fair' });
+    expect(await db.contacts.get(b.value)).toMatchObject({ deleted_at: null, merged_into: null });
+    expect((await db.member_activities.toArray()).filter((x) => x.activity_type === 'call').map((x) => x.contact_id)).toEqual([b.value]);
   });
 
   it('refuses to merge a contact into itself or a deleted one, writing nothing', async () => {

@@ -43,6 +43,9 @@ export type ImportOutcome = { readonly importId: string; readonly created: numbe
 
 type Commit = (changes: RowChange[]) => Promise<Result<void, CommitError>>;
 
+/** The contact fields a merge may write (and its undo put back). */
+const MERGED_FIELDS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'phones', 'emails', 'stage', 'contact_type', 'lead_source', 'tags', 'notes', 'next_follow_up_on', 'last_touched_at', 'created_at']);
+
 const pick = (row: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, row[key] ?? null]));
 const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -57,18 +60,30 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
     }
   };
 
-  /** Undoes one merge: fields the merge set and nobody changed since go back; merged contacts return. */
-  const undoMergeChanges = (merge: ContactMerge, survivor: Contact | undefined): RowChange[] => {
+  /**
+   * Undoes one merge: fields the merge set and nobody changed since go back; merged contacts return;
+   * moved rows go back to their contact. Only what is on this device and still as the merge left it is
+   * touched (a row deleted since, or not pulled yet, is skipped), and only contact fields a merge
+   * writes, whatever the synced record says.
+   */
+  const undoMergeChanges = async (merge: ContactMerge, survivor: Contact | undefined): Promise<RowChange[]> => {
     const changes: RowChange[] = [];
-    for (const id of merge.merged_ids) changes.push({ table: 'contacts', op: 'update', id, fields: { deleted_at: null, merged_into: null } });
+    const merged = await db.contacts.bulkGet([...merge.merged_ids]);
+    for (const contact of merged) {
+      if (contact && contact.merged_into === merge.survivor_id) changes.push({ table: 'contacts', op: 'update', id: contact.id, fields: { deleted_at: null, merged_into: null } });
+    }
     if (survivor && survivor.deleted_at === null) {
-      const fields = undoMergeFields(survivor, merge.applied, merge.before);
+      const allowed = (record: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(record).filter(([key]) => MERGED_FIELDS.has(key)));
+      const fields = undoMergeFields(survivor as Record<string, unknown>, allowed(merge.applied), allowed(merge.before));
       if (Object.keys(fields).length > 0) changes.push({ table: 'contacts', op: 'update', id: survivor.id, fields });
     }
     for (const [key, ids] of Object.entries(merge.moved)) {
       const [table, contactId] = key.split(':');
-      if ((table !== 'member_activities' && table !== 'sent_emails') || contactId === undefined) continue;
-      for (const id of ids) changes.push({ table, op: 'update', id, fields: { contact_id: contactId } });
+      if ((table !== 'member_activities' && table !== 'sent_emails') || contactId === undefined || !merge.merged_ids.includes(contactId)) continue;
+      const rows = await db.table<{ id: string; contact_id: string | null; deleted_at: string | null }, string>(table).bulkGet(ids);
+      for (const row of rows) {
+        if (row && row.deleted_at === null && row.contact_id === merge.survivor_id) changes.push({ table, op: 'update', id: row.id, fields: { contact_id: contactId } });
+      }
     }
     changes.push({ table: 'contact_merges', op: 'update', id: merge.id, fields: { undone_at: nowIso() } });
     return changes;
@@ -145,9 +160,12 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
       const { contacts, merges, record } = loaded.value;
       const when = nowIso();
       const changes: RowChange[] = contacts.map((id) => ({ table: 'contacts', op: 'update', id, fields: { deleted_at: when } }));
-      const survivors = await read(() => db.contacts.bulkGet(merges.map((merge) => merge.survivor_id)));
-      if (!survivors.ok) return survivors;
-      merges.forEach((merge, index) => changes.push(...undoMergeChanges(merge, survivors.value[index])));
+      const undos = await read(async () => {
+        const survivors = await db.contacts.bulkGet(merges.map((merge) => merge.survivor_id));
+        return Promise.all(merges.map((merge, index) => undoMergeChanges(merge, survivors[index])));
+      });
+      if (!undos.ok) return undos;
+      for (const undo of undos.value) changes.push(...undo);
       const { entry } = loaded.value;
       if (entry && entry.deleted_at === null) changes.push({ table: 'member_activities', op: 'update', id: entry.id, fields: { deleted_at: when } });
       if (record && record.undone_at === null) changes.push({ table: 'contact_imports', op: 'update', id: importId, fields: { undone_at: when } });
@@ -160,63 +178,71 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
     },
 
     /**
-     * Merges `otherIds` into `survivorId` in one transaction: the survivor gets the union (see
-     * domain/contact-merge.ts), the others are deleted with merged_into set, their activities and sent
-     * messages move to the survivor, and a contact_merges row remembers enough to undo it. `phoneKey`
-     * (libphonenumber's, loaded by the screen) lets numbers written differently count as one.
+     * Merges contacts in one transaction. The member chooses whose details lead (`chosenId`); the
+     * record kept is the oldest of them and gets the union (domain/contact-merge.ts); the others are
+     * deleted with merged_into set, their activities and sent messages move to the kept one, and a
+     * contact_merges row remembers enough to undo it. `phoneKey` (libphonenumber's, loaded by the
+     * screen) lets numbers written differently count as one. Answers the kept contact's id.
      */
-    async mergeContacts(survivorId: string, otherIds: readonly string[], phoneKey?: (raw: string) => string | null): Promise<Result<{ mergeId: string }, CommitError>> {
-      const loaded = await read(async () => ({
-        contacts: await db.contacts.bulkGet([survivorId, ...otherIds]),
-        activities: await db.member_activities.where('contact_id').anyOf([...otherIds]).filter((row) => row.deleted_at === null).toArray(),
-        sent: await db.sent_emails.where('contact_id').anyOf([...otherIds]).filter((row) => row.deleted_at === null).toArray(),
-      }));
+    async mergeContacts(chosenId: string, otherIds: readonly string[], phoneKey?: (raw: string) => string | null): Promise<Result<{ mergeId: string; keptId: string }, CommitError>> {
+      const loaded = await read(() => db.contacts.bulkGet([chosenId, ...otherIds]));
       if (!loaded.ok) return loaded;
-      const [survivor, ...others] = loaded.value.contacts;
-      const live = others.filter((contact): contact is Contact => contact !== undefined && contact.deleted_at === null && contact.id !== survivorId);
-      if (!survivor || survivor.deleted_at !== null || live.length === 0) return err({ kind: 'missing', message: 'These contacts are no longer on this device.', cause: null });
-      const applied = planMerge(survivor, live, phoneKey);
+      const [chosen, ...others] = loaded.value;
+      const live = others.filter((contact): contact is Contact => contact !== undefined && contact.deleted_at === null && contact.id !== chosenId);
+      if (!chosen || chosen.deleted_at !== null || live.length === 0) return err({ kind: 'missing', message: 'These contacts are no longer on this device.', cause: null });
+      // The record kept is the oldest, so the merged contact keeps the earliest created date (a row's
+      // created_at never changes); it takes the chosen contact's details merged with the others'.
+      const everyone = [chosen, ...live];
+      const kept = everyone.reduce((oldest, contact) => (contact.created_at < oldest.created_at || (contact.created_at === oldest.created_at && contact.id < oldest.id) ? contact : oldest));
+      const away = everyone.filter((contact) => contact.id !== kept.id);
+      const target: Record<string, unknown> = { ...chosen, ...planMerge(chosen, live, phoneKey) };
+      const applied = Object.fromEntries(
+        [...MERGED_FIELDS].filter((key) => key !== 'created_at' && JSON.stringify(target[key]) !== JSON.stringify((kept as Record<string, unknown>)[key])).map((key) => [key, target[key]]),
+      );
+      const moving = await read(async () => ({
+        activities: await db.member_activities.where('contact_id').anyOf(away.map((contact) => contact.id)).filter((row) => row.deleted_at === null).toArray(),
+        sent: await db.sent_emails.where('contact_id').anyOf(away.map((contact) => contact.id)).filter((row) => row.deleted_at === null).toArray(),
+      }));
+      if (!moving.ok) return moving;
       const mergeId = ctx.newId();
       const when = nowIso();
       const changes: RowChange[] = [];
-      if (Object.keys(applied).length > 0) changes.push({ table: 'contacts', op: 'update', id: survivorId, fields: { ...applied } });
+      if (Object.keys(applied).length > 0) changes.push({ table: 'contacts', op: 'update', id: kept.id, fields: { ...applied } });
       const moved: Record<string, string[]> = {};
-      for (const [table, rows] of [['member_activities', loaded.value.activities], ['sent_emails', loaded.value.sent]] as const) {
+      for (const [table, rows] of [['member_activities', moving.value.activities], ['sent_emails', moving.value.sent]] as const) {
         for (const row of rows) {
           if (row.contact_id === null) continue;
-          changes.push({ table, op: 'update', id: row.id, fields: { contact_id: survivorId } });
-          const key = `${table}:${row.contact_id}`;
-          const ids = (moved[key] ??= []);
+          changes.push({ table, op: 'update', id: row.id, fields: { contact_id: kept.id } });
+          const ids = (moved[`${table}:${row.contact_id}`] ??= []);
           if (ids.length < MOVED_IDS_KEPT) ids.push(row.id);
         }
       }
-      for (const other of live) changes.push({ table: 'contacts', op: 'update', id: other.id, fields: { deleted_at: when, merged_into: survivorId } });
+      for (const other of away) changes.push({ table: 'contacts', op: 'update', id: other.id, fields: { deleted_at: when, merged_into: kept.id } });
       changes.push({
         table: 'contact_merges',
         op: 'insert',
         id: mergeId,
-        fields: { survivor_id: survivorId, merged_ids: live.map((other) => other.id), import_id: null, applied, before: pick(survivor, Object.keys(applied)), moved, undone_at: null },
+        fields: { survivor_id: kept.id, merged_ids: away.map((other) => other.id), import_id: null, applied, before: pick(kept, Object.keys(applied)), moved, undone_at: null },
       });
       changes.push({
         table: 'member_activities',
         op: 'insert',
         id: ctx.newId(),
-        fields: { contact_id: survivorId, activity_type: 'contacts_merged', metadata: { contact_name: contactFullName({ ...survivor, ...applied }), count: live.length }, occurred_at: when },
+        fields: { contact_id: kept.id, activity_type: 'contacts_merged', metadata: { contact_name: contactFullName({ ...kept, ...applied }), count: away.length }, occurred_at: when },
       });
       const written = await commit(changes);
-      return written.ok ? ok({ mergeId }) : written;
+      return written.ok ? ok({ mergeId, keptId: kept.id }) : written;
     },
 
     /** Undoes a merge from any device (see undoMergeChanges). */
     async undoMerge(mergeId: string): Promise<Result<void, CommitError>> {
       const loaded = await read(async () => {
         const merge = await db.contact_merges.get(mergeId);
-        return { merge, survivor: merge ? await db.contacts.get(merge.survivor_id) : undefined };
+        if (!merge || merge.undone_at !== null) return null;
+        return undoMergeChanges(merge, await db.contacts.get(merge.survivor_id));
       });
       if (!loaded.ok) return loaded;
-      const { merge, survivor } = loaded.value;
-      if (!merge || merge.undone_at !== null) return ok(undefined);
-      return commit(undoMergeChanges(merge, survivor));
+      return loaded.value === null ? ok(undefined) : commit(loaded.value);
     },
   };
   return batches;
