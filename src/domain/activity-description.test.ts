@@ -12,6 +12,12 @@ describe('activity descriptions', () => {
     );
   });
 
+  it('describes an import and a merge as one entry each', () => {
+    expect(describeActivity({ activity_type: 'contacts_imported', metadata: { count: 1243, source: 'Google' } })).toBe('Imported 1,243 contacts from Google');
+    expect(describeActivity({ activity_type: 'contacts_imported', metadata: { count: 1 } })).toBe('Imported 1 contact');
+    expect(describeActivity({ activity_type: 'contacts_merged', metadata: { contact_name: 'Jane Doe', count: 2 } })).toBe('Merged 3 contacts into Jane Doe');
+  });
+
   it('names stages with their labels', () => {
     expect(describeActivity({ activity_type: 'stage_changed', metadata: { contact_name: 'Jo', stage: 'team_member' } })).toBe(
       'Moved Jo to Team member',
