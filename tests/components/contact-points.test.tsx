@@ -116,7 +116,7 @@ describe('several phones and emails', () => {
     const rows = within(list).getAllByRole('listitem').map((row) => row.textContent);
     expect(rows[0]).toMatch(/^Mobile\+1 415 555 0101Primary/);
     expect(rows).toContain('Gym front desk+1 415 555 0303CallTextWhatsApp');
-    expect(rows).toContain('Workjane.doe@glowco.exampleEmail');
+    expect(rows).toContain('Work emailjane.doe@glowco.exampleEmail');
 
     // The big Call button rings the primary; the compact one its own number.
     await user.click(screen.getByRole('button', { name: 'Call' }));

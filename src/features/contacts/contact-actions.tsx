@@ -84,7 +84,7 @@ export function ContactActions({ contact }: { readonly contact: Contact }) {
           })}
           {emails.map((point, index) => (
             <li key={`e${index}`}>
-              <span className="points-view__label">{pointLabelName(point.label)}</span>
+              <span className="points-view__label">{pointLabelName(point.label)} email</span>
               <span className="points-view__value">{point.value}</span>
               {index === 0 ? (
                 <span className="points-view__primary">Primary</span>

@@ -45,6 +45,7 @@ export function ExportMenu({ all, filtered, onClose }: ExportMenuProps) {
   }, []);
 
   const run = async (format: Format, contacts: readonly Contact[], what: string) => {
+    const how = format === 'csv' ? 'CSV' : format === 'vcard' ? 'vCard' : 'a calendar file';
     onClose();
     try {
       const now = platform.now();
@@ -52,7 +53,7 @@ export function ExportMenu({ all, filtered, onClose }: ExportMenuProps) {
       const day = toDay(new Date(now));
       const { extension, mime } = FILES[format];
       platform.download(`fieldbook-${format === 'ics' ? 'follow-ups' : 'contacts'}-${day}.${extension}`, text, mime);
-      notify(`Exported ${what}`);
+      notify(`Exported ${what} as ${how}`);
     } catch (error) {
       notify(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -90,7 +91,7 @@ export function ExportMenu({ all, filtered, onClose }: ExportMenuProps) {
       </button>
       <p className="export-menu__heading">Calendar</p>
       <button type="button" className="export-menu__item" disabled={followUps.length === 0} onClick={() => void run('ics', followUps, `${followUps.length} follow-ups`)}>
-        Follow-ups (.ics)
+        {followUps.length === 0 ? 'Follow-ups (.ics): none set' : `Follow-ups (.ics): ${followUps.length}`}
       </button>
     </div>
   );
