@@ -118,7 +118,7 @@ describe('Possible duplicates', () => {
     expect(await screen.findByRole('button', { name: 'Review and merge' })).toBeTruthy();
   });
 
-  it('the member can keep the newer contact instead, and "Not duplicates" hides the group on this device', async () => {
+  it('the member can lead with the newer contact\'s details (the oldest record is kept), and "Not duplicates" hides the group on this device', async () => {
     harness = await createHarness();
     const user = userEvent.setup();
     const { ada, again } = await seedDuplicates(harness);
@@ -127,7 +127,9 @@ describe('Possible duplicates', () => {
     await user.click(screen.getByRole('radio', { name: /Ada O\./ }));
     expect(screen.getByRole('region', { name: 'After merging' }).textContent).toMatch(/After merging: Ada O\.Phones(Home|Mobile) \(415\) 555-0101/);
     await user.click(screen.getByRole('button', { name: 'Merge 2 contacts' }));
-    await waitFor(async () => expect((await harness.db.contacts.get(ada))?.merged_into).toBe(again));
+    await waitFor(async () => expect((await harness.db.contacts.get(again))?.merged_into).toBe(ada), { timeout: 5000 });
+    const kept = await harness.db.contacts.get(ada);
+    expect([kept?.first_name, kept?.last_name, kept?.phones[0]?.value]).toEqual(['Ada', 'O.', '(415) 555-0101']);
 
     await add(harness, { first_name: 'Ben', last_name: 'Ito', phones: [], emails: [{ label: 'home', value: 'BEN@example.com' }] });
     await screen.findByRole('button', { name: 'Review and merge' });

@@ -120,7 +120,7 @@ function GroupCard({ group, phoneKey, onDismiss }: GroupCardProps) {
       {open && survivor && merged ? (
         <>
           <fieldset className="merge-view">
-            <legend>Keep which contact? The others are merged into it.</legend>
+            <legend>Whose details come first? The others’ numbers, addresses, tags and notes are added.</legend>
             <div className="merge-view__columns">
               {group.members.map((member) => (
                 <label key={member.id} className={`merge-card${member === survivor ? ' merge-card--survivor' : ''}`}>
