@@ -20,7 +20,7 @@ export function ColumnMapper(props: {
   };
   const unrecognised = props.columns.filter((column) => column.unrecognised).length;
   return (
-    <details className="card import__mapper" open={props.open}>
+    <details className="card import__details import__mapper" open={props.open}>
       <summary>
         <h2>Columns</h2>
         <span className="hint">

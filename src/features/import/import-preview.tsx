@@ -6,9 +6,9 @@ const MATCHES_SHOWN = 25;
 const PROBLEMS_SHOWN = 20;
 
 const CHOICE_LABELS: Readonly<Record<MatchChoice, string>> = {
-  merge: 'Merge into the existing contact',
+  merge: 'Merge',
   skip: 'Skip',
-  new: 'Import as a new contact',
+  new: 'Import as new',
 };
 const CHOICES = ['merge', 'skip', 'new'] as const;
 
@@ -30,12 +30,12 @@ export function ImportPreviewView(props: {
         <h2>
           {preview.fileName} <span className="subtle">· {preview.format}</span>
         </h2>
-        <dl className="stats import__stats">
+        <dl className="import__stats">
           <Stat label="Found" value={preview.found} />
           <Stat label="New" value={preview.newCount} />
           <Stat label="Already in your list" value={preview.matchCount} />
           <Stat label="Repeated in the file" value={preview.repeatCount} />
-          <Stat label="Cannot be imported" value={problemCount} />
+          <Stat label="Cannot be imported" value={problemCount} warn />
         </dl>
         {preview.repeatCount > 0 ? <p className="hint">Rows that repeat a person earlier in the file are merged into that first row.</p> : null}
         {preview.samples.length > 0 ? (
@@ -60,11 +60,11 @@ export function ImportPreviewView(props: {
   );
 }
 
-function Stat({ label, value }: { readonly label: string; readonly value: number }) {
+function Stat({ label, value, warn = false }: { readonly label: string; readonly value: number; readonly warn?: boolean }) {
   return (
-    <div className="stat">
+    <div className={`import__stat${warn && value > 0 ? ' import__stat--warn' : ''}`}>
       <dt>{label}</dt>
-      <dd className="stat__value">{n(value)}</dd>
+      <dd className="import__stat-value">{n(value)}</dd>
     </div>
   );
 }
@@ -121,7 +121,7 @@ function Matches(props: {
             </option>
           ))}
         </select>
-        <p className="field__hint">Merging only adds: new phone numbers, emails, tags and notes. Nothing already there is overwritten.</p>
+        <p className="field__hint">Merge adds what the file knows (phone numbers, emails, tags, notes) to the contact you have; nothing already there is overwritten.</p>
       </div>
       <ul className="import__match-list">
         {shown.map((match) => (
