@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DuplicatesScreen } from '../../src/features/duplicates/duplicates-screen';
+import { ContactsScreen } from '../../src/features/contacts/contacts-screen';
 import { Toasts } from '../../src/app/toasts';
 import { listContacts } from '../../src/db/queries';
 import { contactInput } from '../support/test-store';
@@ -52,6 +53,25 @@ async function seedDuplicates(h: Harness) {
 }
 
 describe('Possible duplicates', () => {
+  it('the contacts screen links to them, with their number, once the list has settled', async () => {
+    harness = await createHarness();
+    renderWith(harness, <ContactsScreen />);
+    await screen.findByText('No contacts yet');
+    await seedDuplicates(harness);
+    const link = await screen.findByRole('link', { name: 'Possible duplicates (1)' }, { timeout: 6000 });
+    expect(link.getAttribute('href')).toBe('/contacts/duplicates');
+  });
+
+  it('the contacts screen shows no link when nobody looks alike', async () => {
+    harness = await createHarness();
+    await add(harness, { first_name: 'Ben', last_name: 'Ito', phones: [{ label: 'mobile', value: '+1 646 555 0111' }], emails: [] });
+    await add(harness, { first_name: 'Cleo', last_name: 'Diaz', phones: [{ label: 'mobile', value: '+1 646 555 0112' }], emails: [] });
+    renderWith(harness, <ContactsScreen />);
+    await waitFor(() => expect(screen.getByTestId('contact-count').textContent).toBe('2 contacts'));
+    await new Promise((resolve) => setTimeout(resolve, 2600));
+    expect(screen.queryByRole('link', { name: /Possible duplicates/ })).toBeNull();
+  });
+
   it('shows each group with its reasons and leaves people who share nothing out', async () => {
     harness = await createHarness();
     await seedDuplicates(harness);

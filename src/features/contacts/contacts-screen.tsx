@@ -37,23 +37,21 @@ export function ContactsScreen() {
   const { dismissed } = useDuplicateDismissals();
   const [duplicateCount, setDuplicateCount] = useState(0);
 
+  // Counted once per visit, when the list and the search box have been still for a moment: grouping
+  // 10,000 contacts is one ~150 ms task, which must not land on the first paint or between keystrokes.
+  // Coming back from the duplicates screen (or anywhere) counts again.
+  const counted = useRef(false);
   useEffect(() => {
-    if (contacts === undefined || dismissed === undefined || contacts.length < 2) {
-      setDuplicateCount(0);
-      return;
-    }
-    let current = true;
+    if (counted.current || contacts === undefined || dismissed === undefined || contacts.length < 2) return;
     const timer = setTimeout(() => {
+      counted.current = true;
       void loadDuplicateGroups(contacts, callingCode, dismissed).then(
-        (scan) => current && setDuplicateCount(scan.groups.length),
+        (scan) => setDuplicateCount(scan.groups.length),
         () => undefined,
       );
     }, DUPLICATE_COUNT_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [contacts, callingCode, dismissed]);
+    return () => clearTimeout(timer);
+  }, [contacts, callingCode, dismissed, query]);
 
   useEffect(() => {
     if (contacts !== undefined) performance.mark('fieldbook:contacts-rendered');
