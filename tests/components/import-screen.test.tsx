@@ -77,7 +77,9 @@ describe('import screen', () => {
     expect(within(problems).getByText('Line 4:')).toBeTruthy();
     expect(screen.getByText(/Google Contacts CSV/)).toBeTruthy();
     expect(screen.getByLabelText<HTMLInputElement>('Lead source').value).toBe('Google');
-    expect(screen.getByRole('button', { name: 'Import the valid rows, skip the rest (2 new, 1 to merge)' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Import the valid rows, skip the rest' })).toBeTruthy();
+    expect(screen.getByText('2 new · 1 to merge · 1 row left out')).toBeTruthy();
+    expect(screen.getByText(/Line 3 · same phone number as Benjamin Ito/)).toBeTruthy();
     // Nothing is written before the confirm.
     expect(await listContacts(harness.db)).toHaveLength(1);
   });

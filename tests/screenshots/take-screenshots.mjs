@@ -75,6 +75,17 @@ for (const [label, viewport, mobile] of [
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(shots, `${label}-quick-add-error.png`) });
   await snap('dev', '/dev');
+  // Import: the start, then a spreadsheet nobody recognised (column mapper open) with a row that cannot be imported.
+  await snap('import', '/contacts/import');
+  const sheet = ['Who,Mobile number,Area,Met at', 'Lucía Pérez,+34 612 345 678,North,Spring fair', 'Tom Nguyen,555 010 0177,South,Webinar', ',,East,', 'Jane Doe,+1 555 010 0199,West,Coffee'].join('\n');
+  await page.locator('input[type="file"]').setInputFiles({ name: 'team-list.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) });
+  await page.getByRole('heading', { name: /team-list\.csv/ }).waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, `${label}-import-preview.png`), fullPage: true });
+  await page.getByRole('region', { name: /already in your list/ }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, `${label}-import-matches.png`) });
+  await page.locator('.import__mapper').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, `${label}-import-columns.png`) });
   await context.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -328,7 +328,9 @@ function toPreview(session: Session, io: Modules): ImportPreview {
   const matches: ImportMatch[] = [];
   classification.rows.forEach((kind, row) => {
     if (kind.kind !== 'match') return;
-    matches.push({ row, line: parsed.contacts[row]?.line ?? 0, name: parsed.names[row] ?? '', contactId: kind.contact_id, by: kind.by, repeats: repeatsOf.get(row) ?? 0 });
+    const existing = session.existing.get(kind.contact_id);
+    const existingName = existing === undefined ? '' : [existing.first_name, existing.last_name].filter((part) => part !== '').join(' ');
+    matches.push({ row, line: parsed.contacts[row]?.line ?? 0, name: parsed.names[row] ?? '', contactId: kind.contact_id, existingName, by: kind.by, repeats: repeatsOf.get(row) ?? 0 });
   });
   const problems = [...parsed.problems].sort((a, b) => a.line - b.line);
   return {
@@ -345,10 +347,11 @@ function toPreview(session: Session, io: Modules): ImportPreview {
     problems: problems.slice(0, PROBLEMS_LISTED),
     moreProblems: Math.max(0, problems.length - PROBLEMS_LISTED),
     matches,
-    samples: parsed.contacts.slice(0, SAMPLES).map((contact, index) => ({
-      name: parsed.names[index] ?? '',
-      detail: [contact.phones[0]?.value, contact.emails[0]?.value].filter((value) => value !== undefined && value !== '').join(' · '),
-    })),
+    samples: parsed.contacts.slice(0, SAMPLES).map((contact, index) => {
+      const name = parsed.names[index] ?? '';
+      const details = [contact.phones[0]?.value, contact.emails[0]?.value].filter((value): value is string => value !== undefined && value.trim() !== '' && value.trim() !== name);
+      return { name, detail: details.join(' · ') };
+    }),
     columns: session.inspection === null ? null : columnsOf(session.inspection, io),
     columnChoices: session.inspection === null ? [] : io.csv.COLUMN_CHOICES,
     needsMapping: session.inspection !== null && (session.inspection.format.startsWith('Spreadsheet') || session.inspection.unrecognised.length > 0),

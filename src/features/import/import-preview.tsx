@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ImportMatch, ImportPreview, MatchChoice } from './import-protocol';
 
 /** Matches listed before "Show all". */
@@ -21,6 +21,8 @@ export function ImportPreviewView(props: {
   readonly onChoice: (choice: MatchChoice) => void;
   readonly overrides: ReadonlyMap<number, MatchChoice>;
   readonly onOverride: (row: number, choice: MatchChoice) => void;
+  /** Shown between the counts and the details (the column mapper of a sheet nobody recognised). */
+  readonly afterSummary?: ReactNode;
 }) {
   const { preview } = props;
   const problemCount = preview.problems.length + preview.moreProblems;
@@ -54,6 +56,7 @@ export function ImportPreviewView(props: {
           </p>
         ) : null}
       </div>
+      {props.afterSummary}
       {problemCount > 0 ? <Problems preview={preview} /> : null}
       {preview.matches.length > 0 ? <Matches {...props} /> : null}
     </>
@@ -147,7 +150,7 @@ function MatchRow({ match, value, onChange }: { readonly match: ImportMatch; rea
           {match.name || 'Unnamed'}
         </label>
         <p className="hint">
-          Line {n(match.line)} · same {by}
+          Line {n(match.line)} · same {by} as {match.existingName || 'a contact'}
           {match.repeats > 0 ? ` · ${n(match.repeats)} more row${match.repeats === 1 ? '' : 's'} in the file` : ''}
         </p>
       </div>

@@ -50,6 +50,8 @@ export type ImportMatch = {
   readonly line: number;
   readonly name: string;
   readonly contactId: string;
+  /** The name of the contact already in the list. */
+  readonly existingName: string;
   readonly by: readonly MatchReason[];
   /** How many later rows of the file are the same person (merged into this one). */
   readonly repeats: number;

@@ -275,6 +275,9 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
 
   const busy = stage.kind === 'reading' || stage.kind === 'writing';
 
+  const mapper = (preview: ImportPreview) =>
+    preview.columns === null ? null : <ColumnMapper columns={preview.columns} choices={preview.columnChoices} open={preview.needsMapping} value={mapping} onChange={remap} />;
+
   return (
     <section
       className={`screen import${dragging ? ' import--dragging' : ''}`}
@@ -380,10 +383,9 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
             }}
             overrides={overrides}
             onOverride={(row, next) => setOverrides((current) => new Map(current).set(row, next))}
+            afterSummary={stage.preview.needsMapping ? mapper(stage.preview) : null}
           />
-          {stage.preview.columns !== null ? (
-            <ColumnMapper columns={stage.preview.columns} choices={stage.preview.columnChoices} open={stage.preview.needsMapping} value={mapping} onChange={remap} />
-          ) : null}
+          {stage.preview.columns !== null && !stage.preview.needsMapping ? mapper(stage.preview) : null}
           {stage.preview.importable > 0 ? (
             <fieldset className="card import__defaults">
               <legend>For every imported contact</legend>
@@ -438,15 +440,18 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
               <SelectField label="Text encoding" name="encoding" value={encoding} onChange={changeEncoding} options={ENCODING_OPTIONS} />
             </details>
           ) : null}
-          <div className="form__actions import__confirm">
-            <button type="button" className="button" onClick={startOver}>
-              Start over
-            </button>
-            {stage.preview.importable > 0 ? (
-              <button type="button" className="button button--primary" onClick={() => void confirm(stage.preview)}>
-                {confirmLabel(stage.preview, choice, overrides)}
+          <div className="import__confirm">
+            {stage.preview.importable > 0 ? <p className="hint">{plan(stage.preview, choice, overrides).summary}</p> : null}
+            <div className="form__actions">
+              <button type="button" className="button" onClick={startOver}>
+                Start over
               </button>
-            ) : null}
+              {stage.preview.importable > 0 ? (
+                <button type="button" className="button button--primary" onClick={() => void confirm(stage.preview)}>
+                  {plan(stage.preview, choice, overrides).label}
+                </button>
+              ) : null}
+            </div>
           </div>
         </>
       ) : null}
@@ -471,24 +476,36 @@ function ProgressBar({ label, done, total, bytes }: { readonly label: string; re
   );
 }
 
-/** "Import 12 contacts", "Import 12 new, merge 3", "Merge 3 into your list"; "Import the valid rows, skip the rest (…)" when rows are bad. */
-function confirmLabel(preview: ImportPreview, choice: MatchChoice, overrides: ReadonlyMap<number, MatchChoice>): string {
+/**
+ * What the confirm button will do: "Import 12 contacts", "Import 12 new, merge 3", "Merge 3 into
+ * your list", or "Import the valid rows, skip the rest" when some rows cannot be imported; and the
+ * same in one line of counts for above the button.
+ */
+function plan(preview: ImportPreview, choice: MatchChoice, overrides: ReadonlyMap<number, MatchChoice>): { label: string; summary: string } {
   let created = preview.newCount;
   let merged = 0;
+  let skipped = 0;
   for (const match of preview.matches) {
     const chosen = overrides.get(match.row) ?? choice;
     if (chosen === 'new') created++;
     else if (chosen === 'merge') merged++;
+    else skipped++;
   }
   const n = (value: number) => value.toLocaleString('en-US');
-  if (preview.problems.length + preview.moreProblems > 0) {
-    const parts = [created > 0 ? `${n(created)} new` : '', merged > 0 ? `${n(merged)} to merge` : ''].filter((part) => part !== '');
-    return `Import the valid rows, skip the rest (${parts.join(', ') || 'nothing to add'})`;
-  }
-  if (created > 0 && merged > 0) return `Import ${n(created)} new, merge ${n(merged)}`;
-  if (created > 0) return `Import ${n(created)} contact${created === 1 ? '' : 's'}`;
-  if (merged > 0) return `Merge ${n(merged)} into your list`;
-  return 'Import nothing (all skipped)';
+  const bad = preview.problems.length + preview.moreProblems;
+  const summary = [
+    `${n(created)} new`,
+    merged > 0 ? `${n(merged)} to merge` : '',
+    skipped > 0 ? `${n(skipped)} skipped` : '',
+    bad > 0 ? `${n(bad)} row${bad === 1 ? '' : 's'} left out` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
+  if (bad > 0) return { label: 'Import the valid rows, skip the rest', summary };
+  if (created > 0 && merged > 0) return { label: `Import ${n(created)} new, merge ${n(merged)}`, summary };
+  if (created > 0) return { label: `Import ${n(created)} contact${created === 1 ? '' : 's'}`, summary };
+  if (merged > 0) return { label: `Merge ${n(merged)} into your list`, summary };
+  return { label: 'Import nothing (all skipped)', summary };
 }
 
 function describeLeftAlone(unchanged: number, skipped: number): string {
