@@ -90,7 +90,7 @@ export function ExportMenu({ all, filtered, onClose }: ExportMenuProps) {
         {filtered !== null ? 'All as vCard' : 'vCard (iPhone, Android)'}
       </button>
       <p className="export-menu__heading">Calendar</p>
-      <button type="button" className="export-menu__item" disabled={followUps.length === 0} onClick={() => void run('ics', followUps, `${followUps.length} follow-ups`)}>
+      <button type="button" className="export-menu__item" disabled={followUps.length === 0} onClick={() => void run('ics', followUps, followUps.length === 1 ? '1 follow-up' : `${followUps.length} follow-ups`)}>
         {followUps.length === 0 ? 'Follow-ups (.ics): none set' : `Follow-ups (.ics): ${followUps.length}`}
       </button>
     </div>
