@@ -168,4 +168,17 @@ describe('import screen', () => {
     await screen.findByRole('heading', { name: /broken\.csv/ }, { timeout: 5000 });
     expect(within(screen.getByRole('region', { name: /cannot be imported/ })).getByText('Line 2:')).toBeTruthy();
   });
+
+  it('a Japanese file read as Western says the letters look wrong, and Shift-JIS reads it right', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    renderWith(harness, <ImportScreen />);
+    // "太郎,山田,090 1234 5678" in Shift-JIS, under an ASCII header.
+    const bytes = new Uint8Array([...new TextEncoder().encode('First Name,Last Name,Phone\n'), 0x91, 0xbe, 0x98, 0x59, 0x2c, 0x8e, 0x52, 0x93, 0x63, ...new TextEncoder().encode(',090 1234 5678\n')]);
+    await user.upload(screen.getByLabelText('Contacts file'), new File([bytes], 'japan.csv', { type: 'text/csv' }));
+    expect((await screen.findByRole('alert', undefined, { timeout: 5000 })).textContent).toMatch(/letters look wrong/);
+    await user.selectOptions(screen.getByLabelText('Text encoding'), 'shift_jis');
+    await waitFor(() => expect(screen.getByRole('list', { name: 'First contacts in the file' }).textContent).toContain('太郎 山田'), { timeout: 5000 });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -140,7 +140,7 @@ export function createImportEngine(emit: (response: ImportResponse) => void, pau
 
   const parseText = async (io: Modules, text: string, encoding: string, inspection: CsvInspection | null): Promise<{ parsed: Parsed; inspection: CsvInspection | null }> => {
     const totalLines = countLines(text);
-    const looksGarbled = isGarbled(text);
+    const looksGarbled = isGarbled(text, encoding);
     if (isVcard(text)) {
       const iterator = io.vcard.iterateVcard(text);
       const parsed = await collect(io, iterator, totalLines, 'vCard', encoding, looksGarbled);
@@ -388,10 +388,15 @@ function countLines(text: string): number {
   return lines;
 }
 
-/** U+FFFD, or UTF-8 read as a Western code page ("Ã©", "â€™"). */
-function isGarbled(text: string): boolean {
+/**
+ * U+FFFD, UTF-8 read as a Western code page ("Ã©", "â€™"), or a legacy file read as Western with
+ * runs of accented letters (Japanese or Cyrillic bytes look like that): offer another encoding.
+ */
+function isGarbled(text: string, encoding: string): boolean {
   const head = text.slice(0, 200_000);
-  return head.includes('\ufffd') || /Ã[\u0080-\u00bf]|â€/.test(head);
+  if (head.includes('\ufffd') || /Ã[\u0080-\u00bf]|â€/.test(head)) return true;
+  // Western words hold an accented letter here and there; three in a row is another script's bytes.
+  return encoding === 'windows-1252' && /[^\u0000-\u007f]{3,}/.test(head);
 }
 
 function formatMegabytes(bytes: number): string {
