@@ -157,4 +157,21 @@ describe('Possible duplicates', () => {
     await screen.findByText('No duplicates found');
     expect(await harness.db.settings.get('duplicate_dismissals')).toMatchObject({ value: [expect.stringContaining(',')] });
   });
+
+  it('"Merge with…" from a contact merges it with any contact the member picks', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const ben = await add(harness, { first_name: 'Ben', last_name: 'Ito', phones: [{ label: 'mobile', value: '+1 646 555 0111' }], emails: [] });
+    const benjamin = await add(harness, { first_name: 'Benjamin', last_name: 'Ito', phones: [], emails: [{ label: 'work', value: 'bito@example.com' }] });
+    harness.services.router.navigate(`/contacts/duplicates?with=${benjamin}`);
+    renderWith(harness, <DuplicatesScreen />);
+    await screen.findByText('No duplicates found');
+    await user.type(await screen.findByRole('searchbox', { name: 'Find the other contact' }), 'ben');
+    await user.click(within(screen.getByRole('list', { name: 'Matching contacts' })).getByRole('button', { name: /Ben Ito/ }));
+    expect(screen.getByRole('region', { name: 'After merging' }).textContent).toMatch(/\+1 646 555 0111.*bito@example\.com/);
+    await user.click(screen.getByRole('button', { name: 'Merge 2 contacts' }));
+    await waitFor(() => expect(harness.path()).toBe(`/contacts/${ben}`));
+    expect((await harness.db.contacts.get(benjamin))?.merged_into).toBe(ben);
+    expect((await harness.db.contacts.get(ben))?.emails.map((point) => point.value)).toEqual(['bito@example.com']);
+  });
 });

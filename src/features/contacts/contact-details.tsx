@@ -89,6 +89,9 @@ export function ContactDetails({ id }: { readonly id: string }) {
         <button type="button" className="button" onClick={() => navigate(`/contacts/${id}/edit`)}>
           Edit
         </button>
+        <button type="button" className="button" onClick={() => navigate(`/contacts/duplicates?with=${encodeURIComponent(id)}`)}>
+          Merge with…
+        </button>
         <button type="button" className="button button--danger" onClick={() => void remove()}>
           Delete
         </button>
