@@ -6,6 +6,7 @@ import type { PreviewServer } from 'vite';
 import type { Page } from 'playwright-core';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { buildApp } from '../support/build-app';
+import { waitForActiveServiceWorker } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 const { available } = browserAvailability();
@@ -54,6 +55,7 @@ for (const [label, viewport, isMobile] of [
       await page.goto(`${url}/contacts/import`);
       await page.getByRole('heading', { name: 'Import contacts' }).waitFor();
       await page.waitForFunction(() => '__fieldbook' in window);
+      await waitForActiveServiceWorker(page);
       await page.screenshot({ path: join(SHOTS, `${label}-1-choose.png`), fullPage: true });
 
       await chooseFile(page, 'google.csv');
@@ -91,7 +93,10 @@ for (const [label, viewport, isMobile] of [
       expect(await liveContacts(page)).toEqual([]);
       await recent.getByText(/undone/).waitFor();
 
-      // An iPhone vCard.
+      // An iPhone vCard, offline after a reload: the screen, its parsing worker and its parsers come from the service worker.
+      await browser.context.setOffline(true);
+      await page.reload();
+      await page.getByRole('heading', { name: 'Import contacts' }).waitFor();
       await chooseFile(page, 'iphone.vcf');
       expect(await stat(page, 'Found')).toBe('3');
       expect(await page.getByLabel('Lead source').inputValue()).toBe('vCard');
@@ -100,6 +105,7 @@ for (const [label, viewport, isMobile] of [
       await page.screenshot({ path: join(SHOTS, `${label}-5-vcard.png`), fullPage: true });
       expect((await liveContacts(page)).length).toBeGreaterThan(0);
       expect((await liveContacts(page)).some((name) => name.startsWith('José'))).toBe(true);
+      await browser.context.setOffline(false);
 
       expect(errors).toEqual([]);
       await page.close();

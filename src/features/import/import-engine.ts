@@ -396,7 +396,7 @@ function isGarbled(text: string, encoding: string): boolean {
   const head = text.slice(0, 200_000);
   if (head.includes('\ufffd') || /Ã[\u0080-\u00bf]|â€/.test(head)) return true;
   // Western words hold an accented letter here and there; three in a row is another script's bytes.
-  return encoding === 'windows-1252' && /[^\u0000-\u007f]{3,}/.test(head);
+  return encoding === 'windows-1252' && /[\u0080-\uffff]{3,}/.test(head);
 }
 
 function formatMegabytes(bytes: number): string {

@@ -307,18 +307,20 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
               {stage.error}
             </p>
           ) : null}
-          <div className="import__drop" aria-hidden={dragging ? undefined : true}>
-            {dragging ? 'Drop the file to read it' : 'Drag a file here, or'}
-          </div>
-          <div className="form__actions form__actions--start">
-            <button type="button" className="button button--primary" onClick={() => fileInput.current?.click()}>
-              Choose a file
-            </button>
-            {picker ? (
-              <button type="button" className="button" onClick={() => void pickFromPhone()}>
-                Pick from phone contacts
+          <div className="import__drop">
+            <p className="import__drop-text" aria-hidden="true">
+              {dragging ? 'Drop the file to read it' : 'Drag a file here, or'}
+            </p>
+            <div className="import__drop-actions">
+              <button type="button" className="button button--primary" onClick={() => fileInput.current?.click()}>
+                Choose a file
               </button>
-            ) : null}
+              {picker ? (
+                <button type="button" className="button" onClick={() => void pickFromPhone()}>
+                  Pick from phone contacts
+                </button>
+              ) : null}
+            </div>
           </div>
           <label className="visually-hidden" htmlFor={`${headingId}-file`}>
             Contacts file
