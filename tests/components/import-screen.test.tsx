@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ImportScreen } from '../../src/features/import/import-screen';
 import { Toasts } from '../../src/app/toasts';
@@ -180,5 +180,44 @@ describe('import screen', () => {
     await user.selectOptions(screen.getByLabelText('Text encoding'), 'shift_jis');
     await waitFor(() => expect(screen.getByRole('list', { name: 'First contacts in the file' }).textContent).toContain('太郎 山田'), { timeout: 5000 });
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a file dropped on the screen is read like a chosen one', async () => {
+    harness = await createHarness();
+    renderWith(harness, <ImportScreen />);
+    const area = screen.getByRole('region', { name: 'Import contacts' });
+    const dropped = file(VCARD, 'dropped.vcf', 'text/vcard');
+    fireEvent.dragOver(area, { dataTransfer: { types: ['Files'], files: [dropped] } });
+    fireEvent.drop(area, { dataTransfer: { types: ['Files'], files: [dropped] } });
+    await screen.findByRole('heading', { name: /dropped\.vcf/ }, { timeout: 5000 });
+    expect(stat('New')).toBe('2');
+  });
+
+  it('the Contact Picker is offered where supported, and picked people import with "Phone contacts" as their source', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const picker = {
+      supported: true,
+      pick: () => Promise.resolve([
+        { name: ['Amara Eze'], tel: ['+1 415 555 0177'], email: [] },
+        { name: ['Bo Lindqvist'], tel: [], email: ['bo@example.se'] },
+      ]),
+    };
+    renderWith(harness, <ImportScreen loadContactPicker={() => Promise.resolve(picker)} />);
+    await user.click(await screen.findByRole('button', { name: 'Pick from phone contacts' }));
+    await screen.findByRole('heading', { name: /Phone contacts/ }, { timeout: 5000 });
+    expect(stat('New')).toBe('2');
+    expect(screen.getByLabelText<HTMLInputElement>('Lead source').value).toBe('Phone contacts');
+    expect(screen.queryByLabelText('Text encoding')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Import 2 contacts' }));
+    await waitFor(async () => expect((await listContacts(harness.db)).map((c) => c.lead_source)).toEqual(['Phone contacts', 'Phone contacts']));
+  });
+
+  it('the Contact Picker is not offered where the browser has none', async () => {
+    harness = await createHarness();
+    let loaded = false;
+    renderWith(harness, <ImportScreen loadContactPicker={() => ((loaded = true), Promise.resolve({ supported: false, pick: () => Promise.resolve([]) }))} />);
+    await waitFor(() => expect(loaded).toBe(true));
+    expect(screen.queryByRole('button', { name: 'Pick from phone contacts' })).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import type { ImportMatch, ImportPreview, MatchChoice } from './import-protocol';
 
-/** Matches listed before "Show all". */
+/** Matches listed at first, and how many more each "Show more" adds (a select per row: keep the page light). */
 const MATCHES_SHOWN = 25;
+const MATCHES_MORE = 200;
 const PROBLEMS_SHOWN = 20;
 
 const CHOICE_LABELS: Readonly<Record<MatchChoice, string>> = {
@@ -30,7 +31,8 @@ export function ImportPreviewView(props: {
     <>
       <div className="card import__summary">
         <h2>
-          {preview.fileName} <span className="subtle">· {preview.format}</span>
+          {preview.fileName}
+          {preview.format !== preview.fileName ? <span className="subtle"> · {preview.format}</span> : null}
         </h2>
         <dl className="import__stats">
           <Stat label="Found" value={preview.found} />
@@ -106,9 +108,9 @@ function Matches(props: {
   readonly overrides: ReadonlyMap<number, MatchChoice>;
   readonly onOverride: (row: number, choice: MatchChoice) => void;
 }) {
-  const [all, setAll] = useState(false);
+  const [limit, setLimit] = useState(MATCHES_SHOWN);
   const { matches } = props.preview;
-  const shown = all ? matches : matches.slice(0, MATCHES_SHOWN);
+  const shown = matches.slice(0, limit);
   return (
     <div className="card import__matches" role="region" aria-labelledby="import-matches-title">
       <h2 id="import-matches-title">
@@ -131,9 +133,9 @@ function Matches(props: {
           <MatchRow key={match.row} match={match} value={props.overrides.get(match.row) ?? props.choice} onChange={(choice) => props.onOverride(match.row, choice)} />
         ))}
       </ul>
-      {!all && matches.length > shown.length ? (
-        <button type="button" className="button button--ghost" onClick={() => setAll(true)}>
-          Show all {n(matches.length)}
+      {matches.length > shown.length ? (
+        <button type="button" className="button button--ghost" onClick={() => setLimit((current) => current + MATCHES_MORE)}>
+          Show {n(Math.min(MATCHES_MORE, matches.length - shown.length))} more of {n(matches.length - shown.length)}
         </button>
       ) : null}
     </div>
