@@ -20,14 +20,19 @@ export function createImportRunner(onResponse: (response: ImportResponse) => voi
   let worker: Worker | null = null;
   let generation = 0;
   let inline: Promise<(request: ImportRequest) => void> | null = null;
+  let workerFailed = false;
 
   const startWorker = (): Worker | null => {
-    if (typeof Worker !== 'function') return null;
+    if (typeof Worker !== 'function' || workerFailed) return null;
     try {
       const started = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'import' });
       started.onmessage = (event: MessageEvent<ImportResponse>) => onResponse(event.data);
       started.onerror = (event) => {
         event.preventDefault();
+        // A worker that cannot start or crashed: the next attempt runs on this thread instead.
+        started.terminate();
+        worker = null;
+        workerFailed = true;
         onResponse({ type: 'failed', message: `The file reader stopped (${event.message || 'unknown error'}). Nothing was imported; try again.` });
       };
       return started;
