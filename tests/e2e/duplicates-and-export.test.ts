@@ -102,6 +102,16 @@ describe.skipIf(!available)('duplicates and export in Chromium', () => {
         await expect.poll(() => page.getByTestId('contact-count').textContent()).toBe('2 contacts');
         await page.getByRole('link', { name: /Ada O\b/ }).first().waitFor();
 
+        // "Merge with…" from a contact offers the same side-by-side view for a contact the member picks.
+        await page.getByRole('link', { name: /Ada O\b/ }).first().click();
+        await page.getByRole('button', { name: 'Merge with…' }).click();
+        await page.getByRole('searchbox', { name: 'Find the other contact' }).fill('okafor');
+        await page.getByRole('list', { name: 'Matching contacts' }).getByRole('button', { name: /Ada Okafor/ }).click();
+        await page.getByRole('region', { name: 'After merging' }).waitFor();
+        await page.screenshot({ path: join(SHOTS, `${label}-6-merge-with.png`), fullPage: true });
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await openContacts(page);
+
         // The way out: all contacts as CSV and vCard, then the filtered list.
         const csv = await exportFile(page, 'CSV (Google, Excel)');
         expect(csv.name).toMatch(/^fieldbook-contacts-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -131,7 +141,7 @@ describe.skipIf(!available)('duplicates and export in Chromium', () => {
         await expect.poll(() => page.getByTestId('contact-count').textContent()).toBe('1 of 2 contacts');
         await page.getByRole('button', { name: 'Export', exact: true }).click();
         await page.getByRole('group', { name: 'Export contacts' }).waitFor();
-        await page.screenshot({ path: join(SHOTS, `${label}-6-export-menu.png`), fullPage: true });
+        await page.screenshot({ path: join(SHOTS, `${label}-7-export-menu.png`), fullPage: true });
         await page.getByRole('button', { name: 'Export', exact: true }).click();
         const filtered = await exportFile(page, 'CSV (Google, Excel)');
         expect(filtered.bytes.toString('utf8').split('\r\n').filter((line) => line.startsWith('Ada,'))).toHaveLength(1);
