@@ -45,6 +45,28 @@ describe('commitChanges', () => {
     expect(await db.outbox.count()).toBe(1);
   });
 
+  it('[G1] a run of inserts is written in bulk, each row with its own stamp and outbox entry, and one collision stores none of them', async () => {
+    const { db, ctx } = await open();
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const inserts = ids.map((id, i) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: `P${i}`, phone: `555 010 000${i}` } }));
+    expect((await commitChanges(db, inserts, ctx)).ok).toBe(true);
+    const entries = await db.outbox.toArray();
+    expect(entries.map((entry) => entry.row_id)).toEqual(ids);
+    expect(new Set(entries.map((entry) => entry.stamp)).size).toBe(3);
+    const rows = await db.contacts.bulkGet(ids);
+    expect(rows.map((row) => [row?.phones, row?.field_stamps['first_name'] === entries[rows.indexOf(row)]?.stamp])).toEqual([
+      [[{ label: 'mobile', value: '555 010 0000' }], true],
+      [[{ label: 'mobile', value: '555 010 0001' }], true],
+      [[{ label: 'mobile', value: '555 010 0002' }], true],
+    ]);
+
+    const fresh = crypto.randomUUID();
+    const colliding = await commitChanges(db, [{ table: 'contacts', op: 'insert', id: fresh, fields: { first_name: 'New' } }, { table: 'contacts', op: 'insert', id: ids[0]!, fields: { first_name: 'Again' } }], ctx);
+    expect(colliding.ok).toBe(false);
+    expect(await db.contacts.get(fresh)).toBeUndefined();
+    expect(await db.outbox.count()).toBe(3);
+  });
+
   it('writes nothing to the outbox when an update changes no field', async () => {
     const { db, store } = await open();
     const added = await store.addContact(contactInput());

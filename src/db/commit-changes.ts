@@ -102,9 +102,17 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
   const run = () =>
     db.transaction('rw', scope, async () => {
       const mutationIds: string[] = [];
-      for (const change of changes) {
-        const mutationId = await applyAny(db, change, ctx);
+      for (let i = 0; i < changes.length; ) {
+        // A run of inserts into one table (an import) is written with two bulk writes, not two per row.
+        const run = insertRun(changes, i);
+        if (run.length > 1) {
+          mutationIds.push(...(await insertMany(db, run, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') })));
+          i += run.length;
+          continue;
+        }
+        const mutationId = await applyAny(db, changes[i]!, ctx);
         if (mutationId !== null) mutationIds.push(mutationId);
+        i += 1;
       }
       return mutationIds;
     });
@@ -208,36 +216,69 @@ async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
 async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext): Promise<string | null> {
   const table = db.table<AnyRow, string>(change.table);
   const nowIso = new Date(ctx.now()).toISOString();
-  let dataFields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
   const current = change.op === 'insert' ? undefined : await table.get(change.id);
-  if (change.table === 'contacts') {
-    dataFields = mirrorContactPoints(dataFields, current as Contact | undefined);
-    // A new contact names every column, so all its fields share one stamp (sent compactly by the pull).
-    if (current === undefined) dataFields = { import_id: null, merged_into: null, ...dataFields };
-  }
+  const dataFields = dataFieldsOf(change, current);
   // An edit must outrank the values it replaces, even in a tab whose clock never saw them arrive.
   if (current) for (const held of Object.values(current.field_stamps)) ctx.clock.receive(held);
   const stamp = ctx.clock.next();
-  let op: MutationOp;
-  let changed: DataFields;
   if (current === undefined) {
     if (change.op === 'update') throw new MissingRowError(change.table, change.id);
-    op = 'insert';
-    changed = { ...dataFields, id: change.id, member_id: ctx.memberId, created_at: nowIso, deleted_at: dataFields['deleted_at'] ?? null };
-    // Like the server (sync.merge_row), identity columns carry no stamp: they never change.
-    const stamps = Object.fromEntries(Object.keys(changed).filter((key) => !UNSTAMPED.has(key)).map((key) => [key, stamp]));
+    const { row, entry } = newRow(change, dataFields, stamp, ctx);
     // add, not put: a colliding id must fail loudly rather than replace someone's row.
-    await table.add({ ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow);
+    await table.add(row);
+    return queue(db, entry);
   } else {
     // A deleted row takes no edits (another tab may have deleted it) except the undo of the delete itself.
     if (current.deleted_at !== null && !('deleted_at' in dataFields)) throw new MissingRowError(change.table, change.id);
-    op = 'update';
-    changed = Object.fromEntries(Object.entries(dataFields).filter(([key, value]) => !sameValue((current as DataFields)[key], value)));
+    const changed = Object.fromEntries(Object.entries(dataFields).filter(([key, value]) => !sameValue((current as DataFields)[key], value)));
     if (Object.keys(changed).length === 0) return null;
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
     await table.put({ ...current, ...changed, updated_at: nowIso, field_stamps: stamps });
+    return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'update', changes: changed, stamp, created_at: ctx.now() });
   }
-  return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op, changes: changed, stamp, created_at: ctx.now() });
+}
+
+/** A write's data fields: never the sync columns (deleted_at aside); contacts get their lists in step. */
+function dataFieldsOf(change: RowChange, current: AnyRow | undefined): DataFields {
+  let fields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
+  if (change.table === 'contacts') {
+    fields = mirrorContactPoints(fields, current as Contact | undefined);
+    // A new contact names every column, so all its fields share one stamp (sent compactly by the pull).
+    if (current === undefined) fields = { import_id: null, merged_into: null, ...fields };
+  }
+  return fields;
+}
+
+/** A new row and its outbox entry; like the server (sync.merge_row), identity columns carry no stamp. */
+function newRow(change: RowChange, dataFields: DataFields, stamp: string, ctx: WriteContext): { row: AnyRow; entry: OutboxEntry } {
+  const nowIso = new Date(ctx.now()).toISOString();
+  const changed = { ...dataFields, id: change.id, member_id: ctx.memberId, created_at: nowIso, deleted_at: dataFields['deleted_at'] ?? null };
+  const stamps = Object.fromEntries(Object.keys(changed).filter((key) => !UNSTAMPED.has(key)).map((key) => [key, stamp]));
+  return {
+    row: { ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow,
+    entry: { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'insert', changes: changed, stamp, created_at: ctx.now() },
+  };
+}
+
+/** The changes from `start` that insert into the same table as the change at `start` (empty when it is no insert). */
+function insertRun(changes: readonly AnyChange[], start: number): RowChange[] {
+  const first = changes[start];
+  if (first?.op !== 'insert') return [];
+  const run: RowChange[] = [];
+  for (let i = start; i < changes.length; i += 1) {
+    const change = changes[i]!;
+    if (change.op !== 'insert' || change.table !== first.table) break;
+    run.push(change);
+  }
+  return run;
+}
+
+async function insertMany(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext): Promise<string[]> {
+  const built = changes.map((change) => newRow(change, dataFieldsOf(change, undefined), ctx.clock.next(), ctx));
+  // bulkAdd, not bulkPut: a colliding id fails the whole transaction, as add does for one row.
+  await db.table<AnyRow, string>(changes[0]!.table).bulkAdd(built.map((item) => item.row));
+  await db.outbox.bulkAdd(built.map((item) => item.entry));
+  return built.map((item) => item.entry.mutation_id);
 }
 
 /** Runs a database operation; if the browser closed the database under us, reopens it and tries once more. */

@@ -18,7 +18,7 @@ import { toStorageError } from './storage-error';
  * import_id and its merges by their contact_merges rows, not by what the importing tab remembers).
  */
 
-export const IMPORT_CHUNK = 500;
+export const IMPORT_CHUNK = 1000;
 /** Ids of re-pointed rows remembered per merge (per table and merged contact), so the merge row stays small. */
 export const MOVED_IDS_KEPT = 300;
 
@@ -118,24 +118,27 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
         const existing = await read(() => db.contacts.bulkGet(mergeIds));
         if (!existing.ok) return existing;
         const byId = new Map(existing.value.flatMap((contact) => (contact && contact.deleted_at === null ? [[contact.id, contact] as const] : [])));
-        const changes: RowChange[] = [];
+        // Grouped by kind, so each group is written in bulk (commitChanges batches runs of inserts).
+        const creates: RowChange[] = [];
+        const updates: RowChange[] = [];
+        const records: RowChange[] = [];
         for (const row of chunk) {
           if (row.kind === 'create') {
-            changes.push({ table: 'contacts', op: 'insert', id: ctx.newId(), fields: { ...row.fields, import_id: importId, last_touched_at: nowIso() } });
+            creates.push({ table: 'contacts', op: 'insert', id: ctx.newId(), fields: { ...row.fields, import_id: importId, last_touched_at: nowIso() } });
             continue;
           }
           const contact = byId.get(row.contactId);
           // Deleted on another device since the preview, or nothing to add: nothing to write.
           if (!contact || Object.keys(row.fields).length === 0) continue;
-          const keys = Object.keys(row.fields);
-          changes.push({ table: 'contacts', op: 'update', id: contact.id, fields: { ...row.fields } });
-          changes.push({
+          updates.push({ table: 'contacts', op: 'update', id: contact.id, fields: { ...row.fields } });
+          records.push({
             table: 'contact_merges',
             op: 'insert',
             id: ctx.newId(),
-            fields: { survivor_id: contact.id, merged_ids: [], import_id: importId, applied: { ...row.fields }, before: pick(contact, keys), moved: {}, undone_at: null },
+            fields: { survivor_id: contact.id, merged_ids: [], import_id: importId, applied: { ...row.fields }, before: pick(contact, Object.keys(row.fields)), moved: {}, undone_at: null },
           });
         }
+        const changes = [...creates, ...updates, ...records];
         const written = await commit(changes);
         if (!written.ok) return written;
         done += chunk.length;

@@ -70,7 +70,9 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
     for (const listener of [...listeners]) listener();
   };
 
+  let reloadQueued = false;
   const reloadAll = async () => {
+    reloadQueued = false;
     const items = (await listContacts(db)).map((contact) => ({ contact, text: searchTextFor(contact) }));
     stale = false;
     retryDelay = FIRST_RETRY_MS / 2;
@@ -112,7 +114,12 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
 
   const onMutated = (parts: ObservabilitySet) => {
     const keys = changedContactKeys(parts, part);
-    if (keys === null || (stale && keys.length > 0)) enqueue(reloadAll);
+    if (keys === null || (stale && keys.length > 0)) {
+      // A burst of large batches (an import) costs one reload after the one already waiting, not one each.
+      if (reloadQueued) return;
+      reloadQueued = true;
+      enqueue(reloadAll);
+    } else if (reloadQueued) return;
     else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
   };
 
