@@ -14,6 +14,10 @@ describe('describeOverwritten: the notice when a value typed here lost to anothe
       message: 'Phone number, notes and stage of Jane Doe were changed on another device.',
     });
     expect(await describeOverwritten(db, { table: 'email_templates', row_id: 't', lost: { subject: 'Hi' } })).toEqual({ message: 'Subject of a template was changed on another device.' });
+    // An edit of the list writes its primary too: one thing to the member.
+    expect(await describeOverwritten(db, { table: 'contacts', row_id: added.value, lost: { email: 'a@example.com', emails: [{ label: 'home', value: 'a@example.com' }] } })).toEqual({
+      message: 'Email of Jane Doe was changed on another device.',
+    });
     // Bookkeeping fields alone are not worth a word.
     expect(await describeOverwritten(db, { table: 'contacts', row_id: added.value, lost: { last_touched_at: '2026-11-24' } })).toBeNull();
   });

@@ -8,6 +8,9 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   last_name: 'Last name',
   phone: 'Phone number',
   email: 'Email',
+  // The lists and their primary (phone/email) are one thing to the member: an edit writes both.
+  phones: 'Phone number',
+  emails: 'Email',
   stage: 'Stage',
   contact_type: 'Type',
   lead_source: 'Lead source',
@@ -29,10 +32,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 export async function describeOverwritten(db: FieldbookDb, item: Overwritten): Promise<{ message: string } | null> {
   const fields = Object.keys(item.lost).filter((field) => field !== 'last_touched_at');
   if (fields.length === 0) return null;
-  const names = fields.map((field, index) => {
-    const name = FIELD_NAMES[field] ?? field.replace(/_/g, ' ');
-    return index === 0 ? name : name.toLowerCase();
-  });
+  const names = [...new Set(fields.map((field) => FIELD_NAMES[field] ?? field.replace(/_/g, ' ')))].map((name, index) => (index === 0 ? name : name.toLowerCase()));
   const what = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   let owner: string = SYNCED_TABLE_REGISTRY[item.table].phrase;
   if (item.removed) {

@@ -11,6 +11,7 @@ import { useUnsyncedIds } from '../../hooks/use-sync-status';
 import { SelectField, TextField } from '../../ui/field';
 import { EmptyState } from '../../ui/empty-state';
 import { loadDuplicateGroups } from '../duplicates/load-duplicate-groups';
+import { preloadContactScreen } from './contact-screen';
 
 const ROW_HEIGHT = 68;
 /** The duplicate count waits until the list has been still this long, so it never competes with the first paint or typing. */
@@ -56,6 +57,11 @@ export function ContactsScreen() {
   useEffect(() => {
     if (contacts !== undefined) performance.mark('fieldbook:contacts-rendered');
   }, [contacts]);
+  // After the list is on screen: the next tap is likely a contact.
+  const listed = contacts !== undefined;
+  useEffect(() => {
+    if (listed) preloadContactScreen();
+  }, [listed]);
 
   return (
     <section className="screen screen--fill" aria-labelledby="contacts-title">
