@@ -54,4 +54,27 @@ describe('contact index', () => {
     await expect.poll(() => names(index)).toEqual([]);
     stop();
   });
+
+  it('merges a large batch of changes into its sorted place, replacing and dropping the rows it changed', async () => {
+    const { tab, index, stop } = await setup();
+    await tab.store.seedContacts(150, 'A');
+    await expect.poll(() => names(index)?.length).toBe(150);
+    const all = await tab.db.contacts.toArray();
+    // One commit: 100 renamed (some before, some after the others) and 20 deleted.
+    const changes = [
+      ...all.slice(0, 100).map((contact, i) => ({ table: 'contacts' as const, op: 'update' as const, id: contact.id, fields: { first_name: i % 2 ? `Zed${i}` : `Aaa${i}` } })),
+      ...all.slice(100, 120).map((contact) => ({ table: 'contacts' as const, op: 'update' as const, id: contact.id, fields: { deleted_at: new Date().toISOString() } })),
+    ];
+    const { commitChanges } = await import('./commit-changes');
+    const { compareContactsByName } = await import('../domain/contact-search');
+    const expected = async () => (await tab.db.contacts.toArray()).filter((c) => c.deleted_at === null).sort(compareContactsByName).map((c) => c.first_name);
+    expect((await commitChanges(tab.db, changes, tab.ctx)).ok).toBe(true);
+    await expect.poll(() => names(index)?.length).toBe(130);
+    expect(names(index)).toEqual(await expected());
+    // Inserts in bulk are reported as a range of keys: one reload.
+    await tab.store.seedContacts(200, 'M');
+    await expect.poll(() => names(index)?.length).toBe(330);
+    expect(names(index)).toEqual(await expected());
+    stop();
+  });
 });

@@ -19,7 +19,9 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
 /** Above this many changed rows a full reload is cheaper than fetching each one. */
-const MAX_INCREMENTAL_KEYS = 500;
+const MAX_INCREMENTAL_KEYS = 5000;
+/** Up to this many changed rows each moves to its place; more are sorted and merged in one pass. */
+const MAX_SPLICED_KEYS = 64;
 
 const compareItems = (a: SearchableContact, b: SearchableContact) => compareContactsByName(a.contact, b.contact);
 
@@ -32,6 +34,13 @@ function insertionPoint(items: readonly SearchableContact[], item: SearchableCon
     else high = mid;
   }
   return low;
+}
+
+/** Every write of a row gives some field a newer stamp than it had: with updated_at, the row's version. */
+function newestStamp(contact: Contact): string {
+  let newest = '';
+  for (const stamp of Object.values(contact.field_stamps)) if (stamp > newest) newest = stamp;
+  return newest;
 }
 
 /** The changed primary keys of `contacts`, or null when a range (clear, deleteRange) or too many rows changed. */
@@ -73,7 +82,11 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   let reloadQueued = false;
   const reloadAll = async () => {
     reloadQueued = false;
-    const items = (await listContacts(db)).map((contact) => ({ contact, text: searchTextFor(contact) }));
+    // Rows that did not change since the last load keep their item (and its search text).
+    const items = (await listContacts(db)).map((contact) => {
+      const known = byId.get(contact.id);
+      return known && known.contact.updated_at === contact.updated_at && newestStamp(known.contact) === newestStamp(contact) ? known : { contact, text: searchTextFor(contact) };
+    });
     stale = false;
     retryDelay = FIRST_RETRY_MS / 2;
     byId = new Map(items.map((item) => [item.contact.id, item]));
@@ -81,22 +94,33 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   };
 
   const applyRows = (keys: readonly string[], rows: readonly (Contact | undefined)[]) => {
-    const items = snapshot.items ? [...snapshot.items] : [];
-    keys.forEach((id, position) => {
-      const previous = byId.get(id);
-      if (previous) {
+    const fresh: SearchableContact[] = [];
+    rows.forEach((row) => {
+      if (row && row.deleted_at === null) fresh.push({ contact: row, text: searchTextFor(row) });
+    });
+    let items: SearchableContact[];
+    if (keys.length <= MAX_SPLICED_KEYS) {
+      items = snapshot.items ? [...snapshot.items] : [];
+      for (const id of keys) {
+        const previous = byId.get(id);
+        if (!previous) continue;
         let at = insertionPoint(items, previous);
         while (at < items.length && items[at] !== previous) at += 1;
         if (items[at] === previous) items.splice(at, 1);
-        byId.delete(id);
       }
-      const row = rows[position];
-      if (row && row.deleted_at === null) {
-        const item = { contact: row, text: searchTextFor(row) };
-        items.splice(insertionPoint(items, item), 0, item);
-        byId.set(id, item);
-      }
-    });
+      for (const item of fresh) items.splice(insertionPoint(items, item), 0, item);
+    } else {
+      // A large batch (an import, a pull page): one filter, one sort of the new rows, one merge.
+      const changed = new Set(keys);
+      const kept = (snapshot.items ?? []).filter((item) => !changed.has(item.contact.id));
+      fresh.sort(compareItems);
+      items = new Array<SearchableContact>(kept.length + fresh.length);
+      let i = 0;
+      let j = 0;
+      for (let at = 0; at < items.length; at += 1) items[at] = j >= fresh.length || (i < kept.length && compareItems(kept[i]!, fresh[j]!) <= 0) ? kept[i++]! : fresh[j++]!;
+    }
+    for (const id of keys) byId.delete(id);
+    for (const item of fresh) byId.set(item.contact.id, item);
     publish(items);
   };
 
