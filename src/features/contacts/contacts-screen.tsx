@@ -35,7 +35,7 @@ export function ContactsScreen() {
   const filtered = deferredQuery !== '' || stage !== 'all' || type !== 'all';
   const [exporting, setExporting] = useState(false);
   const { country_code: callingCode } = useDeviceSettings();
-  const { dismissed } = useDuplicateDismissals();
+  const dismissed = useDuplicateDismissals();
   const [duplicateCount, setDuplicateCount] = useState(0);
 
   // Counted once per visit, when the list and the search box have been still for a moment: grouping

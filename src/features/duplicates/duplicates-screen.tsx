@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useAppServices } from '../../hooks/app-services';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
+import { useDismissDuplicates } from '../../hooks/use-dismiss-duplicates';
 import { useDuplicateDismissals } from '../../hooks/use-duplicate-dismissals';
 import { useDeviceSettings } from '../../hooks/use-local-data';
 import { useNotify } from '../../hooks/use-notify';
@@ -26,7 +27,8 @@ export function DuplicatesScreen() {
   const { contacts, searchable } = useContactsRealtime();
   const mergeWith = withId === null ? undefined : contacts?.find((contact) => contact.id === withId);
   const { country_code: callingCode } = useDeviceSettings();
-  const { dismissed, dismiss } = useDuplicateDismissals();
+  const dismissed = useDuplicateDismissals();
+  const dismiss = useDismissDuplicates();
   const notify = useNotify();
   const linkTo = useLinkTo();
   const [scan, setScan] = useState<DuplicateScan | null>(null);
