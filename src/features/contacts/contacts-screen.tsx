@@ -74,13 +74,13 @@ export function ContactsScreen() {
           <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
             + Quick add
           </button>
+          {exporting ? (
+            <Suspense fallback={null}>
+              <ExportMenu all={contacts ?? []} filtered={filtered ? results : null} onClose={() => setExporting(false)} />
+            </Suspense>
+          ) : null}
         </div>
       </div>
-      {exporting ? (
-        <Suspense fallback={null}>
-          <ExportMenu all={contacts ?? []} filtered={filtered ? results : null} onClose={() => setExporting(false)} />
-        </Suspense>
-      ) : null}
       {duplicateCount > 0 ? (
         <p className="duplicates-link">
           <a {...linkTo('/contacts/duplicates')}>Possible duplicates ({duplicateCount})</a>
