@@ -107,6 +107,20 @@ describe('several phones and emails', () => {
     expect(Object.keys(edit?.changes ?? {})).not.toContain('first_name');
   });
 
+  it('a contact holds at most 10 phone numbers: the add button stops there', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const id = await addJane(harness);
+    renderWith(harness, <ContactEditScreen id={id} />);
+    const add = await screen.findByRole('button', { name: '+ Add phone' });
+    for (let count = 3; count < 10; count++) await user.click(add);
+    expect(screen.getAllByRole('textbox', { name: /^Phone( \d+)?$/ })).toHaveLength(10);
+    expect(add.hasAttribute('disabled')).toBe(true);
+    expect(screen.getByText('At most 10.')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Remove Phone 10' }));
+    expect(add.hasAttribute('disabled')).toBe(false);
+  });
+
   it('the contact screen shows every number and address with its label and one-tap actions for each', async () => {
     harness = await createHarness();
     const user = userEvent.setup();
@@ -166,11 +180,13 @@ describe('several phones and emails', () => {
   it('an old link to a contact merged into another opens the one it was merged into', async () => {
     harness = await createHarness();
     const jane = await addJane(harness);
+    harness.clock.advance(60_000); // the copy is newer, so the merge keeps Jane's record
     const copy = await harness.store.addContact(contactInput({ first_name: 'Janie', phone: '+1 415 555 0101', email: '' }));
     if (!copy.ok) throw new Error(copy.error.message);
-    const merged = await harness.store.mergeContacts(jane, [copy.value]);
-    expect(merged.ok).toBe(true);
+    const merged = await harness.store.mergeContacts(copy.value, [jane]);
+    if (!merged.ok) throw new Error(merged.error.message);
+    expect(merged.value.keptId).toBe(jane);
     renderWith(harness, <ContactScreen id={copy.value} />);
-    await waitFor(() => expect(harness.path()).toBe(`/contacts/${jane}`));
+    await waitFor(() => expect(harness.path()).toBe(`/contacts/${jane}`), { timeout: 5000 });
   });
 });

@@ -56,6 +56,8 @@ function person(overrides: Partial<ContactInput>): ContactInput {
 async function add(device: SyncClientDevice, overrides: Partial<ContactInput>): Promise<string> {
   const added = await device.store.addContact(person(overrides));
   if (!added.ok) throw new Error(added.error.message);
+  // Contacts added one after another are older and newer (a merge keeps the oldest record).
+  await new Promise((resolve) => setTimeout(resolve, 5));
   return added.value;
 }
 
