@@ -20,6 +20,8 @@ const MAX_RETRY_MS = 10_000;
 
 /** Above this many changed rows a full reload is cheaper than fetching each one. */
 const MAX_INCREMENTAL_KEYS = 5000;
+const RELOAD_QUIET_MS = 200;
+const RELOAD_MAX_WAIT_MS = 2000;
 /** Up to this many changed rows each moves to its place; more are sorted and merged in one pass. */
 const MAX_SPLICED_KEYS = 64;
 
@@ -80,6 +82,8 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   };
 
   let reloadQueued = false;
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  let reloadSince: number | null = null;
   const reloadAll = async () => {
     reloadQueued = false;
     // Rows that did not change since the last load keep their item (and its search text).
@@ -139,11 +143,19 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   const onMutated = (parts: ObservabilitySet) => {
     const keys = changedContactKeys(parts, part);
     if (keys === null || (stale && keys.length > 0)) {
-      // A burst of large batches (an import) costs one reload after the one already waiting, not one each.
-      if (reloadQueued) return;
-      reloadQueued = true;
-      enqueue(reloadAll);
-    } else if (reloadQueued) return;
+      // Large batches come in bursts (an import writes one per 1,000 rows): reload once the burst has
+      // been quiet for RELOAD_QUIET_MS (at most RELOAD_MAX_WAIT_MS after its first batch), not per batch.
+      if (reloadTimer !== null) clearTimeout(reloadTimer);
+      reloadSince ??= Date.now();
+      const wait = Math.max(0, Math.min(RELOAD_QUIET_MS, reloadSince + RELOAD_MAX_WAIT_MS - Date.now()));
+      reloadTimer = setTimeout(() => {
+        reloadTimer = null;
+        reloadSince = null;
+        if (reloadQueued) return;
+        reloadQueued = true;
+        enqueue(reloadAll);
+      }, wait);
+    } else if (reloadQueued || reloadTimer !== null) return;
     else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
   };
 

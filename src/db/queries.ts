@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie';
-import { compareContactsByName } from '../domain/contact-search';
+import { sortContactsByName } from '../domain/contact-search';
 import type { Contact } from '../domain/contact';
 import { DEFAULT_DEVICE_SETTINGS, withDefaultSettings, type DeviceSettings } from '../domain/device-settings';
 import type { EmailTemplate } from '../domain/email-template';
@@ -17,7 +17,7 @@ const isLive = (row: { deleted_at: string | null }) => row.deleted_at === null;
 
 export async function listContacts(db: FieldbookDb): Promise<Contact[]> {
   const rows = await db.contacts.toArray();
-  return rows.filter(isLive).sort(compareContactsByName);
+  return sortContactsByName(rows.filter(isLive));
 }
 
 export async function getContact(db: FieldbookDb, id: string): Promise<Contact | null> {

@@ -35,9 +35,16 @@ export function filterContacts(items: readonly SearchableContact[], filter: Cont
 }
 
 /** Alphabetical by first then last name, case-insensitive; ties by id for a stable list. */
+const nameKey = (contact: Contact) => `${contact.first_name} ${contact.last_name}`.toLowerCase();
+const compareKeyed = (an: string, aid: string, bn: string, bid: string) => (an !== bn ? (an < bn ? -1 : 1) : aid < bid ? -1 : aid > bid ? 1 : 0);
+
 export function compareContactsByName(a: Contact, b: Contact): number {
-  const an = `${a.first_name} ${a.last_name}`.toLowerCase();
-  const bn = `${b.first_name} ${b.last_name}`.toLowerCase();
-  if (an !== bn) return an < bn ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareKeyed(nameKey(a), a.id, nameKey(b), b.id);
+}
+
+/** The same order as compareContactsByName for a whole list, building each name key once (10,000 rows). */
+export function sortContactsByName(contacts: readonly Contact[]): Contact[] {
+  const keyed = contacts.map((contact) => ({ key: nameKey(contact), contact }));
+  keyed.sort((a, b) => compareKeyed(a.key, a.contact.id, b.key, b.contact.id));
+  return keyed.map((item) => item.contact);
 }

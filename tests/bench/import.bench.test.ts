@@ -144,6 +144,24 @@ describe.skipIf(!available)('import benchmark (Chromium)', () => {
         await page.locator('input[type="file"]').setInputFiles(join(dir, file));
         await page.getByRole('heading', { name: new RegExp(file.replace('.', '\\.')) }).waitFor({ timeout: 120_000 });
       });
+    // BENCH_PROFILE=1 prints where the main thread spent the commit (CDP's sampling profiler, self time).
+    const profiled = async <T,>(work: () => Promise<T>): Promise<T> => {
+      if (!process.env['BENCH_PROFILE']) return work();
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+      const value = await work();
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map<string, number>();
+      const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      for (const id of profile.samples ?? []) {
+        const frame = byId.get(id)?.callFrame;
+        const key = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').at(-1) ?? ''}:${frame.lineNumber}` : '?';
+        self.set(key, (self.get(key) ?? 0) + interval);
+      }
+      figures.push(...[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([key, ms]) => `    ${ms.toFixed(0).padStart(6)} ms  ${key}`));
+      return value;
+    };
     const confirm = () =>
       timed(async () => {
         const before = await page.getByText(/^Imported [\d,]+ contacts/).count();
@@ -151,8 +169,10 @@ describe.skipIf(!available)('import benchmark (Chromium)', () => {
           performance.clearMarks('import:rows-built');
           performance.mark('import:confirm');
         });
-        await page.getByRole('button', { name: /^Import / }).click();
-        await expect.poll(() => page.getByText(/^Imported [\d,]+ contacts/).count(), { timeout: 120_000, interval: 20 }).toBeGreaterThan(before);
+        await profiled(async () => {
+          await page.getByRole('button', { name: /^Import / }).click();
+          await expect.poll(() => page.getByText(/^Imported [\d,]+ contacts/).count(), { timeout: 120_000, interval: 20 }).toBeGreaterThan(before);
+        });
       });
 
     // Google CSV: preview, then commit.
