@@ -1,9 +1,8 @@
 import { Dexie, RangeSet, type ObservabilitySet } from 'dexie';
 import type { Contact } from '../domain/contact';
-import { compareContactsByName, searchTextFor, type SearchableContact } from '../domain/contact-search';
+import { compareContactsByName, searchTextFor, sortContactsByName, type SearchableContact } from '../domain/contact-search';
 import type { Subscribable } from '../shared/subscribable';
 import type { FieldbookDb } from './fieldbook-db';
-import { listContacts } from './queries';
 
 export type ContactIndexSnapshot = {
   /** Live contacts in name order with their search text; null until the first load finishes. */
@@ -36,6 +35,22 @@ function insertionPoint(items: readonly SearchableContact[], item: SearchableCon
     else high = mid;
   }
   return low;
+}
+
+const RELOAD_PAGE = 2000;
+
+/**
+ * Every live contact in name order, read RELOAD_PAGE rows at a time: one read of 20,000 rows would
+ * hold the main thread for a few hundred ms while the browser turns them back into objects.
+ */
+async function readLiveContactsInPages(db: FieldbookDb): Promise<Contact[]> {
+  const rows: Contact[] = [];
+  for (let last: string | null = null; ; ) {
+    const page: Contact[] = await (last === null ? db.contacts.orderBy(':id') : db.contacts.where(':id').above(last)).limit(RELOAD_PAGE).toArray();
+    for (const row of page) if (row.deleted_at === null) rows.push(row);
+    if (page.length < RELOAD_PAGE) return sortContactsByName(rows);
+    last = page[page.length - 1]!.id;
+  }
 }
 
 /** Every write of a row gives some field a newer stamp than it had: with updated_at, the row's version. */
@@ -87,7 +102,7 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   const reloadAll = async () => {
     reloadQueued = false;
     // Rows that did not change since the last load keep their item (and its search text).
-    const items = (await listContacts(db)).map((contact) => {
+    const items = (await readLiveContactsInPages(db)).map((contact) => {
       const known = byId.get(contact.id);
       return known && known.contact.updated_at === contact.updated_at && newestStamp(known.contact) === newestStamp(contact) ? known : { contact, text: searchTextFor(contact) };
     });
