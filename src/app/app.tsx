@@ -7,13 +7,14 @@ import { TodayScreen } from '../features/today/today-screen';
 import { DashboardScreen } from '../features/dashboard/dashboard-screen';
 import { ContactsScreen } from '../features/contacts/contacts-screen';
 import { ContactScreen } from '../features/contacts/contact-screen';
-import { OutcomeSheet } from '../features/contacts/outcome-sheet';
 import { ActivityFeed } from '../features/activity-feed/activity-feed';
 import { EmptyState } from '../ui/empty-state';
 
 // Screens with forms (and zod) load on first use, keeping the start screen's JavaScript small.
 const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-screen').then((m) => ({ default: m.ContactNewScreen })));
 const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
+// Mounted at start but needed only after a call or message: loaded just after the first render.
+const OutcomeSheet = lazy(() => import('../features/contacts/outcome-sheet').then((m) => ({ default: m.OutcomeSheet })));
 const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
 /** The Contact Picker adapter loads with the import screen, never in the first load. */
 const loadContactPicker = () => import('../adapters/browser/contact-picker').then((m) => m.createContactPicker());
@@ -142,7 +143,9 @@ function Shell({ services }: { readonly services: AppServices }) {
           </Suspense>
         </ErrorBoundary>
       </main>
-      <OutcomeSheet />
+      <Suspense fallback={null}>
+        <OutcomeSheet />
+      </Suspense>
       <Toasts sticky={<PwaPrompts />} />
     </div>
   );

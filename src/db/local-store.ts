@@ -1,12 +1,11 @@
 import { contactFullName, splitFullName, type Contact, type ContactInput } from '../domain/contact';
-import { CONTACT_STAGES } from '../domain/contact';
 import type { DeviceSettings } from '../domain/device-settings';
 import type { EmailTemplate, EmailTemplateInput } from '../domain/email-template';
 import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-activity';
 import type { MemberProfileInput } from '../domain/member-profile';
 import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
-import { createContactBatches } from './contact-batches';
+import type { createContactBatches, ImportRequest } from './contact-batches';
 import { commitChanges, withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
@@ -45,6 +44,27 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     fields: { contact_id: contactId, activity_type: type, metadata, occurred_at: nowIso() },
   });
 
+  let loadedBatches: Promise<ReturnType<typeof createContactBatches>> | null = null;
+  const batches = () =>
+    (loadedBatches ??= import('./contact-batches').then(
+      (module) => module.createContactBatches(db, ctx, commit),
+      (error: unknown) => {
+        // Offline before the app's code was cached: the next attempt loads it again.
+        loadedBatches = null;
+        throw error;
+      },
+    ));
+  /** Runs a batch command; code that cannot load answers like any other failed write. */
+  const withBatches = async <T,>(run: (loaded: ReturnType<typeof createContactBatches>) => StoreResult<T>): StoreResult<T> => {
+    let loaded: ReturnType<typeof createContactBatches>;
+    try {
+      loaded = await batches();
+    } catch (error) {
+      return err(toStorageError(error));
+    }
+    return run(loaded);
+  };
+
   const loadContact = async (id: string): Promise<Result<Contact, CommitError>> => {
     try {
       const contact = await withReopen(db, () => db.contacts.get(id));
@@ -57,8 +77,12 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
   return {
     memberId: ctx.memberId,
 
-    /** Imports and merges, each undoable from any device (contact-batches.ts). */
-    ...createContactBatches(db, ctx, commit),
+    // Imports and merges, each undoable from any device (contact-batches.ts, loaded on first use so
+    // the merge rules stay out of the app's first load).
+    importContacts: (request: ImportRequest) => withBatches((loaded) => loaded.importContacts(request)),
+    undoImport: (importId: string) => withBatches((loaded) => loaded.undoImport(importId)),
+    mergeContacts: (chosenId: string, otherIds: readonly string[], phoneKey?: (raw: string) => string | null) => withBatches((loaded) => loaded.mergeContacts(chosenId, otherIds, phoneKey)),
+    undoMerge: (mergeId: string) => withBatches((loaded) => loaded.undoMerge(mergeId)),
 
     /** Called after each successful commit made through this store (this tab's own writes). */
     onCommit(listener: CommitListener): () => void {
@@ -187,32 +211,10 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
       return commit([activity('test', null, { note })]);
     },
 
-    /** Development seeding: realistic contacts through the normal write path (outbox included). */
+    /** Development seeding: realistic contacts through the normal write path (outbox included), loaded on use. */
     async seedContacts(count: number, prefix = 'Test'): StoreResult<void> {
-      const changes: RowChange[] = [];
-      const day = 86_400_000;
-      for (let i = 0; i < count; i += 1) {
-        const touched = new Date(ctx.now() - ((i * 7919) % 60) * day).toISOString();
-        changes.push({
-          table: 'contacts',
-          op: 'insert',
-          id: ctx.newId(),
-          fields: {
-            first_name: `${prefix}${FIRST_NAMES[i % FIRST_NAMES.length]}`,
-            last_name: `${LAST_NAMES[(i * 7) % LAST_NAMES.length]} ${i + 1}`,
-            phone: `+1 555 ${String(1000 + (i % 9000)).padStart(4, '0')} ${String(i % 100).padStart(2, '0')}`,
-            email: `contact${i + 1}@example.com`,
-            stage: CONTACT_STAGES[i % CONTACT_STAGES.length],
-            contact_type: i % 3 === 0 ? 'business' : 'customer',
-            lead_source: i % 2 === 0 ? 'Instagram' : 'Referral',
-            tags: i % 5 === 0 ? ['vip'] : [],
-            notes: i % 4 === 0 ? 'Interested in the starter kit' : '',
-            next_follow_up_on: null,
-            last_touched_at: touched,
-          },
-        });
-      }
-      return commit(changes);
+      const { seedChanges } = await import('./seed-contacts');
+      return commit(seedChanges(count, prefix, ctx));
     },
 
     async saveSettings(settings: DeviceSettings): Promise<Result<void, StorageError>> {
@@ -226,8 +228,6 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
   };
 }
 
-const FIRST_NAMES = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Femi', 'Grace', 'Hugo', 'Isla', 'Jon', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olu', 'Priya'];
-const LAST_NAMES = ['Adams', 'Brown', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jones', 'Khan', 'Lopez', 'Martin', 'Nguyen'];
 
 /** Reads a device-local setting, creating it on first run (the workspace member id, the HLC node id). */
 export async function ensureSetting(db: FieldbookDb, key: string, create: () => string): Promise<string> {
