@@ -121,6 +121,7 @@ export async function createServices(win: Window): Promise<AppServices> {
     toasts,
     announcements,
     pendingOutreach: createStore<PendingOutreach | null>(null),
+    droppedFile: createStore<File | null>(null),
     dirtyForms: createStore(0),
     storageProblem,
     devTools: import.meta.env.DEV || import.meta.env['VITE_DEV_TOOLS'] === 'true' ? 'editable' : 'read-only',

@@ -86,6 +86,8 @@ export type AppServices = {
   readonly toasts: Store<readonly Toast[]>;
   readonly announcements: Announcer;
   readonly pendingOutreach: Store<PendingOutreach | null>;
+  /** A file dropped on the contacts list, waiting for the import screen to open it. */
+  readonly droppedFile: Store<File | null>;
   readonly dirtyForms: Store<number>;
   readonly storageProblem: Store<StorageProblem | null>;
   /** Dev panel: editable in development builds, read-only in production. */

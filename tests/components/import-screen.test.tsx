@@ -193,6 +193,21 @@ describe('import screen', () => {
     expect(stat('New')).toBe('2');
   });
 
+  it('a file dropped on the contacts list opens the import with it', async () => {
+    harness = await createHarness();
+    const { ContactsScreen } = await import('../../src/features/contacts/contacts-screen');
+    const list = renderWith(harness, <ContactsScreen />);
+    const dropped = file(VCARD, 'from-list.vcf', 'text/vcard');
+    fireEvent.drop(screen.getByRole('region', { name: 'Contacts' }), { dataTransfer: { types: ['Files'], files: [dropped] } });
+    expect(harness.path()).toBe('/contacts/import');
+    list.unmount();
+    renderWith(harness, <ImportScreen />);
+    await screen.findByRole('heading', { name: /from-list\.vcf/ }, { timeout: 5000 });
+    expect(stat('New')).toBe('2');
+    // Handed over once: the next visit starts from the choice of source.
+    expect(harness.services.droppedFile.getSnapshot()).toBeNull();
+  });
+
   it('the Contact Picker is offered where supported, and picked people import with "Phone contacts" as their source', async () => {
     harness = await createHarness();
     const user = userEvent.setup();

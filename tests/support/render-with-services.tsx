@@ -54,6 +54,7 @@ export async function createHarness(): Promise<Harness> {
     toasts: createStore<readonly Toast[]>([]),
     announcements: createAnnouncer(),
     pendingOutreach: createStore<PendingOutreach | null>(null),
+    droppedFile: createStore<File | null>(null),
     dirtyForms: createStore(0),
     storageProblem: createStore<StorageProblem | null>(null),
     devTools: 'editable',

@@ -2,6 +2,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useRef, useState 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { CONTACT_STAGES, CONTACT_TYPE_LABELS, CONTACT_TYPES, STAGE_LABELS, contactFullName, type ContactStage, type ContactType } from '../../domain/contact';
 import { filterContacts } from '../../domain/contact-search';
+import { useAppServices } from '../../hooks/app-services';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
 import { useDuplicateDismissals } from '../../hooks/use-duplicate-dismissals';
 import { useDeviceSettings } from '../../hooks/use-local-data';
@@ -23,6 +24,7 @@ const ExportMenu = lazy(() => import('./export-menu').then((module) => ({ defaul
 export function ContactsScreen() {
   const navigate = useNavigate();
   const linkTo = useLinkTo();
+  const { droppedFile } = useAppServices();
   const { contacts, searchable, isLoading } = useContactsRealtime();
   const unsynced = useUnsyncedIds('contacts');
   const [query, setQuery] = useState('');
@@ -64,10 +66,27 @@ export function ContactsScreen() {
   }, [listed]);
 
   return (
-    <section className="screen screen--fill" aria-labelledby="contacts-title">
+    <section
+      className="screen screen--fill"
+      aria-labelledby="contacts-title"
+      // A contacts file dropped anywhere on the list opens the import with it (desktop).
+      onDragOver={(event) => {
+        if ([...event.dataTransfer.types].includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        const file = event.dataTransfer.files[0];
+        if (!file) return;
+        event.preventDefault();
+        droppedFile.set(file);
+        navigate('/contacts/import');
+      }}
+    >
       <div className="screen__header">
         <h1 id="contacts-title">Contacts</h1>
         <div className="contacts-header__actions">
+          <a className="button" {...linkTo('/contacts/import')}>
+            Import
+          </a>
           <button type="button" className="button" aria-expanded={exporting} onClick={() => setExporting((open) => !open)}>
             Export
           </button>
@@ -115,7 +134,10 @@ export function ContactsScreen() {
           <EmptyState title="No contacts yet">
             <button type="button" className="button button--primary" onClick={() => navigate('/contacts/new')}>
               Add your first contact
-            </button>
+            </button>{' '}
+            <a className="button" {...linkTo('/contacts/import')}>
+              Import from your phone or a file
+            </a>
           </EmptyState>
         )
       ) : (

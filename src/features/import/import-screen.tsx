@@ -49,7 +49,7 @@ const ENCODING_OPTIONS: readonly { readonly value: 'auto' | LegacyEncoding; read
 ];
 
 export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker?: () => Promise<ContactPickerPort> }) {
-  const { platform, announcements } = useAppServices();
+  const { platform, announcements, droppedFile } = useAppServices();
   const imports = useContactImports();
   const settings = useDeviceSettings();
   const notify = useNotify();
@@ -152,6 +152,16 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
     setEncoding('auto');
     void openFile(chosen, 'auto');
   };
+
+  // A file dropped on the contacts list opens here.
+  const handedOver = useRef(false);
+  useEffect(() => {
+    const dropped = droppedFile.getSnapshot();
+    if (handedOver.current || dropped === null) return;
+    handedOver.current = true;
+    droppedFile.set(null);
+    void openFile(dropped, 'auto');
+  }, [droppedFile, openFile]);
 
   const pickFromPhone = async () => {
     if (!picker) return;
