@@ -101,6 +101,8 @@ export async function createServices(win: Window): Promise<AppServices> {
             void import('./overwritten').then(({ describeOverwritten }) => describeOverwritten(db, item)).then((described) => {
               if (!described) return;
               const restore = item.removed ? undefined : { label: 'Restore mine', run: () => void store.restoreValues(item.table, item.row_id, item.lost) };
+              // The same loss can be heard twice (a pull and the push's answer racing): one notice, the latest.
+              toasts.set((current) => current.filter((toast) => toast.message !== described.message));
               showToast(toasts, announcements, described.message, restore, 10_000);
             });
           }
