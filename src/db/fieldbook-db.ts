@@ -32,7 +32,7 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
 /** Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review). */
 const CORE_VERSION = 2;
 const CORE_STORES = {
-  outbox: '++seq, &mutation_id, [table+row_id], created_at',
+  outbox: '++seq, &mutation_id, [table+row_id]',
   settings: 'key',
   rejected: 'id, created_at, [table+row_id]',
 } as const;

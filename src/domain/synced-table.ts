@@ -26,7 +26,7 @@ type RegistryEntry = {
  */
 export const SYNCED_TABLE_REGISTRY = {
   member_profiles: { label: 'Profile', phrase: 'your profile', indexes: 'id, updated_at', since: 1 },
-  contacts: { label: 'Contact', phrase: 'a contact', indexes: 'id, next_follow_up_on, last_touched_at, deleted_at, updated_at, import_id, merged_into', since: 3 },
+  contacts: { label: 'Contact', phrase: 'a contact', indexes: 'id, next_follow_up_on, last_touched_at, deleted_at, import_id', since: 3 },
   member_activities: { label: 'Activity', phrase: 'an activity', indexes: 'id, occurred_at, contact_id, deleted_at, updated_at', since: 1 },
   email_templates: { label: 'Template', phrase: 'a template', indexes: 'id, name, deleted_at, updated_at', since: 1 },
   sent_emails: { label: 'Sent email', phrase: 'a sent email', indexes: 'id, sent_at, contact_id, deleted_at, updated_at', since: 1 },
