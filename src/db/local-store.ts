@@ -186,7 +186,7 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
           table: 'sent_emails',
           op: 'insert',
           id: ctx.newId(),
-          fields: { contact_id: contactId, template_id: template?.id ?? null, to_email: toEmail, subject, body, status: 'handed_off', sent_at: nowIso() },
+          fields: { contact_id: contactId, template_id: template?.id ?? null, to_email: toEmail, subject, body, status: 'handed_off', channel: 'email', sent_at: nowIso() },
         },
         { table: 'contacts', op: 'update', id: contactId, fields: { last_touched_at: nowIso() } },
         activity('email_sent', contactId, metadata),

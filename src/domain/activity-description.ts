@@ -40,6 +40,8 @@ export function describeActivity(activity: Pick<MemberActivity, 'activity_type' 
     }
     case 'contacts_merged':
       return `Merged ${(metadata.count ?? 0) + 1} contacts into ${name}`;
+    case 'link_opened':
+      return metadata.template_name ? `${name} opened a link in ‘${metadata.template_name}’` : `${name} opened a link`;
     case 'test':
       return metadata.note ? `Test activity: ${metadata.note}` : 'Test activity';
     default:

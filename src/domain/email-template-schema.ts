@@ -16,6 +16,8 @@ export const emailTemplateInputSchema = z.object({
     .trim()
     .min(1, MESSAGES.templateBody)
     .max(TEMPLATE_LIMITS.body, MESSAGES.tooLong('Message', TEMPLATE_LIMITS.body)),
+  /** Links in the message become tracked links when sent (off: they are sent as written). */
+  track_links: z.boolean().default(true),
 });
 export type EmailTemplateInput = z.infer<typeof emailTemplateInputSchema>;
 

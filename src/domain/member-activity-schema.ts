@@ -18,6 +18,8 @@ export const activityMetadataSchema = z.looseObject({
   /** An import or merge: how many contacts, and (an import) where they came from. */
   count: z.number().int().min(0).max(1_000_000).optional(),
   source: z.string().max(LIMITS.contactImport.source).optional(),
+  /** A link opened: its target. */
+  url: z.string().max(500).optional(),
 });
 export type ActivityMetadata = z.infer<typeof activityMetadataSchema>;
 

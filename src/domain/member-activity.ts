@@ -12,6 +12,7 @@ export const ACTIVITY_TYPES = [
   'note',
   'contacts_imported',
   'contacts_merged',
+  'link_opened',
   'test',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

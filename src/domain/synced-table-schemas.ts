@@ -4,6 +4,8 @@ import { contactMergeSchema } from './contact-merge-schema';
 import { contactSchema } from './contact-schema';
 import { emailClickSchema } from './email-click';
 import { emailTemplateSchema } from './email-template-schema';
+import { linkKeySchema } from './link-key-schema';
+import { trackedLinkSchema } from './tracked-link-schema';
 import { memberActivitySchema } from './member-activity-schema';
 import { memberProfileSchema } from './member-profile';
 import { sentEmailSchema } from './sent-email';
@@ -19,4 +21,6 @@ export const SYNCED_TABLE_SCHEMAS = {
   email_clicks: emailClickSchema,
   contact_imports: contactImportSchema,
   contact_merges: contactMergeSchema,
+  link_keys: linkKeySchema,
+  tracked_links: trackedLinkSchema,
 } as const satisfies Record<SyncedTable, z.ZodObject>;

@@ -30,9 +30,11 @@ export const SYNCED_TABLE_REGISTRY = {
   member_activities: { label: 'Activity', phrase: 'an activity', indexes: 'id, occurred_at, contact_id, deleted_at, updated_at', since: 1 },
   email_templates: { label: 'Template', phrase: 'a template', indexes: 'id, name, deleted_at, updated_at', since: 1 },
   sent_emails: { label: 'Sent email', phrase: 'a sent email', indexes: 'id, sent_at, contact_id, deleted_at, updated_at', since: 1 },
-  email_clicks: { label: 'Email click', phrase: 'an email click', indexes: 'id, sent_email_id, updated_at', since: 1 },
+  email_clicks: { label: 'Link click', phrase: 'a link click', indexes: 'id, sent_email_id, link_id, clicked_at', since: 4 },
   contact_imports: { label: 'Import', phrase: 'an import', indexes: 'id, created_at, updated_at', since: 3 },
   contact_merges: { label: 'Merge', phrase: 'a merge', indexes: 'id, survivor_id, import_id, updated_at', since: 3 },
+  link_keys: { label: 'Link key', phrase: 'a link key', indexes: 'id', since: 4 },
+  tracked_links: { label: 'Tracked link', phrase: 'a tracked link', indexes: 'id, sent_email_id', since: 4 },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;

@@ -7,13 +7,15 @@ import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from 
  * B never reads, changes or deletes A's rows; anon sees nothing; nobody writes a row owned by someone else.
  */
 
-const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges'] as const;
+const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links'] as const;
 type Table = (typeof SYNCED)[number];
 
 let db: PGlite;
 let a: string;
 let b: string;
 const rowsOfA: Record<Table, string> = {} as Record<Table, string>;
+
+const randomToken = (length: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(length))).toString('base64url').slice(0, length);
 
 /** Minimal valid columns of each table for an owner, with the ids of A's parent rows. */
 function valuesFor(table: Table, owner: string, id: string): Record<string, unknown> {
@@ -34,6 +36,10 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
       return { id, member_id: owner, source: 'Google Contacts CSV' };
     case 'contact_merges':
       return { id, member_id: owner, survivor_id: rowsOfA.contacts };
+    case 'link_keys':
+      return { id, member_id: owner, key_id: randomToken(11), secret: randomToken(43) };
+    case 'tracked_links':
+      return { id, member_id: owner, url: 'https://example.com/kit' };
   }
 }
 

@@ -222,8 +222,12 @@ export type Database = {
           deleted_at: string | null
           field_stamps: Json
           id: string
+          kind: string
+          link_id: string | null
           member_id: string
-          sent_email_id: string
+          network: string
+          reason: string
+          sent_email_id: string | null
           sync_xid: string
           updated_at: string
           url: string
@@ -234,8 +238,12 @@ export type Database = {
           deleted_at?: string | null
           field_stamps?: Json
           id?: string
+          kind?: string
+          link_id?: string | null
           member_id?: string
-          sent_email_id: string
+          network?: string
+          reason?: string
+          sent_email_id?: string | null
           sync_xid?: string
           updated_at?: string
           url: string
@@ -246,8 +254,12 @@ export type Database = {
           deleted_at?: string | null
           field_stamps?: Json
           id?: string
+          kind?: string
+          link_id?: string | null
           member_id?: string
-          sent_email_id?: string
+          network?: string
+          reason?: string
+          sent_email_id?: string | null
           sync_xid?: string
           updated_at?: string
           url?: string
@@ -281,6 +293,7 @@ export type Database = {
           name: string
           subject: string
           sync_xid: string
+          track_links: boolean
           updated_at: string
         }
         Insert: {
@@ -294,6 +307,7 @@ export type Database = {
           name: string
           subject?: string
           sync_xid?: string
+          track_links?: boolean
           updated_at?: string
         }
         Update: {
@@ -307,11 +321,56 @@ export type Database = {
           name?: string
           subject?: string
           sync_xid?: string
+          track_links?: boolean
           updated_at?: string
         }
         Relationships: [
           {
             foreignKeyName: "email_templates_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      link_keys: {
+        Row: {
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          id: string
+          key_id: string
+          member_id: string
+          secret: string
+          sync_xid: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          key_id: string
+          member_id?: string
+          secret: string
+          sync_xid?: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          key_id?: string
+          member_id?: string
+          secret?: string
+          sync_xid?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "link_keys_member_id_fkey"
             columns: ["member_id"]
             isOneToOne: false
             referencedRelation: "members"
@@ -450,6 +509,7 @@ export type Database = {
       sent_emails: {
         Row: {
           body: string
+          channel: string
           contact_id: string | null
           created_at: string
           deleted_at: string | null
@@ -466,6 +526,7 @@ export type Database = {
         }
         Insert: {
           body?: string
+          channel?: string
           contact_id?: string | null
           created_at?: string
           deleted_at?: string | null
@@ -482,6 +543,7 @@ export type Database = {
         }
         Update: {
           body?: string
+          channel?: string
           contact_id?: string | null
           created_at?: string
           deleted_at?: string | null
@@ -552,6 +614,57 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "members"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      tracked_links: {
+        Row: {
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          id: string
+          member_id: string
+          sent_email_id: string | null
+          sync_xid: string
+          updated_at: string
+          url: string
+        }
+        Insert: {
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          member_id?: string
+          sent_email_id?: string | null
+          sync_xid?: string
+          updated_at?: string
+          url: string
+        }
+        Update: {
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          member_id?: string
+          sent_email_id?: string | null
+          sync_xid?: string
+          updated_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tracked_links_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "tracked_links_sent_email_same_member"
+            columns: ["sent_email_id", "member_id"]
+            isOneToOne: false
+            referencedRelation: "sent_emails"
+            referencedColumns: ["id", "member_id"]
           },
         ]
       }
