@@ -87,6 +87,22 @@ describe('Possible duplicates', () => {
     expect(screen.queryByText(/Ben Ito/)).toBeNull();
   });
 
+  it('a merge stays undoable from Recent merges after its toast is gone (and shows as undone)', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const { ada, again } = await seedDuplicates(harness);
+    const merged = await harness.store.mergeContacts(ada, [again]);
+    if (!merged.ok) throw new Error('merge');
+    renderWith(harness, <DuplicatesScreen />);
+    const recent = await screen.findByRole('region', { name: 'Recent merges' });
+    expect(recent.textContent).toMatch(/Ada Okafor/);
+    expect(recent.textContent).toMatch(/with Ada O\./);
+    await user.click(within(recent).getByRole('button', { name: 'Undo the merge into Ada Okafor' }));
+    await waitFor(() => expect(recent.textContent).toMatch(/undone/));
+    expect((await harness.db.contacts.get(again))?.merged_into).toBeNull();
+    expect(within(recent).queryByRole('button', { name: /Undo the merge/ })).toBeNull();
+  });
+
   it('merge previews and writes the union, moves the call to the survivor, and Undo brings both contacts back', async () => {
     harness = await createHarness();
     const user = userEvent.setup();

@@ -12,6 +12,7 @@ import { EmptyState } from '../../ui/empty-state';
 import { GroupCard } from './group-card';
 import { loadDuplicateGroups, type DuplicateScan } from './load-duplicate-groups';
 import { MergeWith } from './merge-with';
+import { RecentMerges } from './recent-merges';
 
 /**
  * Possible duplicates: contacts sharing a phone number (as E.164, read with the member's default
@@ -91,6 +92,7 @@ export function DuplicatesScreen() {
           </ul>
         </>
       )}
+      <RecentMerges />
     </section>
   );
 }
