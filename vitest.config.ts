@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'tests/architecture/**/*.test.ts', 'tests/supabase/**/*.test.ts', 'tests/local-stack/**/*.test.ts', 'tests/sync/**/*.test.ts', 'tests/contacts-io/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'tests/architecture/**/*.test.ts', 'tests/supabase/**/*.test.ts', 'tests/local-stack/**/*.test.ts', 'tests/sync/**/*.test.ts', 'tests/contacts-io/**/*.test.ts', 'tests/functions/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
