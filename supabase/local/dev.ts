@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
 import { MigrationHistoryError } from './database';
-import { startLocalStack, type LocalStack } from './server';
+import { functionUrls, startLocalStack, type LocalStack } from './server';
 
 const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
 
@@ -16,6 +16,7 @@ try {
     dataDir: join(process.cwd(), '.local', 'db'),
     reset: values.reset,
     log: (line) => console.log(`[stack] ${line}`),
+    functions: { warm: true },
   });
 } catch (error) {
   if (!(error instanceof MigrationHistoryError) && !values.reset) throw error;
@@ -27,6 +28,7 @@ process.env['VITE_SUPABASE_ANON_KEY'] ??= stack.anonKey;
 const vite = await createServer({ server: { host: process.env['HOST'] ?? 'localhost' } });
 await vite.listen();
 console.log(`\n[stack] Supabase API ${stack.url} (anon key ${stack.anonKey.slice(0, 24)}…)`);
+console.log(`[stack] Edge Functions (supabase/functions, run in Deno):\n${functionUrls(stack, '[stack]   ')}`);
 vite.printUrls();
 
 const stop = async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MigrationHistoryError } from './database';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
-import { startLocalStack, type LocalStack } from './server';
+import { functionUrls, startLocalStack, type LocalStack } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +50,8 @@ try {
     ...(values['supabase-dir'] ? { supabaseDir: values['supabase-dir'] } : {}),
     reset: values.reset,
     log: (line) => console.log(`[stack] ${line}`),
+    // Edge Functions start with the stack, so a function that cannot boot says so now.
+    functions: { warm: true },
   });
 } catch (error) {
   // A refusal the developer can act on is a message, not a stack trace.
@@ -64,6 +66,8 @@ Fieldbook local Supabase stack is running.
   service_role key ${stack.serviceRoleKey}
   database         ${databaseUrl ? databaseUrl.replace(/:[^:@/]*@/, ':***@') : (dataDir ?? 'in memory (PGlite)')}
   email codes      printed here, and at ${stack.url}/_dev/otp?email=<address>
+  Edge Functions   supabase/functions/<name>/index.ts, run in Deno:
+${functionUrls(stack, '                   ')}
 `);
 
 let stopping = false;

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAuth } from './auth';
 import { openDatabase, type Database } from './database';
+import { createFunctions, type Functions } from './functions';
 import { CORS_HEADERS, HttpError, send } from './http';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
 import { createRealtime } from './realtime';
@@ -26,7 +29,27 @@ export type LocalStackOptions = {
   /** Close sockets silent for this long (the client beats every 25 s). */
   readonly heartbeatTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** Edge Functions, run in Deno (see functions.ts). */
+  readonly functions?: {
+    /** Where `<name>/index.ts` live; `<supabaseDir>/functions` by default. */
+    readonly dir?: string;
+    /** The config.toml with `[functions.<name>] verify_jwt`; `<supabaseDir>/config.toml` by default. */
+    readonly configToml?: string;
+    /** More environment for every function (SUPABASE_URL and the keys always come from the stack). */
+    readonly env?: Readonly<Record<string, string>>;
+    /** Start every function with the stack instead of on its first request. */
+    readonly warm?: boolean;
+  };
 };
+
+/** The Edge Functions' URLs, one a line, for the startup banner of `npm run stack` and `npm run dev`. */
+export function functionUrls(stack: LocalStack, indent = ''): string {
+  const names = stack.functions.names();
+  if (names.length === 0) return `${indent}(none in supabase/functions)`;
+  return names
+    .map((name) => `${indent}${stack.url}/functions/v1/${name}${stack.functions.verifyJwt(name) ? '' : '   (public: verify_jwt = false)'}`)
+    .join('\n');
+}
 
 export type LocalStack = {
   readonly url: string;
@@ -35,6 +58,8 @@ export type LocalStack = {
   readonly db: Database;
   /** The email OTP last sent to an address (development only). */
   readonly lastOtp: (email: string) => string | null;
+  /** The Edge Functions: their names, the running Deno processes. */
+  readonly functions: Pick<Functions, 'names' | 'running' | 'verifyJwt' | 'warm'>;
   readonly close: () => Promise<void>;
 };
 
@@ -65,6 +90,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.accessTokenSeconds === undefined ? {} : { accessTokenSeconds: options.accessTokenSeconds }),
   });
   const rest = createRest(db, keys);
+  const supabaseDir = options.supabaseDir ?? fileURLToPath(new URL('..', import.meta.url));
+  const functions = createFunctions({
+    dir: options.functions?.dir ?? join(supabaseDir, 'functions'),
+    configToml: options.functions?.configToml ?? join(supabaseDir, 'config.toml'),
+    env: {
+      ...options.functions?.env,
+      SUPABASE_URL: url,
+      SUPABASE_ANON_KEY: keys.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+      ...(options.databaseUrl ? { SUPABASE_DB_URL: options.databaseUrl } : {}),
+    },
+    verifyToken: keys.verify,
+    log,
+  });
   /** The request's URL, or null when it cannot be parsed (`GET //[` for one): such requests get a 400. */
   const requestUrl = (req: IncomingMessage) => {
     try {
@@ -95,6 +134,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (!parsed) return send(res, 400, { code: 'PGRST100', message: 'The request URL is malformed', details: null, hint: null });
     const path = parsed.pathname;
     const handle = async () => {
+      // Functions answer their own OPTIONS (CORS preflight), as on hosted Supabase.
+      const fn = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(path);
+      if (fn) return functions.handle(req, res, fn[1]!, fn[2] ?? '', parsed.search);
       if (req.method === 'OPTIONS') return send(res, 204, undefined, CORS_HEADERS);
       if (path === '/health' || path === '/rest/v1/' || path === '/auth/v1/health') return send(res, 200, { status: 'ok', url });
       if (path.startsWith('/auth/v1/')) return auth.handle(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
@@ -119,6 +161,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
   });
 
+  if (options.functions?.warm) {
+    await Promise.all(functions.names().map((name) => functions.warm(name).catch((error: unknown) => log(`functions/${name}: ${(error as Error).message}`))));
+  }
+
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -126,8 +172,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     serviceRoleKey: keys.serviceRoleKey,
     db,
     lastOtp: auth.lastOtp,
+    functions: { names: functions.names, running: functions.running, verifyJwt: functions.verifyJwt, warm: functions.warm },
     close: () =>
       (closing ??= (async () => {
+        await functions.close();
         await realtime.close();
         await rest.close();
         server.closeAllConnections();
