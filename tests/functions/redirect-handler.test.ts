@@ -19,15 +19,14 @@ function fakeStore(keys: Map<string, LinkKey>) {
   let failInserts = 0;
   let failKeys = false;
   const store: ClickStore = {
-    linkKey: async (keyId) => {
+    linkKey: (keyId) => {
       calls.linkKey += 1;
-      if (failKeys) throw new Error('database down');
-      return keys.get(keyId) ?? null;
+      return failKeys ? Promise.reject(new Error('database down')) : Promise.resolve(keys.get(keyId) ?? null);
     },
-    previousHit: async (memberId, linkId): Promise<PreviousHit | null> => {
+    previousHit: (memberId, linkId): Promise<PreviousHit | null> => {
       calls.previousHit += 1;
       const last = clicks.filter((c) => c.member_id === memberId && c.link_id === linkId && c.kind !== 'preview').at(-1);
-      return last ? { clickedAtMs: Date.parse(last.clicked_at), network: last.network } : null;
+      return Promise.resolve(last ? { clickedAtMs: Date.parse(last.clicked_at), network: last.network } : null);
     },
     insertClick: async (row) => {
       await new Promise((resolve) => setTimeout(resolve, 1));
