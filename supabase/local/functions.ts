@@ -244,8 +244,12 @@ export function createFunctions(options: FunctionsOptions): Functions {
 
   const workerFor = (name: string, entry: string) => workers.get(name) ?? start(name, entry);
 
-  const proxy = (req: IncomingMessage, res: ServerResponse, port: number, path: string, onCrash: () => void) =>
-    new Promise<void>((resolveProxy) => {
+  /**
+   * Proxies one request. 'refused' when the process no longer listens (it died, and its exit is not yet
+   * seen): nothing of the request was sent, so the caller may start another process and try again.
+   */
+  const proxy = (req: IncomingMessage, res: ServerResponse, port: number, path: string) =>
+    new Promise<'done' | 'refused'>((resolveProxy) => {
       const headers: OutgoingHttpHeaders = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
@@ -254,6 +258,8 @@ export function createFunctions(options: FunctionsOptions): Functions {
       // give their own x-forwarded-for to stand for a client elsewhere.
       const remote = req.socket.remoteAddress ?? '';
       if (!(LOOPBACK.has(remote) && headers['x-forwarded-for'])) headers['x-forwarded-for'] = remote.replace(/^::ffff:/, '');
+      let sent = false;
+      let abandoned = false;
       const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method ?? 'GET', path, headers, agent }, (answer) => {
         const raw: string[] = [];
         for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
@@ -267,26 +273,38 @@ export function createFunctions(options: FunctionsOptions): Functions {
         }
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage ?? '', raw);
         answer.pipe(res);
-        answer.once('end', () => resolveProxy());
+        answer.once('end', () => resolveProxy('done'));
         answer.once('error', () => {
           res.destroy();
-          resolveProxy();
+          resolveProxy('done');
         });
       });
-      upstream.once('error', (error) => {
+      // The body is sent only once connected, so a refused connection leaves it unread for a retry.
+      upstream.once('socket', (socket) => {
+        const sendBody = () => {
+          sent = true;
+          req.pipe(upstream);
+        };
+        if (socket.connecting) socket.once('connect', sendBody);
+        else sendBody();
+      });
+      upstream.once('error', (error: NodeJS.ErrnoException) => {
+        if (abandoned) return resolveProxy('done');
+        if (!sent && error.code === 'ECONNREFUSED') return resolveProxy('refused');
         if (res.headersSent) res.destroy();
         else {
           log(`functions: ${req.method} ${path} failed: ${error.message}`);
-          onCrash();
           send(res, 500, { code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' });
         }
-        resolveProxy();
+        resolveProxy('done');
       });
       res.once('close', () => {
-        if (!res.writableFinished) upstream.destroy();
-        resolveProxy();
+        if (!res.writableFinished) {
+          abandoned = true;
+          upstream.destroy();
+        }
+        resolveProxy('done');
       });
-      req.pipe(upstream);
     });
 
   return {
@@ -315,26 +333,32 @@ export function createFunctions(options: FunctionsOptions): Functions {
         if (!token) return send(res, 401, { code: 401, message: 'Missing authorization header' });
         if (!(await options.verifyToken(token))) return send(res, 401, { code: 401, message: 'Invalid JWT' });
       }
-      let worker: Worker;
-      try {
-        worker = workerFor(name, entry);
-      } catch (error) {
-        if (!(error instanceof DenoMissingError)) throw error;
-        log(`functions/${name}: ${error.message}`);
-        return send(res, 500, { code: 'DENO_MISSING', message: error.message });
+      for (let attempt = 1; ; attempt += 1) {
+        let worker: Worker;
+        try {
+          worker = workerFor(name, entry);
+        } catch (error) {
+          if (!(error instanceof DenoMissingError)) throw error;
+          log(`functions/${name}: ${error.message}`);
+          return send(res, 500, { code: 'DENO_MISSING', message: error.message });
+        }
+        let port: number;
+        try {
+          port = await worker.port;
+        } catch (error) {
+          if (!(error instanceof BootError)) throw error;
+          log(`functions/${name}: failed to start: ${error.message}`);
+          return send(res, 503, { code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' });
+        }
+        if ((await proxy(req, res, port, `/${name}${rest}${search}`)) === 'done') return;
+        // Nothing listens on its port any more: the process is gone. Start another, once.
+        if (workers.get(name) === worker) workers.delete(name);
+        worker.child.kill('SIGKILL');
+        if (attempt === 2) {
+          log(`functions/${name}: the process does not accept connections`);
+          return send(res, 500, { code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' });
+        }
       }
-      let port: number;
-      try {
-        port = await worker.port;
-      } catch (error) {
-        if (!(error instanceof BootError)) throw error;
-        log(`functions/${name}: failed to start: ${error.message}`);
-        return send(res, 503, { code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' });
-      }
-      await proxy(req, res, port, `/${name}${rest}${search}`, () => {
-        // A connection refused or reset: the process is gone or going; the next request starts another.
-        if (workers.get(name) === worker && worker.child.exitCode !== null) workers.delete(name);
-      });
     },
     running: () => [...workers.entries()].flatMap(([name, worker]) => (worker.child.pid === undefined ? [] : [{ name, pid: worker.child.pid }])),
     close: async () => {
