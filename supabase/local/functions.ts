@@ -194,7 +194,6 @@ export function createFunctions(options: FunctionsOptions): Functions {
       ['run', '--cached-only', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', '--config', denoConfig, RUNTIME, pathToFileURL(entry).href],
       { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] },
     );
-    const output: string[] = [];
     let resolvePort!: (port: number) => void;
     let rejectPort!: (error: Error) => void;
     const port = new Promise<number>((resolvePromise, rejectPromise) => {
@@ -215,7 +214,6 @@ export function createFunctions(options: FunctionsOptions): Functions {
         resolvePort(Number(line.slice(LISTENING_MARKER.length).trim()));
         return;
       }
-      if (!listening) output.push(line);
       log(`functions/${name}: ${line}`);
     };
     createInterface({ input: child.stdout }).on('line', onLine);
@@ -229,10 +227,11 @@ export function createFunctions(options: FunctionsOptions): Functions {
         if (workers.get(name)?.child === child) workers.delete(name);
         resolveExit();
       });
-      child.once('exit', (code, signal) => {
+      // 'close' comes after the exit and the last of its output, so its errors are logged first.
+      child.once('close', (code, signal) => {
         clearTimeout(timer);
         if (workers.get(name)?.child === child) workers.delete(name);
-        if (!listening) rejectPort(new BootError(`exited while starting (${signal ?? `code ${code}`})${output.length ? `: ${output.slice(-20).join('\n')}` : ''}`));
+        if (!listening) rejectPort(new BootError(`exited while starting (${signal ?? `code ${code}`}); its output is above`));
         if (!closed) log(`functions/${name}: process ${child.pid} exited (${signal ?? `code ${code}`}); it starts again on the next request`);
         resolveExit();
       });
