@@ -192,7 +192,8 @@ export function createFunctions(options: FunctionsOptions): Functions {
     const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
       deno,
       ['run', '--cached-only', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', '--config', denoConfig, RUNTIME, pathToFileURL(entry).href],
-      { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C in the terminal stops the stack, which then stops its functions.
+      { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' },
     );
     let resolvePort!: (port: number) => void;
     let rejectPort!: (error: Error) => void;

@@ -1,6 +1,8 @@
 // npm run stack [-- --port 54321 --data-dir .local/db | --memory | --database-url postgres://… --jwt-secret ... --reset --env]
 // Starts the Supabase-compatible local stack and prints its URL and keys (like `supabase start`).
 // With --env, prints SUPABASE_URL=…, SUPABASE_ANON_KEY=…, SUPABASE_SERVICE_ROLE_KEY=… and exits.
+// Edge Functions (supabase/functions/<name>/index.ts) are served at /functions/v1/<name>, run in Deno
+// (functions.ts); their processes start with the stack and their URLs are printed.
 //
 // Migrations are append-only: when a migration already applied to the local database has changed (or
 // its file is gone), the stack refuses to start and says so. --reset then deletes the local PGlite data
