@@ -83,6 +83,8 @@ describe('the redirect', () => {
     await t.get(`/r/${t.code}`, { headers: { 'user-agent': 'WhatsApp/2.23.20.0 A' } });
     await t.redirect.idle();
     expect(t.clicks.map((c) => [c.kind, c.reason])).toEqual([['scanner', 'HEAD request'], ['preview', 'WhatsApp preview']]);
+    // Neither needed the previous hit: no query for it.
+    expect(t.calls.previousHit).toBe(0);
   });
 
   it('anything but GET and HEAD: 405', async () => {

@@ -15,7 +15,7 @@
  * Nothing in the request but the code is trusted; the address is used for the rate limit, the gateway
  * ranges and a keyed hash of its network, and never stored.
  */
-import { classifyHit } from './classify.ts';
+import { classifyHit, type Hit } from './classify.ts';
 import type { ClickStore, LinkKey } from './click-store.ts';
 import { clientAddress, networkHash, networkKey } from './network.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -95,17 +95,21 @@ export function createRedirect(options: RedirectOptions): Redirect {
   const record = async (hit: { method: string; userAgent: string; referer: string; address: string; memberId: string; linkId: string; url: string; at: number }) => {
     const key = await hashKey;
     const network = await networkHash(key, hit.address, hit.at);
-    let previous: { msAgo: number; sameNetwork: boolean } | null = null;
-    try {
-      const before = await store.previousHit(hit.memberId, hit.linkId);
-      if (before && Number.isFinite(before.clickedAtMs)) {
+    const earlier = async (): Promise<Hit['previous']> => {
+      try {
+        const before = await store.previousHit(hit.memberId, hit.linkId);
+        if (!before || !Number.isFinite(before.clickedAtMs)) return null;
         // Hashed with the key of the previous hit's day, so a hit just after midnight still compares.
         const mine = await networkHash(key, hit.address, before.clickedAtMs);
-        previous = { msAgo: hit.at - before.clickedAtMs, sameNetwork: mine === '' || before.network === '' || mine === before.network };
+        return { msAgo: hit.at - before.clickedAtMs, sameNetwork: mine === '' || before.network === '' || mine === before.network };
+      } catch (error) {
+        log(`r: could not read the previous hit on link ${hit.linkId}: ${(error as Error).message}`);
+        return null;
       }
-    } catch (error) {
-      log(`r: could not read the previous hit on link ${hit.linkId}: ${(error as Error).message}`);
-    }
+    };
+    // The previous hit matters only to a hit that would otherwise be a person's (one query saved per
+    // preview or scanner).
+    const previous = classifyHit({ ...hit, previous: null }).kind === 'person' ? await earlier() : null;
     const { kind, reason } = classifyHit({ ...hit, previous });
     await store.insertClick({
       id: newId(),
