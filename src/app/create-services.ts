@@ -71,6 +71,7 @@ export async function createServices(win: Window): Promise<AppServices> {
 
   const toasts = createStore<readonly Toast[]>([]);
   const announcements = createAnnouncer();
+  const router = createHistoryRouter(win);
 
   let sync: SyncPort = createLocalOnlySync();
   let account: AccountPort | null = null;
@@ -108,6 +109,14 @@ export async function createServices(win: Window): Promise<AppServices> {
           }
         },
       });
+      // A person opened a link: say so on every device, once per click however many tabs hear of it
+      // (each notice is claimed in IndexedDB; the code loads with the first click or sent message).
+      sync.onRemoteChange((tables) => {
+        if (tables.some((table) => table === 'email_clicks' || table === 'sent_emails'))
+          void import('../db/engagement-queries').then((module) =>
+            module.announceClicks(db, platform.now(), (message, path) => showToast(toasts, announcements, message, path ? { label: 'View', run: () => router.navigate(path) } : undefined, 10_000)),
+          );
+      });
     }
   }
 
@@ -117,9 +126,10 @@ export async function createServices(win: Window): Promise<AppServices> {
     contactIndex: createContactIndex(db),
     logger,
     platform,
-    router: createHistoryRouter(win),
+    router,
     sync,
     account,
+    linkTracking: config && session ? { redirectBase: `${config.url.replace(/\/+$/, '')}/functions/v1/r`, ownOrigins: [win.location.origin] } : null,
     toasts,
     announcements,
     pendingOutreach: createStore<PendingOutreach | null>(null),

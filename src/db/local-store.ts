@@ -1,11 +1,13 @@
 import { contactFullName, splitFullName, type Contact, type ContactInput } from '../domain/contact';
 import type { DeviceSettings } from '../domain/device-settings';
 import type { EmailTemplate, EmailTemplateInput } from '../domain/email-template';
+import type { SentEmail } from '../domain/sent-email';
 import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-activity';
 import type { MemberProfileInput } from '../domain/member-profile';
 import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { createContactBatches, ImportRequest } from './contact-batches';
+import type { createSending } from './tracked-links';
 import { commitChanges, withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
@@ -16,6 +18,25 @@ export const HLC_NODE_KEY = 'hlc_node';
 export type OutreachChannel = 'call' | 'text' | 'whatsapp';
 
 export type StoreResult<T> = Promise<Result<T, CommitError>>;
+
+export type SendChannel = SentEmail['channel'];
+
+/** Where tracked links point (the redirect) and the origins never tracked (the app itself). */
+export type LinkTracking = { readonly redirectBase: string; readonly ownOrigins: readonly string[] };
+
+/** A message with its links rewritten, and the tracked_links rows to write when it is sent. */
+export type TrackedBody = { readonly body: string; readonly links: readonly { readonly id: string; readonly url: string }[] };
+
+export type SentMessage = {
+  readonly contactId: string;
+  readonly template: Pick<EmailTemplate, 'id' | 'name'> | null;
+  readonly channel: SendChannel;
+  /** The address or number it went to. */
+  readonly to: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly links: TrackedBody['links'];
+};
 
 export type CommitListener = (event: { tables: readonly SyncedTable[]; rowIds: readonly string[] }) => void;
 
@@ -63,6 +84,19 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
       return err(toStorageError(error));
     }
     return run(loaded);
+  };
+
+  // Sends, link keys and link codes (tracked-links.ts) load on first use, like the batches: the
+  // signing code stays out of the first load.
+  let loadedSending: Promise<ReturnType<typeof createSending>> | null = null;
+  const withSending = async <T,>(run: (loaded: ReturnType<typeof createSending>) => StoreResult<T>): StoreResult<T> => {
+    try {
+      loadedSending ??= import('./tracked-links').then((module) => module.createSending(db, ctx, commit, loadContact, activity));
+      return await run(await loadedSending);
+    } catch (error) {
+      loadedSending = null;
+      return err(toStorageError(error));
+    }
   };
 
   const loadContact = async (id: string): Promise<Result<Contact, CommitError>> => {
@@ -175,23 +209,14 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     },
 
     /** "Send" hands the email to the mail app; we record the sent email and its activity together. */
-    async recordEmailSent(contactId: string, template: Pick<EmailTemplate, 'id' | 'name'> | null, toEmail: string, subject: string, body: string): StoreResult<void> {
-      const current = await loadContact(contactId);
-      if (!current.ok) return current;
-      const metadata: ActivityMetadata = { contact_name: contactFullName(current.value) };
-      if (template) metadata.template_name = template.name;
-      else if (subject) metadata.subject = subject.slice(0, 200);
-      return commit([
-        {
-          table: 'sent_emails',
-          op: 'insert',
-          id: ctx.newId(),
-          fields: { contact_id: contactId, template_id: template?.id ?? null, to_email: toEmail, subject, body, status: 'handed_off', channel: 'email', sent_at: nowIso() },
-        },
-        { table: 'contacts', op: 'update', id: contactId, fields: { last_touched_at: nowIso() } },
-        activity('email_sent', contactId, metadata),
-      ]);
-    },
+    recordEmailSent: (contactId: string, template: Pick<EmailTemplate, 'id' | 'name'> | null, to: string, subject: string, body: string) =>
+      withSending((sending) => sending.recordSent({ contactId, template, channel: 'email', to, subject, body, links: [] })),
+    /** A message handed to the mail, SMS or WhatsApp app, with its tracked links (tracked-links.ts). */
+    recordSent: (message: SentMessage) => withSending((sending) => sending.recordSent(message)),
+    /** The member's link key on this device, made now if there is none yet (before the first tracked send). */
+    ensureLinkKey: () => withSending((sending) => sending.ensureLinkKey()),
+    /** The message with its links replaced by tracked links unique to this send; nothing written but a new key. */
+    prepareTrackedBody: (body: string, tracking: LinkTracking) => withSending((sending) => sending.prepareTrackedBody(body, tracking)),
 
     async saveTemplate(id: string | null, input: EmailTemplateInput): StoreResult<string> {
       const templateId = id ?? ctx.newId();

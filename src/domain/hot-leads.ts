@@ -34,7 +34,7 @@ export function hotLeads({ clicks, sends, links, contacts, now }: HotLeadInput):
   const leads = new Map<string, HotLead>();
   for (const click of clicks) {
     const at = Date.parse(click.clicked_at);
-    if (!isPersonClick(click) || Number.isNaN(at) || at < cutoff || at > now + 60_000) continue;
+    if (!isPersonClick(click) || Number.isNaN(at) || at < cutoff) continue;
     const sendId = sendOfClick(click, linkById);
     const send = sendId === null ? undefined : sendById.get(sendId);
     const contact = send?.contact_id ? contactById.get(send.contact_id) : undefined;

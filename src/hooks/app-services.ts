@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
-import type { LocalStore } from '../db/local-store';
+import type { LinkTracking, LocalStore } from '../db/local-store';
 import type { DevicePlatform } from '../domain/contact-links';
 import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
@@ -83,6 +83,8 @@ export type AppServices = {
   readonly sync: SyncPort;
   /** null when no backend is configured: the app is local-only. */
   readonly account: AccountPort | null;
+  /** Where tracked links point; absent or null without a backend (links are then sent as written). */
+  readonly linkTracking?: LinkTracking | null;
   readonly toasts: Store<readonly Toast[]>;
   readonly announcements: Announcer;
   readonly pendingOutreach: Store<PendingOutreach | null>;

@@ -1,9 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Contact } from '../../domain/contact';
 import { pointLabelName, type ContactPoint } from '../../domain/contact-points';
 import { CHANNEL_LABELS, type TemplateChannel } from '../../domain/email-template';
 import { mergeValuesFor, renderMergeFields } from '../../domain/merge-fields';
+import { trackableUrls } from '../../domain/tracked-message';
 import { useAppServices } from '../../hooks/app-services';
+import { useLinkTracking, type TrackedBody } from '../../hooks/use-engagement';
 import { useProfile, useTemplates } from '../../hooks/use-local-data';
 import { useNotify } from '../../hooks/use-notify';
 import { SelectField } from '../../ui/field';
@@ -13,6 +15,9 @@ export type ComposeChannel = 'text' | 'whatsapp' | 'email';
 
 const TEMPLATE_CHANNEL: Readonly<Record<ComposeChannel, TemplateChannel>> = { text: 'sms', whatsapp: 'whatsapp', email: 'email' };
 const APP_NAMES: Readonly<Record<ComposeChannel, string>> = { text: 'Messages', whatsapp: 'WhatsApp', email: 'mail app' };
+
+/** The tracked version of one body, made ahead of the tap (signing is async; opening the app must not wait). */
+type Prepared = { readonly source: string; readonly tracked: TrackedBody | null };
 
 type ComposeSheetProps = {
   readonly contact: Contact;
@@ -27,7 +32,9 @@ type ComposeSheetProps = {
 
 /**
  * Pick a template (or none), preview it filled in as plain text, then open the app that sends it. With
- * several numbers or addresses the member picks which one it goes to.
+ * several numbers or addresses the member picks which one it goes to. Every template send is recorded
+ * (any channel); its links become tracked links unless tracking is off for the template or this send,
+ * or there is no backend to count clicks.
  */
 export function ComposeSheet({ contact, channel, targets, initialTarget, onClose, buildLink }: ComposeSheetProps) {
   const { platform, pendingOutreach, store } = useAppServices();
@@ -42,10 +49,36 @@ export function ComposeSheet({ contact, channel, targets, initialTarget, onClose
   const subject = template ? renderMergeFields(template.subject, values) : '';
   const body = template ? renderMergeFields(template.body, values) : '';
 
+  const tracking = useLinkTracking();
+  const [trackChoice, setTrackChoice] = useState<{ readonly templateId: string; readonly on: boolean } | null>(null);
+  const track = trackChoice?.templateId === templateId ? trackChoice.on : (template?.track_links ?? true);
+  const linkCount = useMemo(() => (template ? trackableUrls(body, tracking ? [...tracking.ownOrigins, tracking.redirectBase] : []).length : 0), [template, body, tracking]);
+  const wantTracking = tracking !== null && linkCount > 0 && track;
+  const [prepared, setPrepared] = useState<Prepared | null>(null);
+  useEffect(() => {
+    // The key is made (and queued to sync) as soon as a message may be tracked, ahead of the first send.
+    if (tracking !== null) void store.ensureLinkKey();
+  }, [store, tracking]);
+  useEffect(() => {
+    if (!wantTracking) return;
+    let current = true;
+    store.prepareTrackedBody(body, tracking).then(
+      (result) => current && setPrepared({ source: body, tracked: result.ok ? result.value : null }),
+      () => current && setPrepared({ source: body, tracked: null }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [store, body, tracking, wantTracking]);
+  const ready = !wantTracking || prepared?.source === body;
+  const tracked = wantTracking && prepared?.source === body ? prepared.tracked : null;
+
   // The link opens first, while the tap still counts as a user gesture (Safari blocks late opens);
   // the record follows, and if it fails the member is told.
   const send = async () => {
-    const link = buildLink(to, body, subject);
+    if (!ready) return;
+    const outgoing = tracked?.body ?? body;
+    const link = buildLink(to, outgoing, subject);
     if (link === null) return;
     if (channel !== 'email')
       pendingOutreach.set(
@@ -53,9 +86,9 @@ export function ComposeSheet({ contact, channel, targets, initialTarget, onClose
       );
     platform.openExternal(link);
     onClose();
-    if (channel === 'email') {
-      const recorded = await store.recordEmailSent(contact.id, template, to, subject, body);
-      if (!recorded.ok) notify(`The email was opened but not logged: ${recorded.error.message}`);
+    if (channel === 'email' || template !== null) {
+      const recorded = await store.recordSent({ contactId: contact.id, template, channel: TEMPLATE_CHANNEL[channel], to, subject, body: outgoing, links: tracked?.links ?? [] });
+      if (!recorded.ok) notify(`The message was opened but not logged: ${recorded.error.message}`);
     }
   };
 
@@ -86,11 +119,30 @@ export function ComposeSheet({ contact, channel, targets, initialTarget, onClose
       ) : (
         <p className="hint">You can write the message in {APP_NAMES[channel]}.</p>
       )}
+      {linkCount > 0 ? (
+        tracking === null ? (
+          <p className="hint">Link tracking needs sync: links go out as written. Sign in to see who opens them.</p>
+        ) : (
+          <label className="check">
+            <input type="checkbox" checked={track} onChange={(event) => setTrackChoice({ templateId, on: event.target.checked })} />
+            <span>
+              Track {linkCount === 1 ? 'the link' : `the ${linkCount} links`}
+              <span className="hint">
+                {track
+                  ? prepared?.source === body && prepared.tracked === null
+                    ? 'Could not prepare tracked links; they go out as written.'
+                    : 'See when they are opened. Previews and scanners are not counted.'
+                  : 'Links go out as written.'}
+              </span>
+            </span>
+          </label>
+        )
+      ) : null}
       <div className="form__actions">
         <button type="button" className="button button--ghost" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button--primary" onClick={() => void send()}>
+        <button type="button" className="button button--primary" onClick={() => void send()} aria-busy={!ready}>
           Open {APP_NAMES[channel]}
         </button>
       </div>

@@ -10,6 +10,7 @@ import { useNavigate } from '../../hooks/use-route';
 import { useLinkTo } from '../../hooks/use-link-to';
 import { EmptyState } from '../../ui/empty-state';
 import { ContactActions } from './contact-actions';
+import { SentMessages } from './sent-messages';
 
 /** One contact: one-tap actions, every number and address, details, and what happened with them. */
 export function ContactDetails({ id }: { readonly id: string }) {
@@ -96,6 +97,7 @@ export function ContactDetails({ id }: { readonly id: string }) {
           Delete
         </button>
       </div>
+      <SentMessages contactId={id} firstName={contact.first_name} />
       <section aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
         {activities && activities.length > 0 ? (

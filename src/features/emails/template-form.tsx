@@ -8,7 +8,7 @@ import { err } from '../../shared/result';
 import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
 
-type Draft = { name: string; channel: TemplateChannel; subject: string; body: string };
+type Draft = { name: string; channel: TemplateChannel; subject: string; body: string; track_links: boolean };
 
 const SAMPLE_CONTACT = { first_name: 'Jane', last_name: 'Doe', phone: '+1 555 010 0199', email: 'jane@example.com' };
 
@@ -52,6 +52,16 @@ export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateF
         required
         hint={`Merge fields: ${MERGE_FIELDS.map((field) => `{{${field}}}`).join(' ')}. Add a fallback with {{first_name|there}}.`}
       />
+      <label className="check">
+        <input type="checkbox" checked={draft.track_links} onChange={(event) => set('track_links')(event.target.checked)} />
+        <span>
+          Track links
+          <span className="hint">
+            Each link becomes a short link of its own for each send, so you see when the person opens it (link previews and email scanners are not counted). Email opens are not tracked: privacy proxies and image
+            blocking make them meaningless.
+          </span>
+        </span>
+      </label>
       <figure className="preview" aria-label="Preview">
         <figcaption>Preview for Jane Doe</figcaption>
         {draft.channel === 'email' && draft.subject ? <p className="preview__subject">{renderMergeFields(draft.subject, values)}</p> : null}

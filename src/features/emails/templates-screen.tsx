@@ -3,8 +3,10 @@ import { CHANNEL_LABELS, type EmailTemplate } from '../../domain/email-template'
 import { useAppServices } from '../../hooks/app-services';
 import { useProfile, useTemplates } from '../../hooks/use-local-data';
 import { useNotify } from '../../hooks/use-notify';
+import { useTemplatePerformance } from '../../hooks/use-engagement';
 import { EmptyState } from '../../ui/empty-state';
 import { TemplateForm } from './template-form';
+import { TemplateStats, WindowPicker, type PerformanceWindow } from './template-performance';
 
 type Editing = { readonly template: EmailTemplate | null };
 
@@ -15,6 +17,9 @@ export function TemplatesScreen() {
   const templates = useTemplates();
   const profile = useProfile();
   const [editing, setEditing] = useState<Editing | null>(null);
+  const [days, setDays] = useState<PerformanceWindow>(7);
+  const performance = useTemplatePerformance(days);
+  const performanceById = new Map((performance ?? []).map((row) => [row.templateId, row]));
 
   if (editing) {
     const { template } = editing;
@@ -24,7 +29,7 @@ export function TemplatesScreen() {
           <h1 id="template-title">{template ? `Edit ${template.name}` : 'New template'}</h1>
         </div>
         <TemplateForm
-          initial={template ? { name: template.name, channel: template.channel, subject: template.subject, body: template.body } : { name: '', channel: 'email', subject: '', body: '' }}
+          initial={template ? { name: template.name, channel: template.channel, subject: template.subject, body: template.body, track_links: template.track_links } : { name: '', channel: 'email', subject: '', body: '', track_links: true }}
           profile={profile ?? null}
           onCancel={() => setEditing(null)}
           onSubmit={async (input) => {
@@ -57,6 +62,11 @@ export function TemplatesScreen() {
       ) : templates.length === 0 ? (
         <EmptyState title="No templates yet">Save the messages you send most, with {'{{first_name}}'} filled in for each contact.</EmptyState>
       ) : (
+        <>
+        <div className="perf-head">
+          <p className="hint">Clicks by people on the links you sent, from this device's data. Previews and scanners are not counted; email opens are not tracked.</p>
+          <WindowPicker days={days} onChange={setDays} />
+        </div>
         <ul className="template-list">
           {templates.map((template) => (
             <li key={template.id} className="card">
@@ -66,6 +76,7 @@ export function TemplatesScreen() {
               </div>
               {template.subject ? <p className="template-list__subject">{template.subject}</p> : null}
               <p className="template-list__body">{template.body}</p>
+              <TemplateStats performance={performanceById.get(template.id)} days={days} />
               <div className="form__actions form__actions--start">
                 <button type="button" className="button" onClick={() => setEditing({ template })} aria-label={`Edit ${template.name}`}>
                   Edit
@@ -77,6 +88,7 @@ export function TemplatesScreen() {
             </li>
           ))}
         </ul>
+        </>
       )}
     </section>
   );

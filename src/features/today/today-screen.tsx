@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { contactFullName, STAGE_LABELS, type Contact } from '../../domain/contact';
 import { addDays, dayToDate, daysBetween, startOfLocalDay, toDay } from '../../domain/dates';
 import { useAppServices } from '../../hooks/app-services';
@@ -7,6 +8,9 @@ import { useLinkTo } from '../../hooks/use-link-to';
 import { EmptyState } from '../../ui/empty-state';
 
 const QUIET_LIMIT = 20;
+
+// Hot now reads tracked-link clicks; its code is not part of the first load, which has a size budget.
+const HotNow = lazy(() => import('./hot-now').then((module) => ({ default: module.HotNow })));
 
 function ContactLine({ contact, detail, tone }: { readonly contact: Contact; readonly detail: string; readonly tone?: 'overdue' }) {
   const linkTo = useLinkTo();
@@ -45,6 +49,9 @@ export function TodayScreen() {
           + Quick add
         </button>
       </div>
+      <Suspense fallback={null}>
+        <HotNow />
+      </Suspense>
       <section aria-labelledby="due-title" className="card">
         <h2 id="due-title">
           Follow-ups due <span className="count">{due?.length ?? 0}</span>
