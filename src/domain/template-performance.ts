@@ -104,6 +104,8 @@ export function templatePerformance({ templates, sends, links, clicks, now, days
       }));
       return { url, ...rateOf(withUrl, first) };
     });
+    // Most sent first, then most clicked, then by address: a stable order for the table.
+    linkRows.sort((a, b) => b.sends - a.sends || b.clicked - a.clicked || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
     const perDay = new Map(dayKeys.map((day) => [day, { day, sends: 0, clicked: 0 }]));
     for (const send of own) {
       const bucket = perDay.get(toDay(new Date(send.sent_at)));

@@ -93,7 +93,7 @@ export function TemplateStats({ performance, days }: { readonly performance: Tem
             {performance.links.map((link) => (
               <tr key={link.url}>
                 <th scope="row" title={link.url}>
-                  {shortUrl(link.url, 32)}
+                  {shortUrl(link.url, 60)}
                 </th>
                 <td>{link.sends}</td>
                 <td>{link.clicked}</td>
