@@ -27,7 +27,9 @@ const redirect = createRedirect({
 
 Deno.serve(async (request, info) => {
   try {
-    const remote = info.remoteAddr.transport === 'tcp' || info.remoteAddr.transport === 'udp' ? info.remoteAddr.hostname : '';
+    // Some runtimes give no connection info: the address then comes from x-forwarded-for only.
+    const peer = (info as Partial<typeof info> | undefined)?.remoteAddr;
+    const remote = peer && (peer.transport === 'tcp' || peer.transport === 'udp') ? peer.hostname : '';
     return await redirect.handle(request, remote);
   } catch (error) {
     console.error('r: unexpected error', error);
