@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeLinkCode, newLinkKey } from '../../src/domain/link-code';
 import type { ClickRow, ClickStore, LinkKey, PreviousHit } from '../../supabase/functions/_shared/click-store';
-import { createRedirect, positiveNumber, type RedirectOptions } from '../../supabase/functions/_shared/redirect';
+import { codeOf, createRedirect, positiveNumber, type RedirectOptions } from '../../supabase/functions/_shared/redirect';
 
 /*
  * The redirect's logic (supabase/functions/_shared/redirect.ts) in Node with an in-memory store; the
@@ -87,6 +87,18 @@ describe('the redirect', () => {
     expect(t.calls.previousHit).toBe(0);
   });
 
+  it('punctuation a linkifier took along after the code is dropped', async () => {
+    const t = await setup();
+    for (const tail of ['.', ')', '),', '!', '%E2%80%9D', '%22.', '%']) {
+      const answer = await t.get(`/r/${t.code}${tail}`);
+      expect(answer.status, tail).toBe(302);
+      expect(answer.headers.get('location')).toBe(TARGET);
+    }
+    expect(codeOf('/r/abc-_')).toBe('abc-_');
+    expect(codeOf('/functions/v1/r/abc.')).toBe('abc');
+    expect(codeOf('/q/abc')).toBeNull();
+  });
+
   it('anything but GET and HEAD: 405', async () => {
     const t = await setup();
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
@@ -100,7 +112,7 @@ describe('the redirect', () => {
 
   it('a malformed code or path: 404 without asking the store', async () => {
     const t = await setup();
-    for (const path of ['/r/', '/r/abc', `/r/${t.code}x!`, `/r/${t.code.slice(0, 40)}`, '/other', `/x/${t.code}`, `/r/${t.code}/more`]) {
+    for (const path of ['/r/', '/r/abc', `/r/${t.code.slice(0, 60)}*${t.code.slice(60)}`, `/r/${t.code.slice(0, 40)}`, '/other', `/x/${t.code}`, `/r/${t.code}/more`]) {
       expect((await t.get(path)).status).toBe(404);
     }
     expect(t.calls).toEqual({ linkKey: 0, previousHit: 0 });

@@ -51,6 +51,23 @@ const PATH = /^(?:\/functions\/v1)?\/r\/([^/]*)\/?$/;
 const noStore = { 'Cache-Control': 'no-store' };
 const notFound = () => new Response(null, { status: 404, headers: noStore });
 
+/**
+ * The code in a path, or null. Punctuation that a message app's linkifier took along at the end
+ * ('…/r/<code>).' or a closing quote) is dropped: it is never part of a code, and the signature is
+ * checked anyway.
+ */
+export function codeOf(pathname: string): string | null {
+  const match = PATH.exec(pathname);
+  if (!match) return null;
+  let segment = match[1]!;
+  try {
+    segment = decodeURIComponent(segment);
+  } catch {
+    // A stray % stays as it is, and is dropped below if it is at the end.
+  }
+  return segment.replace(/[^A-Za-z0-9_-]+$/, '');
+}
+
 /** A positive number from an environment variable's text, else the fallback. */
 export function positiveNumber(text: string | undefined, fallback: number): number {
   const value = Number(text);
@@ -139,12 +156,12 @@ export function createRedirect(options: RedirectOptions): Redirect {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response(null, { status: 405, headers: { ...noStore, Allow: 'GET, HEAD' } });
     }
-    const match = PATH.exec(new URL(request.url).pathname);
-    const parsed = match ? parseLinkCode(match[1]!) : null;
-    if (!parsed || !match) return notFound();
+    const code = codeOf(new URL(request.url).pathname);
+    const parsed = code === null ? null : parseLinkCode(code);
+    if (!parsed || code === null) return notFound();
     const at = now();
     const address = clientAddress(request.headers.get('x-forwarded-for'), remoteAddress);
-    for (const [limiter, key] of [[perCodeLimit, match[1]!], [perAddressLimit, address]] as const) {
+    for (const [limiter, key] of [[perCodeLimit, code], [perAddressLimit, address]] as const) {
       const allowed = limiter.take(key, at);
       if (!allowed.ok) return new Response(null, { status: 429, headers: { ...noStore, 'Retry-After': String(allowed.retryAfterSeconds) } });
     }
