@@ -35,12 +35,12 @@ describe('the click store', () => {
     expect(calls[0]!.headers).toMatchObject({ apikey: 'service-key', Authorization: 'Bearer service-key' });
   });
 
-  it('reads the latest non-preview hit of the member on the link', async () => {
+  it('reads the latest person hit of the member on the link', async () => {
     const { calls, store } = scripted([Response.json([{ clicked_at: row.clicked_at, network: 'n' }]), Response.json([])]);
     expect(await store.previousHit(row.member_id, row.link_id)).toEqual({ clickedAtMs: Date.parse(row.clicked_at), network: 'n' });
     expect(await store.previousHit(row.member_id, row.link_id)).toBeNull();
     expect(calls[0]!.url).toBe(
-      `http://stack.local/rest/v1/email_clicks?select=clicked_at,network&link_id=eq.${row.link_id}&member_id=eq.${row.member_id}&kind=neq.preview&order=clicked_at.desc&limit=1`,
+      `http://stack.local/rest/v1/email_clicks?select=clicked_at,network&link_id=eq.${row.link_id}&member_id=eq.${row.member_id}&kind=eq.person&order=clicked_at.desc&limit=1`,
     );
   });
 

@@ -25,7 +25,7 @@ function fakeStore(keys: Map<string, LinkKey>) {
     },
     previousHit: (memberId, linkId): Promise<PreviousHit | null> => {
       calls.previousHit += 1;
-      const last = clicks.filter((c) => c.member_id === memberId && c.link_id === linkId && c.kind !== 'preview').at(-1);
+      const last = clicks.filter((c) => c.member_id === memberId && c.link_id === linkId && c.kind === 'person').at(-1);
       return Promise.resolve(last ? { clickedAtMs: Date.parse(last.clicked_at), network: last.network } : null);
     },
     insertClick: async (row) => {
@@ -147,6 +147,20 @@ describe('the redirect', () => {
     await t.redirect.idle();
     expect(t.clicks.map((c) => c.kind)).toEqual(['person', 'person', 'scanner', 'person']);
     expect(t.clicks[2]!.reason).toBe('second hit from another network within 10 s');
+  });
+
+  it("a person right after a scanner (Outlook's Safe Links checks the link, then the browser follows it) is a person", async () => {
+    const t = await setup();
+    await t.get(`/r/${t.code}`, { address: '40.107.9.9' });
+    t.advance(1_500);
+    await t.get(`/r/${t.code}`, { address: '198.51.100.1' });
+    t.advance(2_000);
+    // A fleet of scanners from other networks after that person: each compared with the person.
+    await t.get(`/r/${t.code}`, { address: '203.0.113.1' });
+    t.advance(2_000);
+    await t.get(`/r/${t.code}`, { address: '192.0.2.1' });
+    await t.redirect.idle();
+    expect(t.clicks.map((c) => c.kind)).toEqual(['scanner', 'person', 'scanner', 'scanner']);
   });
 
   it('hits on one link are stored in order, so a burst still sees the hit before it', async () => {

@@ -22,7 +22,10 @@ export type Hit = {
   readonly referer: string;
   /** The client's address as text ('' when unknown). */
   readonly address: string;
-  /** The latest earlier hit on the same link that was not a preview, or null. */
+  /**
+   * The latest earlier hit on the same link that was taken for a person's, or null. Not a scanner's:
+   * Safe Links checks a link from Microsoft's network just before the person's browser follows it.
+   */
   readonly previous: { readonly msAgo: number; readonly sameNetwork: boolean } | null;
 };
 

@@ -3,7 +3,7 @@
  * plain fetch, so it runs the same on hosted Supabase, in the local stack and in vitest.
  *
  * - linkKey: the member and secret of a link key (by its public key id); a deleted key is unknown;
- * - previousHit: the latest hit on a link that was not a preview (for the second-hit rule), one query
+ * - previousHit: the latest hit on a link that was taken for a person's (for the second-hit rule), one query
  *   on the email_clicks_link index;
  * - insertClick: one email_clicks row. The id is made by the caller, so a retry after a lost answer
  *   cannot store the click twice (the second insert is a primary-key conflict, taken as done). The
@@ -73,7 +73,7 @@ export function restClickStore(options: RestStoreOptions): ClickStore {
     previousHit: async (memberId, linkId) => {
       const rows = await readRows<{ clicked_at: string; network: string }>(
         `/email_clicks?select=clicked_at,network&link_id=eq.${encodeURIComponent(linkId)}&member_id=eq.${encodeURIComponent(memberId)}` +
-          `&kind=neq.preview&order=clicked_at.desc&limit=1`,
+          `&kind=eq.person&order=clicked_at.desc&limit=1`,
       );
       const row = rows[0];
       return row ? { clickedAtMs: Date.parse(row.clicked_at), network: row.network } : null;
