@@ -124,7 +124,9 @@ export function formatDelay(ms: number | null): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  // Minutes matter in the first hours; after that, whole hours read better.
+  if (hours < 3) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  if (hours < 24) return `${Math.round(minutes / 60)} h`;
   return `${Math.round(hours / 24)} d`;
 }
 

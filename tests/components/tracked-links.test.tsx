@@ -186,7 +186,7 @@ describe('a person opening a link, live', () => {
     expect(within(delivery).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
       'Sent from your phone on WhatsApp1 h ago',
       'Preview fetched by WhatsApp: the message was written or delivered1 h ago',
-      'Opened by Jane: video.example.com/starter?lang=en30 min ago',
+      'Opened by Jane · video.example.com/starter?lang=en30 min ago',
     ]);
     expect(screen.getByText('1 visit by security scanners, not counted')).toBeTruthy();
     expect(screen.getByText(/Email opens are not tracked/)).toBeTruthy();

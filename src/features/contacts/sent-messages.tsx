@@ -17,7 +17,7 @@ function describe(event: TimelineEvent, channel: 'email' | 'sms' | 'whatsapp', f
     case 'preview':
       return `Preview fetched by ${event.agent}: the message was written or delivered`;
     case 'opened':
-      return `Opened by ${firstName || 'the person'}: ${shortUrl(event.url)}`;
+      return `Opened by ${firstName || 'the person'}`;
   }
 }
 
@@ -44,7 +44,10 @@ export function SentMessages({ contactId, firstName }: { readonly contactId: str
             <ol className="delivery" aria-label={`Delivery of ${templateName ?? 'the message'}`}>
               {timeline.events.map((event, index) => (
                 <li key={event.kind === 'opened' ? event.id : `${event.kind}${index}`} className={`delivery__step delivery__step--${event.kind}`}>
-                  <span>{describe(event, sent.channel, firstName)}</span>
+                  <span>
+                    {describe(event, sent.channel, firstName)}
+                    {event.kind === 'opened' ? <span className="delivery__url"> · {shortUrl(event.url)}</span> : null}
+                  </span>
                   <time dateTime={event.at}>{formatRelative(event.at, now)}</time>
                 </li>
               ))}

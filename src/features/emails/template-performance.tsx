@@ -29,12 +29,13 @@ function DailyChart({ performance }: { readonly performance: TemplatePerformance
     <figure className="perf-chart">
       <svg viewBox="0 0 100 32" preserveAspectRatio="none" role="img" aria-label={`Sends per day: ${performance.sends} sent, ${performance.clicked} clicked by the person`}>
         {daily.map((day, index) => {
-          const sent = (day.sends / top) * 30;
+          // An empty day still shows a sliver, so the days read as a row.
+          const sent = day.sends > 0 ? Math.max((day.sends / top) * 30, 1) : 0.8;
           const clicked = (day.clicked / top) * 30;
           return (
             <g key={day.day}>
               <title>{`${formatDay(day.day)}: ${day.sends} sent, ${day.clicked} clicked`}</title>
-              <rect className="perf-chart__sent" x={index * width + width * 0.15} width={width * 0.7} y={32 - sent} height={Math.max(sent, day.sends > 0 ? 1 : 0.4)} />
+              <rect className="perf-chart__sent" x={index * width + width * 0.15} width={width * 0.7} y={32 - sent} height={sent} />
               {day.clicked > 0 ? <rect className="perf-chart__clicked" x={index * width + width * 0.15} width={width * 0.7} y={32 - clicked} height={clicked} /> : null}
             </g>
           );
