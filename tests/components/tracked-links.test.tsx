@@ -193,6 +193,23 @@ describe('a person opening a link, live', () => {
   });
 });
 
+describe('the template form', () => {
+  it('tracks links by default, says email opens are not tracked, and saves tracking off', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    renderWith(harness, <TemplatesScreen />);
+    await user.click(await screen.findByRole('button', { name: '+ New template' }));
+    await user.type(screen.getByRole('textbox', { name: 'Template name' }), 'Plain');
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), `See ${VIDEO}`);
+    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: /Track links/ });
+    expect(box.checked).toBe(true);
+    expect(screen.getByText(/Email opens are not tracked/)).toBeTruthy();
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Save template' }));
+    await waitFor(async () => expect((await harness.db.email_templates.toArray()).map((row) => [row.name, row.track_links])).toEqual([['Plain', false]]));
+  });
+});
+
 describe('template performance', () => {
   it('shows sends, clicks, click rate and time to first click per template and per link, over 7 or 30 days', async () => {
     const { videoLink } = await sentWithLinks();

@@ -91,6 +91,7 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
     const sheet = a.getByRole('dialog', { name: 'WhatsApp Jane' });
     await sheet.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'Starter kit video' });
     await expect.poll(() => sheet.getByRole('checkbox', { name: 'Track the 2 links' }).isChecked()).toBe(true);
+    await a.screenshot({ path: join(SHOTS, 'tracked-links-compose-phone.png') });
     await sheet.getByRole('button', { name: 'Open WhatsApp' }).click();
     await expect.poll(() => opened, { timeout: 10_000 }).not.toBe('');
     for (const extra of phone.context.pages()) if (extra !== a) await extra.close();
