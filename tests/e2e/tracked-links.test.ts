@@ -39,6 +39,9 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
   let url: string;
   let phone: LaunchedContext;
   let laptop: LaunchedContext;
+  let a: Page;
+  let b: Page;
+  const errors: string[] = [];
   const email = `links-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = 'correct-horse-battery';
 
@@ -61,9 +64,8 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
   });
 
   it('only the person counts: the toast, Hot now, the timeline and the template figures on the other device', async () => {
-    const a = await phone.context.newPage();
-    const b = await laptop.context.newPage();
-    const errors: string[] = [];
+    a = await phone.context.newPage();
+    b = await laptop.context.newPage();
     for (const page of [a, b]) page.on('pageerror', (error) => errors.push(error.message));
     await signIn(a, url, email, password);
     await signIn(b, url, email, password);
@@ -91,7 +93,6 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
     const sheet = a.getByRole('dialog', { name: 'WhatsApp Jane' });
     await sheet.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'Starter kit video' });
     await expect.poll(() => sheet.getByRole('checkbox', { name: 'Track the 2 links' }).isChecked()).toBe(true);
-    await a.screenshot({ path: join(SHOTS, 'tracked-links-compose-phone.png') });
     await sheet.getByRole('button', { name: 'Open WhatsApp' }).click();
     await expect.poll(() => opened, { timeout: 10_000 }).not.toBe('');
     for (const extra of phone.context.pages()) if (extra !== a) await extra.close();
@@ -153,4 +154,42 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
     await a.screenshot({ path: join(SHOTS, 'tracked-links-hot-now-phone.png') });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('a message sent offline and clicked before the phone synced takes the person to the page, and counts once the phone is back', async () => {
+    await phone.context.setOffline(true);
+    try {
+      await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
+      // The app hands WhatsApp links to window.open; here it only records them (the phone has no network).
+      await a.evaluate(() => Object.assign(window, { open: (target: string) => void document.body.setAttribute('data-opened', target) }));
+      await a.getByRole('link', { name: 'Contacts' }).click();
+      await a.getByRole('link', { name: /Jane Doe/ }).click();
+      await a.getByRole('button', { name: 'WhatsApp' }).first().click();
+      const sheet = a.getByRole('dialog', { name: 'WhatsApp Jane' });
+      await sheet.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'Starter kit video' });
+      await expect.poll(() => sheet.getByRole('checkbox', { name: 'Track the 2 links' }).isChecked()).toBe(true);
+      await a.screenshot({ path: join(SHOTS, 'tracked-links-compose-offline-phone.png') });
+      await sheet.getByRole('button', { name: 'Open WhatsApp' }).click();
+      await expect.poll(() => a.evaluate(() => document.body.getAttribute('data-opened') ?? ''), { timeout: 10_000 }).not.toBe('');
+      const text = new URL(await a.evaluate(() => document.body.getAttribute('data-opened') ?? '')).searchParams.get('text') ?? '';
+      const [videoLink = ''] = [...text.matchAll(/https?:\/\/[^\s()]+\/functions\/v1\/r\/[A-Za-z0-9_-]+/g)].map((match) => match[0]);
+      // The person clicks while the phone is still offline: the server has never heard of this link.
+      const person = await fetch(videoLink, { redirect: 'manual', headers: { 'user-agent': DESKTOP_UA, 'x-forwarded-for': '203.0.113.51' } });
+      expect(person.headers.get('location')).toBe(VIDEO);
+      await expect
+        .poll(async () => (await stack.db.query<{ n: number }>("select count(*)::int as n from public.email_clicks where kind = 'person' and sent_email_id is null")).rows[0]?.n, { timeout: 10_000 })
+        .toBe(1);
+    } finally {
+      await phone.context.setOffline(false);
+    }
+    // Back online: the send and its links reach the server, the click gets its message, the laptop hears of it.
+    await expect
+      .poll(async () => (await stack.db.query<{ n: number }>("select count(*)::int as n from public.email_clicks where kind = 'person' and sent_email_id is not null")).rows[0]?.n, { timeout: 30_000 })
+      .toBe(2);
+    await b.goto(`${url}/templates`);
+    const stats = b.getByRole('region', { name: 'Performance of Starter kit video, last 7 days' });
+    await expect.poll(() => stats.getByRole('definition').allTextContents(), { timeout: 15_000 }).toEqual(['2', '2', '100%', expect.stringMatching(/min$/)]);
+    await b.goto(`${url}/activity`);
+    await expect.poll(() => b.getByText(/Jane Doe opened a link in ‘Starter kit video’/).count(), { timeout: 15_000 }).toBe(2);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
