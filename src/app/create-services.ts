@@ -114,7 +114,12 @@ export async function createServices(win: Window): Promise<AppServices> {
       sync.onRemoteChange((tables) => {
         if (tables.some((table) => table === 'email_clicks' || table === 'sent_emails'))
           void import('../db/engagement-queries').then((module) =>
-            module.announceClicks(db, platform.now(), (message, path) => showToast(toasts, announcements, message, path ? { label: 'View', run: () => router.navigate(path) } : undefined, 10_000)),
+            module.announceClicks(
+              db,
+              platform.now,
+              (message, path) => showToast(toasts, announcements, message, path ? { label: 'View', run: () => router.navigate(path) } : undefined, 10_000),
+              () => win.document.visibilityState === 'visible',
+            ),
           );
       });
     }

@@ -86,6 +86,7 @@ export async function loadTemplatePerformance(db: FieldbookDb, now: number, days
 
 export const ANNOUNCED_CLICKS_KEY = 'announced_clicks';
 const UNRESOLVED_GRACE_MS = 20_000;
+const HIDDEN_TAB_DELAY_MS = 1500;
 
 /**
  * The "opened" notices due now, each claimed for this device in one transaction, so however many tabs
@@ -120,10 +121,15 @@ export async function claimClickNotices(db: FieldbookDb, now: number): Promise<C
   });
 }
 
-/** Shows the "opened" notices due now (see claimClickNotices) with `show(message, contact path)`; a failure only loses the notice. */
-export async function announceClicks(db: FieldbookDb, now: number, show: (message: string, path: string | null) => void): Promise<void> {
+/**
+ * Shows the "opened" notices due now (see claimClickNotices) with `show(message, contact path)`. A tab
+ * the member is not looking at waits a moment first, so the one in front claims the notice; a failure
+ * only loses the notice.
+ */
+export async function announceClicks(db: FieldbookDb, now: () => number, show: (message: string, path: string | null) => void, visible: () => boolean = () => true): Promise<void> {
   try {
-    for (const notice of await claimClickNotices(db, now)) show(notice.message, notice.contactId === null ? null : `/contacts/${notice.contactId}`);
+    if (!visible()) await new Promise((resolve) => setTimeout(resolve, HIDDEN_TAB_DELAY_MS));
+    for (const notice of await claimClickNotices(db, now())) show(notice.message, notice.contactId === null ? null : `/contacts/${notice.contactId}`);
   } catch {
     // The click is still in the feed, the timeline and Hot now.
   }

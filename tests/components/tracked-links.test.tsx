@@ -154,9 +154,20 @@ describe('a person opening a link, live', () => {
     const shown: string[] = [];
     const show = (message: string) => void shown.push(message);
     // Two tabs hearing of the same change at once.
-    await Promise.all([announceClicks(harness.db, harness.clock.now(), show), announceClicks(harness.db, harness.clock.now(), show)]);
-    await announceClicks(harness.db, harness.clock.now(), show);
+    await Promise.all([announceClicks(harness.db, harness.clock.now, show), announceClicks(harness.db, harness.clock.now, show)]);
+    await announceClicks(harness.db, harness.clock.now, show);
     expect(shown).toEqual(['Jane Doe opened ‘Starter kit video’']);
+  });
+
+  it('is shown by the tab the member is looking at, when another tab hears of it first', async () => {
+    const { videoLink } = await sentWithLinks();
+    await remoteClick({ link_id: videoLink, clicked_at: minutesAgo(0), kind: 'person' });
+    const hidden: string[] = [];
+    const front: string[] = [];
+    const behind = announceClicks(harness.db, harness.clock.now, (message) => void hidden.push(message), () => false);
+    await announceClicks(harness.db, harness.clock.now, (message) => void front.push(message), () => true);
+    await behind;
+    expect([front, hidden]).toEqual([['Jane Doe opened ‘Starter kit video’'], []]);
   });
 
   it('puts the person in Hot now until they are reached', async () => {
