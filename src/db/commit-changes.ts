@@ -232,6 +232,11 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
     if (current.deleted_at !== null && !('deleted_at' in dataFields)) throw new MissingRowError(change.table, change.id);
     const changed = Object.fromEntries(Object.entries(dataFields).filter(([key, value]) => !sameValue((current as DataFields)[key], value)));
     if (Object.keys(changed).length === 0) return null;
+    // A contact's phone/email travel with their lists, under the same stamp, even when their value stays.
+    if (change.table === 'contacts') {
+      if ('phones' in changed) changed['phone'] = dataFields['phone'];
+      if ('emails' in changed) changed['email'] = dataFields['email'];
+    }
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
     await table.put({ ...current, ...changed, updated_at: nowIso, field_stamps: stamps });
     return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'update', changes: changed, stamp, created_at: ctx.now() });

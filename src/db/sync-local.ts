@@ -1,4 +1,5 @@
 import { digestText } from '../domain/digest';
+import { alignContactPoints } from '../domain/contact-points';
 import { mergeRemoteRow } from '../domain/merge';
 import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
@@ -107,7 +108,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               if (Object.keys(lost).length > 0) lostValues.push({ table, row_id: ids[index] ?? '', lost });
               // SPEC OB6: take the server's stamp for what we pushed (it may be clamped), and anything newer.
               const merged = mergeRemoteRow(local, row, (field, held, incoming) => !keep?.has(field) && incoming !== held && (held === undefined || incoming > held || held === ours[field]));
-              if (merged) next.push(merged);
+              if (merged) next.push(table === 'contacts' ? alignContactPoints(merged) : merged);
             });
             if (next.length > 0) await db.table<Row, string>(table).bulkPut(next);
             if (removed.length > 0) {
@@ -172,8 +173,10 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               // which would turn every stored row into a slow dictionary object.
               const incoming: Record<string, unknown> = 'sync_xid' in remote.row ? withoutSyncXid(remote.row) : { ...remote.row };
               const local = puts.get(id) ?? current.get(id);
-              const merged = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
-              if (merged === null) continue;
+              const mergedRow = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
+              if (mergedRow === null) continue;
+              // A contact's phone/email always follow their lists (contact-points.ts).
+              const merged = table === 'contacts' ? alignContactPoints(mergedRow) : mergedRow;
               const pendingHere = waiting.get(id);
               if (local !== undefined && pendingHere) {
                 const lost = Object.fromEntries([...pendingHere].filter((field) => differs(local[field], merged[field])).map((field) => [field, local[field]]));

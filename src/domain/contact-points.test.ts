@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorContactPoints, withPrimary } from './contact-points';
+import { alignContactPoints, mirrorContactPoints, withPrimary } from './contact-points';
 
 const p = (label: string, value: string) => ({ label, value });
 
@@ -23,5 +23,12 @@ describe('phones and emails kept in step with the single fields', () => {
     expect(withPrimary([], '1', 'mobile')).toEqual([p('mobile', '1')]);
     expect(withPrimary([p('home', '1'), p('work', '2')], '3', 'mobile')).toEqual([p('home', '3'), p('work', '2')]);
     expect(withPrimary([p('home', '1'), p('work', '2')], '', 'mobile')).toEqual([p('work', '2')]);
+  });
+
+  it('a row from elsewhere gets its single fields and their stamps from the lists', () => {
+    const drifted = { id: 'x', phone: '555 3333', phones: [p('mobile', '555 1111'), p('work', '555 2222')], email: '', emails: [], field_stamps: { phone: 's2', phones: 's3', email: 's1', emails: 's1' } };
+    expect(alignContactPoints(drifted)).toEqual({ ...drifted, phone: '555 1111', field_stamps: { phone: 's3', phones: 's3', email: 's1', emails: 's1' } });
+    const aligned = alignContactPoints(drifted);
+    expect(alignContactPoints(aligned)).toBe(aligned);
   });
 });

@@ -61,3 +61,30 @@ export function mirrorContactPoints<T extends Record<string, unknown>>(fields: T
 
 /** Every value of a list, primary first, for search and one-tap actions. */
 export const pointValues = (points: readonly ContactPoint[]): string[] => points.map((point) => point.value);
+
+/**
+ * A contact row with `phone`/`email` set from the first entry of their lists, carrying the lists'
+ * stamps (as the database's mirror_primary_point does), so the single field can never drift from the
+ * list whichever device wrote what. Rows without lists pass through.
+ */
+export function alignContactPoints<T extends { readonly field_stamps: Readonly<Record<string, string>> }>(row: T): T {
+  const values = row as T & Record<string, unknown>;
+  const stamps: Record<string, string> = { ...row.field_stamps };
+  const out: Record<string, unknown> = { ...row };
+  let changed = false;
+  for (const { list, single } of KINDS) {
+    const points = values[list];
+    if (!Array.isArray(points)) continue;
+    const primary = (points as ContactPoint[])[0]?.value ?? '';
+    if (values[single] !== primary) {
+      out[single] = primary;
+      changed = true;
+    }
+    const listStamp = stamps[list];
+    if (listStamp !== undefined && stamps[single] !== listStamp) {
+      stamps[single] = listStamp;
+      changed = true;
+    }
+  }
+  return changed ? ({ ...out, field_stamps: stamps } as T) : row;
+}

@@ -109,6 +109,25 @@ for (const backend of sqlBackends()) {
       expect(await row('contacts', id)).toMatchObject({ phone: '555 0300', phones: [mobile('555 0300')] });
     });
 
+    it('the single phone always carries the stamp of the list it mirrors, so no device keeps a stale number', async () => {
+      const sub = await createUser();
+      const id = await newContact(sub, { phones: [mobile('555 1111')], phone: '555 1111' });
+      // E makes another number primary; D, offline since before, adds a number to the old list (its
+      // change of the list alone, as a REST client or an older app would send it).
+      await push(sub, [mutation('contacts', id, { phones: [mobile('555 3333')], phone: '555 3333' }, stampAt(Date.now() - 500, 'e'))]);
+      const later = stampAt(Date.now() - 400, 'd');
+      await push(sub, [mutation('contacts', id, { phones: [mobile('555 1111'), mobile('555 2222')] }, later)]);
+      const stored = await row('contacts', id);
+      expect(stored).toMatchObject({ phone: '555 1111', phones: [mobile('555 1111'), mobile('555 2222')] });
+      expect(stored!.field_stamps['phone']).toBe(stored!.field_stamps['phones']);
+      expect(stored!.field_stamps['phones']).toBe(later);
+      // A plain REST change of the list: both get the same server stamp.
+      await rest(sub, `update public.contacts set emails = $2::jsonb where id = $1`, [id, JSON.stringify([{ label: 'work', value: 'w@example.com' }])]);
+      const after = await row('contacts', id);
+      expect(after).toMatchObject({ email: 'w@example.com' });
+      expect(after!.field_stamps['email']).toBe(after!.field_stamps['emails']);
+    });
+
     it('refuses more than 10 numbers, a bad number, a long label or a stray key, with readable reasons', async () => {
       const sub = await createUser();
       const attempt = async (changes: Record<string, unknown>) => (await push(sub, [mutation('contacts', crypto.randomUUID(), { first_name: 'X', ...changes }, stampAt(Date.now()), 'insert')])).results[0];
