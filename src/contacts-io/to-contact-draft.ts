@@ -1,3 +1,4 @@
+import { joinLines } from './join-lines';
 import { CONTACT_LIMITS } from '../domain/contact';
 import type { ContactStage, ContactType } from '../domain/contact';
 import { emailFieldSchema } from '../domain/contact-schema';
@@ -70,7 +71,7 @@ export function toContactDraft(parsed: ParsedContact, defaults: DraftDefaults): 
 
   if (organization !== '' && !namedAfterOrganization) noteLines.unshift(`Organization: ${organization}`);
   for (const [label, value] of parsed.extra) {
-    const text = value.replace(/\s*(\r\n|\r|\n)+\s*/g, ', ').trim();
+    const text = joinLines(value);
     if (text !== '') noteLines.push(`${oneLine(label)}: ${text}`);
   }
 
@@ -220,7 +221,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** A single-line value: control characters dropped, tabs and line breaks become spaces, the ends trimmed. */
 function oneLine(text: string): string {
-  return text.replace(CONTROL, '').replace(/\s*[\r\n\t]+\s*/g, ' ').trim();
+  return text.replace(CONTROL, '').split(/[\r\n\t]+/).map((part) => part.trim()).filter((part) => part !== '').join(' ');
 }
 
 /** The first `max` UTF-16 units, never ending in half a surrogate pair. */

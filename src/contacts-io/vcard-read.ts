@@ -1,3 +1,4 @@
+import { joinLines } from './join-lines';
 import { CONTACT_STAGES, CONTACT_TYPES, splitFullName } from '../domain/contact';
 import type { ContactStage, ContactType } from '../domain/contact';
 import { decodeWindows1252 } from './decode-text';
@@ -434,7 +435,7 @@ function addProperty(card: CardBuilder, property: Property): void {
       return;
     }
     case 'LABEL': {
-      const address = unescapeText(value).replace(/\s*(\r\n|\r|\n)+\s*/g, ', ').trim();
+      const address = joinLines(unescapeText(value));
       if (address !== '') card.addressLabels.push({ label: 'Address', typeLabel: placeLabel(types, ''), group, value: address });
       return;
     }
@@ -465,7 +466,7 @@ function addProperty(card: CardBuilder, property: Property): void {
     default: {
       const label = EXTRA_PROPERTIES[name];
       if (label === undefined) return; // PRODID, REV, UID, X-MS-OL-DESIGN, X-ABUID, …: nothing a person wrote
-      const text = unescapeText(value).replace(/\s*(\r\n|\r|\n)+\s*/g, ', ').trim();
+      const text = joinLines(unescapeText(value));
       if (text !== '') card.extra.push({ label, typeLabel: name === 'X-SOCIALPROFILE' ? (types[0] ?? '') : '', group, value: text });
     }
   }
@@ -548,7 +549,7 @@ function formatAddress(parts: readonly string[]): string {
   const [box = '', extended = '', street = '', locality = '', region = '', code = '', country = ''] = parts;
   const cityLine = [locality, [region, code].filter((p) => p !== '').join(' ')].filter((p) => p !== '').join(', ');
   return [box, extended, street, cityLine, country]
-    .map((part) => part.replace(/\s*(\r\n|\r|\n)+\s*/g, ', ').trim())
+    .map((part) => joinLines(part))
     .filter((part) => part !== '')
     .join(', ');
 }

@@ -19,7 +19,7 @@ import { toStorageError } from './storage-error';
  */
 
 export const IMPORT_CHUNK = 1000;
-/** Ids of re-pointed rows remembered per merge (per table and merged contact), so the merge row stays small. */
+/** Ids of re-pointed rows remembered per merge, in all (the merge row's `moved` stays under 16 kB). */
 export const MOVED_IDS_KEPT = 300;
 
 /** A contact's own fields as an import or merge writes them (phone and email follow the lists). */
@@ -212,12 +212,14 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
       const changes: RowChange[] = [];
       if (Object.keys(applied).length > 0) changes.push({ table: 'contacts', op: 'update', id: kept.id, fields: { ...applied } });
       const moved: Record<string, string[]> = {};
+      let remembered = 0;
       for (const [table, rows] of [['member_activities', moving.value.activities], ['sent_emails', moving.value.sent]] as const) {
         for (const row of rows) {
           if (row.contact_id === null) continue;
           changes.push({ table, op: 'update', id: row.id, fields: { contact_id: kept.id } });
-          const ids = (moved[`${table}:${row.contact_id}`] ??= []);
-          if (ids.length < MOVED_IDS_KEPT) ids.push(row.id);
+          if (remembered >= MOVED_IDS_KEPT) continue;
+          (moved[`${table}:${row.contact_id}`] ??= []).push(row.id);
+          remembered += 1;
         }
       }
       for (const other of away) changes.push({ table: 'contacts', op: 'update', id: other.id, fields: { deleted_at: when, merged_into: kept.id } });
