@@ -100,6 +100,9 @@ export function parseLinkCode(code: string): ParsedLinkCode | null {
     return null;
   }
   if (!isTrackableUrl(url)) return null;
+  // One spelling per code: base64url leaves spare bits in a last character, and a variant must not
+  // count as another link (rate limits, click counts).
+  if (toBase64Url(id) !== code.slice(KEY_ID_LENGTH, KEY_ID_LENGTH + LINK_ID_LENGTH) || toBase64Url(target) !== code.slice(PREFIX_LENGTH)) return null;
   return { keyId: code.slice(0, KEY_ID_LENGTH), linkId: bytesToUuid(id), signature: code.slice(KEY_ID_LENGTH + LINK_ID_LENGTH, PREFIX_LENGTH), url };
 }
 

@@ -172,21 +172,18 @@ describe('the redirect through the local stack', () => {
     expect(data).toEqual([{ id: click!.id, activity_type: 'link_opened', metadata: { contact_name: 'Sam Prospect', template_name: 'Starter kit video', url } }]);
   });
 
-  it('rate limit: past 30 hits on one code within a minute, 429 with Retry-After', async () => {
+  it('past 30 hits on one link within a minute, people still get to the page but the hits are not recorded', async () => {
     const { code, linkId } = await sentWithLink();
     const statuses: number[] = [];
     const started = performance.now();
     for (let i = 0; i < 35; i += 1) statuses.push((await hit(code, { address: newAddress() })).status);
     // 30 at once, then one every 2 s comes back while the loop runs.
     const refilled = Math.ceil((performance.now() - started) / 2000);
-    expect(statuses.slice(0, 30).every((status) => status === 302)).toBe(true);
-    const allowed = statuses.filter((status) => status === 302).length;
-    expect(allowed).toBeLessThanOrEqual(30 + refilled);
-    const limited = await hit(code, { address: newAddress() });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(limited.headers.get('location')).toBeNull();
-    await expect.poll(() => clicksOf(linkId), { timeout: 10_000 }).toHaveLength(allowed);
+    expect(statuses.every((status) => status === 302)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const recorded = (await clicksOf(linkId)).length;
+    expect(recorded).toBeGreaterThanOrEqual(30);
+    expect(recorded).toBeLessThanOrEqual(30 + refilled);
   });
 
   it('rate limit per address: 120 a minute from one address', async () => {

@@ -3,10 +3,12 @@
  * it to Deno.serve; tests run it in Node with a fake or real store):
  *
  * 1. anything but GET and HEAD: 405; a code that cannot be one (parseLinkCode): 404 before anything else;
- * 2. rate limits per code and per client address (token buckets in this instance): 429 + Retry-After;
+ * 2. a rate limit per client address (a token bucket in this instance): 429 + Retry-After;
  * 3. the link key by its id (service role, cached a minute; unknown ones 5 s): unknown key or a
  *    signature that does not verify: 404, the same answer, so a forged code learns nothing;
  * 4. 302 to the signed target, `Cache-Control: no-store`, `Referrer-Policy: no-referrer`, no body;
+ *    past the per-link limit (per link id, so no other spelling of a code escapes it) the hit still
+ *    redirects but is not recorded;
  * 5. after answering, the hit is classified (classify.ts) and stored in email_clicks. Hits on one link
  *    are recorded one after another, so a hit sees the one before it. Storing never delays or stops
  *    the redirect: a failure is logged. On hosted Supabase, EdgeRuntime.waitUntil keeps the instance
@@ -25,7 +27,7 @@ export type RedirectOptions = {
   readonly store: ClickStore;
   /** The server secret network hashes are keyed with (never stored). */
   readonly networkSecret: string;
-  /** Hits a minute per code (30 unless told); per address it is four times that. */
+  /** Hits a minute recorded per link (30 unless told; more still redirect); per address (refused past it) four times that. */
   readonly perCodePerMinute?: number;
   readonly perAddressPerMinute?: number;
   readonly now?: () => number;
@@ -161,10 +163,9 @@ export function createRedirect(options: RedirectOptions): Redirect {
     if (!parsed || code === null) return notFound();
     const at = now();
     const address = clientAddress(request.headers.get('x-forwarded-for'), remoteAddress);
-    for (const [limiter, key] of [[perCodeLimit, code], [perAddressLimit, address]] as const) {
-      const allowed = limiter.take(key, at);
-      if (!allowed.ok) return new Response(null, { status: 429, headers: { ...noStore, 'Retry-After': String(allowed.retryAfterSeconds) } });
-    }
+    // Per address, a refusal: it bounds the key lookups one client can cause.
+    const byAddress = perAddressLimit.take(address, at);
+    if (!byAddress.ok) return new Response(null, { status: 429, headers: { ...noStore, 'Retry-After': String(byAddress.retryAfterSeconds) } });
     let key: LinkKey | null;
     try {
       key = await linkKey(parsed.keyId);
@@ -174,6 +175,10 @@ export function createRedirect(options: RedirectOptions): Redirect {
       return new Response(null, { status: 503, headers: { ...noStore, 'Retry-After': '5' } });
     }
     if (!key || !(await verifyLinkCode(parsed, key.secret))) return notFound();
+    // Per link, hits past the limit still go where the sender pointed (a link shared to a busy group
+    // is still followed) but are not recorded: no one inflates a link's clicks by repeating it.
+    const redirect = new Response(null, { status: 302, headers: { ...noStore, Location: new URL(parsed.url).href, 'Referrer-Policy': 'no-referrer' } });
+    if (!perCodeLimit.take(parsed.linkId, at).ok) return redirect;
 
     const work = enqueue(parsed.linkId, () =>
       record({
@@ -192,8 +197,8 @@ export function createRedirect(options: RedirectOptions): Redirect {
     } catch (error) {
       log(`r: waitUntil failed: ${(error as Error).message}`);
     }
-    // The URL's serialisation: the same address with non-ASCII percent-encoded, as a header must be.
-    return new Response(null, { status: 302, headers: { ...noStore, Location: new URL(parsed.url).href, 'Referrer-Policy': 'no-referrer' } });
+    // Location is the URL's serialisation: non-ASCII percent-encoded, as a header must be.
+    return redirect;
   };
 
   return {
