@@ -121,6 +121,20 @@ describe('import screen', () => {
     expect(after[0]!.tags).toEqual(['vip']);
   });
 
+  it('two rows matching one contact (by its number and by its address) both add to it, neither overwrites the other', async () => {
+    harness = await createHarness();
+    const existing = await harness.store.addContact(contactInput({ first_name: 'Xena', last_name: 'Lee', phone: '+14155550111', email: 'xena@example.com', tags: [], notes: '' }));
+    if (!existing.ok) throw new Error('setup');
+    const csv = [GOOGLE_HEADER, 'Xena,Lee,Gym,,,Mobile,+1 415 555 0111', 'X.,Lee,Church,Home,xena@example.com,Work,+1 212 555 0199'].join('\r\n');
+    const user = await open(csv, 'two-rows.csv');
+    await user.click(screen.getByRole('button', { name: 'Merge 2 into your list' }));
+    await screen.findByText(/Imported/, undefined, { timeout: 5000 });
+    const xena = await harness.db.contacts.get(existing.value);
+    const tag = `imported ${toDay(new Date(harness.clock.now()))}`;
+    expect([...(xena?.tags ?? [])].sort()).toEqual(['Church', 'Gym', tag].sort());
+    expect(xena?.phones.map((point) => point.value)).toEqual(['+14155550111', '+1 212 555 0199']);
+  });
+
   it('each match can be skipped or imported as new, one by one or all at once', async () => {
     harness = await createHarness();
     await harness.store.addContact(contactInput({ first_name: 'Ada', last_name: 'Okafor', phone: '', email: 'ada@example.com' }));

@@ -236,6 +236,9 @@ export function createImportEngine(emit: (response: ImportResponse) => void, pau
     let rows: BuiltRow[] = [];
     let unchanged = 0;
     let skipped = 0;
+    // Rows matching the same contact (by different numbers or addresses) are merged into it one after
+    // another and written as one change, so none of them overwrites what an earlier one added.
+    const merges = new Map<string, Partial<ContactFields>>();
     for (let row = 0; row < total; row++) {
       const person = people[row];
       const kind = classification.rows[row];
@@ -245,9 +248,11 @@ export function createImportEngine(emit: (response: ImportResponse) => void, pau
       if (choice === 'skip') {
         skipped++;
       } else if (choice === 'merge' && target !== undefined && target.deleted_at === null) {
-        const fields = contactFieldsOf(mergeIncoming(target, incoming(person, { stage: person.fileStage }), phoneKey));
-        if (Object.keys(fields).length === 0) unchanged++;
-        else rows.push({ kind: 'merge', contactId: target.id, fields });
+        const earlier = merges.get(target.id);
+        const base = earlier === undefined ? target : { ...target, ...earlier };
+        const fields = contactFieldsOf(mergeIncoming(base, incoming(person, { stage: person.fileStage }), phoneKey));
+        if (Object.keys(fields).length > 0) merges.set(target.id, { ...earlier, ...fields });
+        else if (earlier === undefined) unchanged++;
       } else {
         rows.push({ kind: 'create', fields: contactFieldsOf(person) as ContactFields });
       }
@@ -256,6 +261,13 @@ export function createImportEngine(emit: (response: ImportResponse) => void, pau
         rows = [];
       }
       await maybePause();
+    }
+    for (const [contactId, fields] of merges) {
+      rows.push({ kind: 'merge', contactId, fields });
+      if (rows.length >= ROWS_PER_MESSAGE) {
+        emit({ type: 'rows', rows, last: false, unchanged: 0, skipped: 0 });
+        rows = [];
+      }
     }
     emit({ type: 'rows', rows, last: true, unchanged, skipped });
   };
