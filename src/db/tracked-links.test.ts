@@ -19,7 +19,7 @@ describe('link keys and tracked sends', () => {
 
   it("signs with a key that came from another of the member's devices rather than making one", async () => {
     const { store, db } = await open();
-    const synced = newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
+    const synced = await newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
     const at = new Date().toISOString();
     await db.link_keys.put({ id: crypto.randomUUID(), member_id: store.memberId, created_at: at, updated_at: at, deleted_at: null, field_stamps: {}, ...synced });
     const prepared = await store.prepareTrackedBody('Watch https://v.example.com/a now', tracking);

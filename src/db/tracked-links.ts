@@ -30,7 +30,7 @@ export function createSending(db: FieldbookDb, ctx: WriteContext, commit: Commit
     } catch (error) {
       return err(toStorageError(error));
     }
-    const key = newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
+    const key = await newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
     const result = await commit([{ table: 'link_keys', op: 'insert', id: ctx.newId(), fields: { key_id: key.key_id, secret: key.secret } }]);
     return result.ok ? ok(key) : result;
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isTrackableUrl, makeLinkCode, newLinkKey, parseLinkCode, toBase64Url, verifyLinkCode } from './link-code';
 
 const random = (length: number) => crypto.getRandomValues(new Uint8Array(length));
-const key = newLinkKey(random);
+const key = await newLinkKey(random);
 const linkId = crypto.randomUUID();
 
 describe('tracked link codes', () => {
@@ -13,7 +13,7 @@ describe('tracked link codes', () => {
     const parsed = parseLinkCode(code);
     expect(parsed).toEqual({ keyId: key.key_id, linkId, signature: expect.any(String) as unknown, url });
     expect(await verifyLinkCode(parsed!, key.secret)).toBe(true);
-    expect(await verifyLinkCode(parsed!, newLinkKey(random).secret)).toBe(false);
+    expect(await verifyLinkCode(parsed!, (await newLinkKey(random)).secret)).toBe(false);
   });
 
   it('a changed target, link id or signature no longer verifies (no open redirect)', async () => {

@@ -9,7 +9,7 @@
  *
  *   code = key_id (11) + link id (22) + signature (16) + target (rest), all base64url without padding
  *
- * - key_id: 8 random bytes naming the member's link key (not the member: a link reveals no one);
+ * - key_id: names the member's link key (not the member): the first 8 bytes of SHA-256 of its secret;
  * - link id: the tracked_links row's uuid, 16 bytes (122 random bits), so clicks are counted against it;
  * - signature: HMAC-SHA-256 with the key's 32-byte secret over "fb1|<link id>|<target>", first 12 bytes;
  * - target: the UTF-8 bytes of the http(s) URL.
@@ -66,9 +66,21 @@ export function isTrackableUrl(url: string): boolean {
   }
 }
 
+/**
+ * A key's id: the first 8 bytes of the SHA-256 of its secret. Anyone can read a key id in a link, but
+ * only the holder of the secret can register it (the database checks the same derivation), so nobody
+ * can take over another member's key id. Null for a malformed secret.
+ */
+export async function linkKeyId(secret: string): Promise<string | null> {
+  const raw = fromBase64Url(secret);
+  if (raw === null || raw.length !== 32) return null;
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).slice(0, 8));
+}
+
 /** A new link key from `random(n)` (n cryptographically random bytes). */
-export function newLinkKey(random: (length: number) => Uint8Array): LinkKeyMaterial {
-  return { key_id: toBase64Url(random(8)), secret: toBase64Url(random(32)) };
+export async function newLinkKey(random: (length: number) => Uint8Array): Promise<LinkKeyMaterial> {
+  const secret = toBase64Url(random(32));
+  return { key_id: (await linkKeyId(secret)) ?? '', secret };
 }
 
 async function signature(secret: string, linkId: string, url: string): Promise<string | null> {

@@ -25,7 +25,7 @@ async function setup() {
   if (!key) {
     const jane = await signedInClient(stack, 'bench-links');
     member = jane;
-    key = newLinkKey((n) => crypto.getRandomValues(new Uint8Array(n)));
+    key = await newLinkKey((n) => crypto.getRandomValues(new Uint8Array(n)));
     const { error } = await jane.client.from('link_keys').insert({ key_id: key.key_id, secret: key.secret });
     if (error) throw new Error(error.message);
     await stack.functions.warm('r');

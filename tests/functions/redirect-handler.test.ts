@@ -41,7 +41,7 @@ function fakeStore(keys: Map<string, LinkKey>) {
 }
 
 async function setup(options: Partial<RedirectOptions> = {}) {
-  const key = newLinkKey(random);
+  const key = await newLinkKey(random);
   const fake = fakeStore(new Map([[key.key_id, { memberId: MEMBER, secret: key.secret }]]));
   const logs: string[] = [];
   let clock = Date.UTC(2026, 10, 29, 12);
@@ -120,7 +120,7 @@ describe('the redirect', () => {
 
   it('an unknown key and a bad signature get the same 404, and nothing is stored', async () => {
     const t = await setup();
-    const stranger = newLinkKey(random);
+    const stranger = await newLinkKey(random);
     const unknown = await makeLinkCode(stranger, t.linkId, TARGET);
     // Someone else's URL behind a valid key id: the signature of the real key does not match.
     const forged = t.key.key_id + (await makeLinkCode(stranger, t.linkId, 'https://evil.example/')).slice(11);
@@ -224,7 +224,7 @@ describe('the redirect', () => {
 
   it('an unknown key is asked again after a few seconds (it may have been syncing)', async () => {
     const t = await setup();
-    const later = newLinkKey(random);
+    const later = await newLinkKey(random);
     const code = await makeLinkCode(later, t.linkId, TARGET);
     expect((await t.get(`/r/${code}`)).status).toBe(404);
     expect((await t.get(`/r/${code}`)).status).toBe(404);

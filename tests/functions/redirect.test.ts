@@ -58,7 +58,7 @@ async function sentWithLink(options: { withLinkRow?: boolean; url?: string } = {
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, seed: false, log: (line) => logs.push(line) });
   jane = await signedInClient(stack, 'jane');
-  key = newLinkKey(random);
+  key = await newLinkKey(random);
   const { error } = await jane.client.from('link_keys').insert({ key_id: key.key_id, secret: key.secret });
   if (error) throw new Error(error.message);
   await stack.functions.warm('r');
@@ -122,7 +122,7 @@ describe('the redirect through the local stack', () => {
 
   it('open-redirect attempts: a foreign URL behind a valid key id, or a code re-signed with another key, get 404 and store nothing', async () => {
     const { code, linkId } = await sentWithLink();
-    const stranger = newLinkKey(random);
+    const stranger = await newLinkKey(random);
     const attempts = [
       // Jane's key id with a target and signature made with another key.
       key.key_id + (await makeLinkCode(stranger, linkId, 'https://evil.example/phish')).slice(key.key_id.length),

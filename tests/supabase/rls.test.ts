@@ -1,3 +1,4 @@
+import { newLinkKey } from '../../src/domain/link-code';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from '../support/schema-db';
@@ -15,7 +16,8 @@ let a: string;
 let b: string;
 const rowsOfA: Record<Table, string> = {} as Record<Table, string>;
 
-const randomToken = (length: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(length))).toString('base64url').slice(0, length);
+// One key pair for A's row; the rows others try to write with it are refused before its id could clash.
+const linkKey = await newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
 
 /** Minimal valid columns of each table for an owner, with the ids of A's parent rows. */
 function valuesFor(table: Table, owner: string, id: string): Record<string, unknown> {
@@ -37,7 +39,7 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
     case 'contact_merges':
       return { id, member_id: owner, survivor_id: rowsOfA.contacts };
     case 'link_keys':
-      return { id, member_id: owner, key_id: randomToken(11), secret: randomToken(43) };
+      return { id, member_id: owner, key_id: linkKey.key_id, secret: linkKey.secret };
     case 'tracked_links':
       return { id, member_id: owner, url: 'https://example.com/kit' };
   }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newLinkKey } from '../../src/domain/link-code';
 import { ANON, member, SERVICE, type Who } from '../support/schema-db';
+
+const keyPair = async () => {
+  const key = await newLinkKey((length) => crypto.getRandomValues(new Uint8Array(length)));
+  return [key.key_id, key.secret];
+};
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 /*
@@ -194,9 +200,20 @@ for (const backend of sqlBackends()) {
       expect((await opened(sub)).map((a) => a.id).sort()).toEqual([clickId, secondClick].sort());
     });
 
+    it('a key id read from a link cannot be registered by anyone without its secret', async () => {
+      const sub = await createUser();
+      const thief = await createUser();
+      const [keyId, secret] = await keyPair();
+      const other = (await keyPair())[1];
+      await expect(as(member(thief), `insert into public.link_keys (key_id, secret) values ($1, $2)`, [keyId, other])).rejects.toThrow(/link_keys_key_id_derived/);
+      await as(member(sub), `insert into public.link_keys (key_id, secret) values ($1, $2)`, [keyId, secret]);
+      const [owner] = await db.query<{ member_id: string }>(`select member_id from public.link_keys where key_id = $1`, [keyId]);
+      expect(owner?.member_id).toBe(sub);
+    });
+
     it('a link key never changes once made (not even by the service role); it can be deleted', async () => {
       const sub = await createUser();
-      const [key] = await as<{ id: string }>(member(sub), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, [randomToken(11), randomToken(43)]);
+      const [key] = await as<{ id: string }>(member(sub), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, await keyPair());
       for (const who of [member(sub), SERVICE]) {
         await expect(as(who, `update public.link_keys set secret = $2 where id = $1`, [key!.id, randomToken(43)])).rejects.toThrow(/cannot be changed/);
         await expect(as(who, `update public.link_keys set key_id = $2 where id = $1`, [key!.id, randomToken(11)])).rejects.toThrow(/cannot be changed/);
@@ -210,7 +227,7 @@ for (const backend of sqlBackends()) {
       const a = await createUser();
       const b = await createUser();
       const { sent } = await sentMessage(a);
-      const [key] = await as<{ id: string }>(member(a), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, [randomToken(11), randomToken(43)]);
+      const [key] = await as<{ id: string }>(member(a), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, await keyPair());
       const linkId = crypto.randomUUID();
       await link(a, linkId, sent);
       const clickId = await click(a, linkId);
@@ -230,7 +247,7 @@ for (const backend of sqlBackends()) {
       // Nor write rows in A's name.
       await expect(as(member(b), `insert into public.email_clicks (member_id, link_id, url) values ($1, $2, 'https://evil.example/')`, [a, linkId])).rejects.toThrow(/row-level security/);
       await expect(as(member(b), `insert into public.tracked_links (member_id, url) values ($1, 'https://evil.example/')`, [a])).rejects.toThrow(/row-level security/);
-      await expect(as(member(b), `insert into public.link_keys (member_id, key_id, secret) values ($1, $2, $3)`, [a, randomToken(11), randomToken(43)])).rejects.toThrow(/row-level security/);
+      await expect(as(member(b), `insert into public.link_keys (member_id, key_id, secret) values ($1, $2, $3)`, [a, ...(await keyPair())])).rejects.toThrow(/row-level security/);
       await expect(as(ANON, `insert into public.email_clicks (member_id, link_id, url) values ($1, $2, 'https://evil.example/')`, [a, linkId])).rejects.toThrow(/permission denied/);
       // B cannot point its own link at A's send.
       await expect(link(b, crypto.randomUUID(), sent)).rejects.toThrow(/tracked_links_sent_email_same_member|foreign key/);
