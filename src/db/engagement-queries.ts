@@ -1,3 +1,4 @@
+import { loadClockOffset } from './commit-changes';
 import { contactFullName } from '../domain/contact';
 import { byId, type EngagementClick } from '../domain/engagement';
 import type { EmailClick } from '../domain/email-click';
@@ -32,7 +33,9 @@ async function linksAndClicks(db: FieldbookDb, sendIds: readonly string[]): Prom
 export type HotLeadRow = HotLead & { readonly name: string; readonly templateName: string | null };
 
 /** **Hot now** on Today: people who opened a link in the last 24 hours and were not reached since. */
-export async function listHotLeads(db: FieldbookDb, now: number): Promise<HotLeadRow[]> {
+export async function listHotLeads(db: FieldbookDb, deviceNow: number): Promise<HotLeadRow[]> {
+  // Click times are the server's: compare them with the server's time, not a phone clock set hours off.
+  const now = deviceNow + ((await loadClockOffset(db)) ?? 0);
   const clicks = await db.email_clicks.where('clicked_at').aboveOrEqual(new Date(now - HOT_WINDOW_MS).toISOString()).filter((click) => click.kind === 'person' && isLive(click)).toArray();
   if (clicks.length === 0) return [];
   const links = (await db.tracked_links.bulkGet(clicks.flatMap((click) => (click.link_id ? [click.link_id] : [])))).filter(present);
@@ -94,8 +97,10 @@ const HIDDEN_TAB_DELAY_MS = 1500;
  */
 export type ClickNotice = { readonly message: string; readonly contactId: string | null };
 
-export async function claimClickNotices(db: FieldbookDb, now: number): Promise<ClickNotice[]> {
+export async function claimClickNotices(db: FieldbookDb, deviceNow: number): Promise<ClickNotice[]> {
   return db.transaction('rw', [db.email_clicks, db.tracked_links, db.sent_emails, db.contacts, db.email_templates, db.settings], async () => {
+    // Click times are the server's: "recent" is judged by the server's time (the stored clock offset).
+    const now = deviceNow + ((await loadClockOffset(db)) ?? 0);
     const recent: EngagementClick[] = await db.email_clicks.where('clicked_at').aboveOrEqual(new Date(now - CLICK_NOTICE_WINDOW_MS).toISOString()).toArray();
     const stored = (await db.settings.get(ANNOUNCED_CLICKS_KEY))?.value;
     const claims = (Array.isArray(stored) ? stored : []).filter(
