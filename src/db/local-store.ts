@@ -188,7 +188,8 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     /** Undoes a delete: clears the tombstone and retracts the "Deleted" activity. */
     async restoreContact(id: string, activityId: string): StoreResult<void> {
       return commit([
-        { table: 'contacts', op: 'update', id, fields: { deleted_at: null } },
+        // A contact brought back is its own again, even one that had been merged into another.
+        { table: 'contacts', op: 'update', id, fields: { deleted_at: null, merged_into: null } },
         { table: 'member_activities', op: 'update', id: activityId, fields: { deleted_at: nowIso() } },
       ]);
     },
