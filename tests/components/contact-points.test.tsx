@@ -103,7 +103,9 @@ describe('several phones and emails', () => {
     const edit = (await harness.db.outbox.toArray()).find((entry) => entry.table === 'contacts' && entry.op === 'update');
     expect(Object.keys(edit?.changes ?? {})).toContain('phones');
     expect(Object.keys(edit?.changes ?? {})).not.toContain('emails');
-    expect(Object.keys(edit?.changes ?? {})).not.toContain('phone');
+    // The primary number travels with its list, unchanged, under the same stamp (contact-points.ts).
+    expect(edit?.changes['phone']).toBe('+1 415 555 0101');
+    expect(Object.keys(edit?.changes ?? {})).not.toContain('email');
     expect(Object.keys(edit?.changes ?? {})).not.toContain('first_name');
   });
 
