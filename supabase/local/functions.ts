@@ -247,9 +247,10 @@ export function createFunctions(options: FunctionsOptions): Functions {
   /**
    * Proxies one request. 'refused' when the process no longer listens (it died, and its exit is not yet
    * seen): nothing of the request was sent, so the caller may start another process and try again.
+   * 'stale' when a kept-alive connection turned out closed before a bodiless request got an answer.
    */
   const proxy = (req: IncomingMessage, res: ServerResponse, port: number, path: string) =>
-    new Promise<'done' | 'refused'>((resolveProxy) => {
+    new Promise<'done' | 'refused' | 'stale'>((resolveProxy) => {
       const headers: OutgoingHttpHeaders = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
@@ -291,6 +292,10 @@ export function createFunctions(options: FunctionsOptions): Functions {
       upstream.once('error', (error: NodeJS.ErrnoException) => {
         if (abandoned) return resolveProxy('done');
         if (!sent && error.code === 'ECONNREFUSED') return resolveProxy('refused');
+        // A kept-alive connection to a process that has just died: a request without a body is simply
+        // sent again (on a fresh process), as browsers do for a reused connection that was closed.
+        const bodiless = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.method === 'DELETE';
+        if (upstream.reusedSocket && bodiless && !res.headersSent && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) return resolveProxy('stale');
         if (res.headersSent) res.destroy();
         else {
           log(`functions: ${req.method} ${path} failed: ${error.message}`);
@@ -333,7 +338,9 @@ export function createFunctions(options: FunctionsOptions): Functions {
         if (!token) return send(res, 401, { code: 401, message: 'Missing authorization header' });
         if (!(await options.verifyToken(token))) return send(res, 401, { code: 401, message: 'Invalid JWT' });
       }
-      for (let attempt = 1; ; attempt += 1) {
+      let retriedStale = false;
+      let restarted = false;
+      for (;;) {
         let worker: Worker;
         try {
           worker = workerFor(name, entry);
@@ -350,14 +357,21 @@ export function createFunctions(options: FunctionsOptions): Functions {
           log(`functions/${name}: failed to start: ${error.message}`);
           return send(res, 503, { code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' });
         }
-        if ((await proxy(req, res, port, `/${name}${rest}${search}`)) === 'done') return;
+        const outcome = await proxy(req, res, port, `/${name}${rest}${search}`);
+        if (outcome === 'done') return;
+        // A closed kept-alive connection: try again on a new one (a dead process then refuses it).
+        if (outcome === 'stale' && !retriedStale) {
+          retriedStale = true;
+          continue;
+        }
         // Nothing listens on its port any more: the process is gone. Start another, once.
         if (workers.get(name) === worker) workers.delete(name);
         worker.child.kill('SIGKILL');
-        if (attempt === 2) {
+        if (restarted) {
           log(`functions/${name}: the process does not accept connections`);
           return send(res, 500, { code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' });
         }
+        restarted = true;
       }
     },
     running: () => [...workers.entries()].flatMap(([name, worker]) => (worker.child.pid === undefined ? [] : [{ name, pid: worker.child.pid }])),
