@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
-import { quickAdd } from '../support/page-helpers';
+import { quickAdd, waitForActiveServiceWorker } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 const { available } = browserAvailability();
@@ -64,6 +64,8 @@ describe.skipIf(!available)('sync in Chromium: two devices of one member against
     await b.getByRole('link', { name: 'Contacts' }).click();
     await b.getByRole('link', { name: /Rosa Diaz/ }).waitFor({ timeout: 10_000 });
 
+    // The app's code is cached before the phone goes offline (the edit screen loads on first use).
+    await waitForActiveServiceWorker(a);
     await phone.context.setOffline(true);
     try {
       await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
@@ -113,6 +115,7 @@ describe.skipIf(!available)('sync in Chromium: two devices of one member against
     await b.goto(url);
     await a.goto(url);
     await a.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
+    await waitForActiveServiceWorker(a);
     await phone.context.setOffline(true);
     try {
       await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });

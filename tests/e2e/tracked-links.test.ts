@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
-import { quickAdd } from '../support/page-helpers';
+import { quickAdd, waitForActiveServiceWorker } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 /*
@@ -156,6 +156,7 @@ describe.skipIf(!available)('tracked links in Chromium: sent from the phone, cli
   }, 180_000);
 
   it('a message sent offline and clicked before the phone synced takes the person to the page, and counts once the phone is back', async () => {
+    await waitForActiveServiceWorker(a);
     await phone.context.setOffline(true);
     try {
       await a.getByText(/Offline: changes are saved on this device/).waitFor({ timeout: 10_000 });
