@@ -247,10 +247,11 @@ export function createFunctions(options: FunctionsOptions): Functions {
   /**
    * Proxies one request. 'refused' when the process no longer listens (it died, and its exit is not yet
    * seen): nothing of the request was sent, so the caller may start another process and try again.
-   * 'stale' when a kept-alive connection turned out closed before a bodiless request got an answer.
+   * 'stale' when a kept-alive connection turned out closed before a bodiless request got an answer;
+   * 'broken' when the connection broke under the request (answered 500: the process is going).
    */
   const proxy = (req: IncomingMessage, res: ServerResponse, port: number, path: string) =>
-    new Promise<'done' | 'refused' | 'stale'>((resolveProxy) => {
+    new Promise<'done' | 'refused' | 'stale' | 'broken'>((resolveProxy) => {
       const headers: OutgoingHttpHeaders = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
@@ -301,7 +302,8 @@ export function createFunctions(options: FunctionsOptions): Functions {
           log(`functions: ${req.method} ${path} failed: ${error.message}`);
           send(res, 500, { code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' });
         }
-        resolveProxy('done');
+        // The connection broke under the request: the process is going or gone, whatever its exit says yet.
+        resolveProxy(error.code === 'ECONNRESET' || error.message === 'socket hang up' ? 'broken' : 'done');
       });
       res.once('close', () => {
         if (!res.writableFinished) {
@@ -359,6 +361,12 @@ export function createFunctions(options: FunctionsOptions): Functions {
         }
         const outcome = await proxy(req, res, port, `/${name}${rest}${search}`);
         if (outcome === 'done') return;
+        if (outcome === 'broken') {
+          // Answered 500; the next request starts a fresh process rather than meet this one dying.
+          if (workers.get(name) === worker) workers.delete(name);
+          worker.child.kill('SIGKILL');
+          return;
+        }
         // A closed kept-alive connection: try again on a new one (a dead process then refuses it).
         if (outcome === 'stale' && !retriedStale) {
           retriedStale = true;
