@@ -1,6 +1,6 @@
 import { joinLines } from './join-lines';
 import { CONTACT_LIMITS } from '../domain/contact';
-import type { ContactStage, ContactType } from '../domain/contact';
+import type { ContactFields, ContactStage, ContactType } from '../domain/contact';
 import { emailFieldSchema } from '../domain/contact-schema';
 import { PHONE_CHARS, withinYears } from '../domain/limits';
 import type { ContactPoint, ParsedContact } from './parsed-contact';
@@ -13,19 +13,7 @@ import type { ContactPoint, ParsedContact } from './parsed-contact';
  * the same draft.
  */
 
-/** The contact fields every reader and writer of this folder deals in. */
-export type ContactFields = {
-  readonly first_name: string;
-  readonly last_name: string;
-  readonly phones: readonly ContactPoint[];
-  readonly emails: readonly ContactPoint[];
-  readonly stage: ContactStage;
-  readonly contact_type: ContactType;
-  readonly lead_source: string;
-  readonly tags: readonly string[];
-  readonly notes: string;
-  readonly next_follow_up_on: string | null;
-};
+export type { ContactFields };
 
 /** What the person chose for the whole import; the file's own values win over these. */
 export type DraftDefaults = {

@@ -1,4 +1,4 @@
-import { contactFullName, type Contact, type ContactInput } from '../domain/contact';
+import { contactFullName, type Contact, type ContactFields } from '../domain/contact';
 import { mergeContacts as planMerge, undoMergeFields } from '../domain/contact-merge';
 import type { ContactMerge } from '../domain/contact-merge-schema';
 import type { ActivityMetadata } from '../domain/member-activity';
@@ -22,8 +22,7 @@ export const IMPORT_CHUNK = 1000;
 /** Ids of re-pointed rows remembered per merge, in all (the merge row's `moved` stays under 16 kB). */
 export const MOVED_IDS_KEPT = 300;
 
-/** A contact's own fields as an import or merge writes them (phone and email follow the lists). */
-export type ContactFields = Omit<ContactInput, 'phone' | 'email'>;
+export type { ContactFields };
 
 export type ImportRow =
   | { readonly kind: 'create'; readonly fields: ContactFields }

@@ -1,3 +1,4 @@
+import type { ContactPoint } from './contact-points';
 import type { Contact } from './contact-schema';
 import { LIMITS } from './limits';
 
@@ -26,6 +27,23 @@ export const CONTACT_TYPE_LABELS: Readonly<Record<ContactType, string>> = {
 export const CONTACT_LIMITS = LIMITS.contact;
 
 export type { Contact, ContactInput, ContactInputDraft, QuickAddInput } from './contact-schema';
+
+/**
+ * A contact's own fields, as file readers and writers, imports and merges deal in them (no phone or
+ * email: those follow the lists, see contact-points.ts).
+ */
+export type ContactFields = {
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly phones: readonly ContactPoint[];
+  readonly emails: readonly ContactPoint[];
+  readonly stage: ContactStage;
+  readonly contact_type: ContactType;
+  readonly lead_source: string;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  readonly next_follow_up_on: string | null;
+};
 
 export function contactFullName(contact: Pick<Contact, 'first_name' | 'last_name'>): string {
   return [contact.first_name, contact.last_name].filter((part) => part.trim() !== '').join(' ');

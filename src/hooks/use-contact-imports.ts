@@ -1,27 +1,12 @@
 import { useCallback, useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { ContactFields, ImportOutcome } from '../db/contact-batches';
+import type { ImportOutcome, ImportRequest } from '../db/contact-batches';
 import { getLiveContacts, listRecentImports } from '../db/import-queries';
 import { listContacts } from '../db/queries';
 import type { Contact } from '../domain/contact';
 import type { ContactImport } from '../domain/contact-import-schema';
 import type { Result } from '../shared/result';
 import { useAppServices } from './app-services';
-
-/** A row as the import screen builds it (readonly lists are fine: the store copies what it writes). */
-export type ImportRowInput =
-  | { readonly kind: 'create'; readonly fields: Readonly<ContactFields> | ReadonlyFields }
-  | { readonly kind: 'merge'; readonly contactId: string; readonly fields: Partial<ReadonlyFields> };
-
-type ReadonlyFields = { readonly [K in keyof ContactFields]: ContactFields[K] extends (infer T)[] ? readonly T[] : ContactFields[K] };
-
-export type ImportCommand = {
-  readonly source: string;
-  readonly fileName: string;
-  readonly rows: readonly ImportRowInput[];
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
-};
 
 /** The most recent imports, newest first (live: an undo on another device shows at once). */
 export function useRecentImports(limit = 5): ContactImport[] | undefined {
@@ -45,14 +30,7 @@ export function useContactImports() {
   const freshContacts = useCallback((ids: readonly string[]) => getLiveContacts(db, ids), [db]);
 
   const importContacts = useCallback(
-    (command: ImportCommand): Promise<Result<ImportOutcome, { readonly message: string }>> =>
-      store.importContacts({
-        source: command.source,
-        fileName: command.fileName,
-        rows: command.rows as Parameters<typeof store.importContacts>[0]['rows'],
-        ...(command.onProgress ? { onProgress: command.onProgress } : {}),
-        ...(command.signal ? { signal: command.signal } : {}),
-      }),
+    (request: ImportRequest): Promise<Result<ImportOutcome, { readonly message: string }>> => store.importContacts(request),
     [store],
   );
 

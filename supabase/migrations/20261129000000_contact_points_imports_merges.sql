@@ -167,22 +167,26 @@ create table public.contact_merges (
 create index contact_merges_survivor on public.contact_merges (survivor_id, member_id);
 create index contact_merges_import on public.contact_merges (import_id) where import_id is not null;
 
-do $$
-declare
-  t text;
+/*
+ * Makes public.<name> a member-owned synced table: row-level security with the four member policies,
+ * grants to authenticated and service_role only, then sync.register_table. What every synced table
+ * added from here on needs, in one call.
+ */
+create function sync.add_member_table(name text) returns void language plpgsql as $$
 begin
-  foreach t in array array['contact_imports', 'contact_merges'] loop
-    execute format('alter table public.%I enable row level security', t);
-    execute format('create policy "Users can view their own %s" on public.%I for select to authenticated using (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can insert their own %s" on public.%I for insert to authenticated with check (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can update their own %s" on public.%I for update to authenticated using (member_id = (select auth.uid())) with check (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can delete their own %s" on public.%I for delete to authenticated using (member_id = (select auth.uid()))', t, t);
-    execute format('revoke all on public.%I from anon, authenticated, service_role, public', t);
-    execute format('grant select, insert, update, delete on public.%I to authenticated, service_role', t);
-    perform sync.register_table(t);
-  end loop;
-end
+  execute format('alter table public.%I enable row level security', name);
+  execute format('create policy "Users can view their own %s" on public.%I for select to authenticated using (member_id = (select auth.uid()))', name, name);
+  execute format('create policy "Users can insert their own %s" on public.%I for insert to authenticated with check (member_id = (select auth.uid()))', name, name);
+  execute format('create policy "Users can update their own %s" on public.%I for update to authenticated using (member_id = (select auth.uid())) with check (member_id = (select auth.uid()))', name, name);
+  execute format('create policy "Users can delete their own %s" on public.%I for delete to authenticated using (member_id = (select auth.uid()))', name, name);
+  execute format('revoke all on public.%I from anon, authenticated, service_role, public', name);
+  execute format('grant select, insert, update, delete on public.%I to authenticated, service_role', name);
+  perform sync.register_table(name);
+end;
 $$;
+revoke all on function sync.add_member_table(text) from public, anon, authenticated, service_role;
+
+select sync.add_member_table(t) from unnest(array['contact_imports', 'contact_merges']) as t;
 
 -- References to merged-away contacts --------------------------------------------------------------
 

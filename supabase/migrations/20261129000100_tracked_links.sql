@@ -55,22 +55,7 @@ alter table public.email_clicks
   add column network text not null default '' constraint email_clicks_network_length check (char_length(network) <= 64);
 create index email_clicks_link on public.email_clicks (link_id, clicked_at) where link_id is not null;
 
-do $$
-declare
-  t text;
-begin
-  foreach t in array array['link_keys', 'tracked_links'] loop
-    execute format('alter table public.%I enable row level security', t);
-    execute format('create policy "Users can view their own %s" on public.%I for select to authenticated using (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can insert their own %s" on public.%I for insert to authenticated with check (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can update their own %s" on public.%I for update to authenticated using (member_id = (select auth.uid())) with check (member_id = (select auth.uid()))', t, t);
-    execute format('create policy "Users can delete their own %s" on public.%I for delete to authenticated using (member_id = (select auth.uid()))', t, t);
-    execute format('revoke all on public.%I from anon, authenticated, service_role, public', t);
-    execute format('grant select, insert, update, delete on public.%I to authenticated, service_role', t);
-    perform sync.register_table(t);
-  end loop;
-end
-$$;
+select sync.add_member_table(t) from unnest(array['link_keys', 'tracked_links']) as t;
 
 /** A link key never changes once made: links already sent were signed with it. */
 create function sync.keep_link_key() returns trigger language plpgsql as $$

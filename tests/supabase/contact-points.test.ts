@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFromPglite, migrate } from '../../supabase/local/database';
 import { formatHlc } from '../../src/domain/hlc';
-import { member, mutation, type PushResult } from '../support/schema-db';
+import { member, mutation } from '../support/schema-db';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 /*
@@ -61,31 +61,22 @@ describe('upgrading a database that has contacts', () => {
 for (const backend of sqlBackends()) {
   describe(`phones, emails and merges on ${backend.name}`, () => {
     let db: SqlBackend;
-    let users = 0;
     beforeAll(async () => {
       db = await backend.open();
     }, 120_000);
     afterAll(async () => db?.close());
 
-    const createUser = async () => {
-      users += 1;
-      const id = crypto.randomUUID();
-      await db.query(`insert into auth.users (id, email, email_confirmed_at) values ($1, $2, now())`, [id, `points-${users}-${id.slice(0, 6)}@example.com`]);
-      return id;
-    };
-    const push = (sub: string, mutations: unknown[]) =>
-      db.as(member(sub), async (query) => (await query<{ r: PushResult }>('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)]))[0]!.r);
     const rest = <T = Record<string, unknown>,>(sub: string, sql: string, params: unknown[] = []) => db.as(member(sub), (query) => query<T>(sql, params));
     const row = async (table: string, id: string) => (await db.query<{ r: Row }>(`select to_jsonb(t) as r from public.${table} t where id = $1`, [id]))[0]?.r;
     const newContact = async (sub: string, changes: Record<string, unknown> = {}) => {
       const id = crypto.randomUUID();
-      const result = await push(sub, [mutation('contacts', id, { first_name: 'Ana', ...changes }, stampAt(Date.now() - 1000), 'insert')]);
+      const result = await db.push(sub, [mutation('contacts', id, { first_name: 'Ana', ...changes }, stampAt(Date.now() - 1000), 'insert')]);
       expect(result.results[0]?.status).toBe('applied');
       return id;
     };
 
     it('a REST insert or update of the single phone and email keeps the lists in step', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const [{ id } = { id: '' }] = await rest<{ id: string }>(sub, `insert into public.contacts (first_name, phone, email) values ('Rest', '555 0100', 'r@example.com') returning id`);
       expect(await row('contacts', id)).toMatchObject({ phones: [mobile('555 0100')], emails: [{ label: 'home', value: 'r@example.com' }] });
 
@@ -98,25 +89,25 @@ for (const backend of sqlBackends()) {
     });
 
     it('a pushed list sets the single columns, and a list that loses leaves them matching the winner', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const id = await newContact(sub, { phones: [mobile('555 0100')], emails: [] });
       expect(await row('contacts', id)).toMatchObject({ phone: '555 0100', email: '' });
 
-      const newer = await push(sub, [mutation('contacts', id, { phones: [mobile('555 0300')], phone: '555 0300' }, stampAt(Date.now() + 10))]);
+      const newer = await db.push(sub, [mutation('contacts', id, { phones: [mobile('555 0300')], phone: '555 0300' }, stampAt(Date.now() + 10))]);
       expect(newer.results[0]?.status).toBe('applied');
       // An older edit from an offline device arrives after it: it loses, on both columns.
-      await push(sub, [mutation('contacts', id, { phones: [mobile('555 0200')], phone: '555 0200' }, stampAt(Date.now() - 500))]);
+      await db.push(sub, [mutation('contacts', id, { phones: [mobile('555 0200')], phone: '555 0200' }, stampAt(Date.now() - 500))]);
       expect(await row('contacts', id)).toMatchObject({ phone: '555 0300', phones: [mobile('555 0300')] });
     });
 
     it('the single phone always carries the stamp of the list it mirrors, so no device keeps a stale number', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const id = await newContact(sub, { phones: [mobile('555 1111')], phone: '555 1111' });
       // E makes another number primary; D, offline since before, adds a number to the old list (its
       // change of the list alone, as a REST client or an older app would send it).
-      await push(sub, [mutation('contacts', id, { phones: [mobile('555 3333')], phone: '555 3333' }, stampAt(Date.now() - 500, 'e'))]);
+      await db.push(sub, [mutation('contacts', id, { phones: [mobile('555 3333')], phone: '555 3333' }, stampAt(Date.now() - 500, 'e'))]);
       const later = stampAt(Date.now() - 400, 'd');
-      await push(sub, [mutation('contacts', id, { phones: [mobile('555 1111'), mobile('555 2222')] }, later)]);
+      await db.push(sub, [mutation('contacts', id, { phones: [mobile('555 1111'), mobile('555 2222')] }, later)]);
       const stored = await row('contacts', id);
       expect(stored).toMatchObject({ phone: '555 1111', phones: [mobile('555 1111'), mobile('555 2222')] });
       expect(stored!.field_stamps['phone']).toBe(stored!.field_stamps['phones']);
@@ -129,8 +120,8 @@ for (const backend of sqlBackends()) {
     });
 
     it('refuses more than 10 numbers, a bad number, a long label or a stray key, with readable reasons', async () => {
-      const sub = await createUser();
-      const attempt = async (changes: Record<string, unknown>) => (await push(sub, [mutation('contacts', crypto.randomUUID(), { first_name: 'X', ...changes }, stampAt(Date.now()), 'insert')])).results[0];
+      const sub = await db.createUser();
+      const attempt = async (changes: Record<string, unknown>) => (await db.push(sub, [mutation('contacts', crypto.randomUUID(), { first_name: 'X', ...changes }, stampAt(Date.now()), 'insert')])).results[0];
       const eleven = Array.from({ length: 11 }, (_, i) => mobile(`555 01${String(i).padStart(2, '0')}`));
       expect(await attempt({ phones: eleven })).toMatchObject({ status: 'rejected', reason: 'At most 10 phone numbers' });
       expect(await attempt({ phones: eleven.slice(0, 10) })).toMatchObject({ status: 'applied' });
@@ -144,35 +135,35 @@ for (const backend of sqlBackends()) {
     });
 
     it('a contact merges only into another contact of the same member', async () => {
-      const a = await createUser();
-      const b = await createUser();
+      const a = await db.createUser();
+      const b = await db.createUser();
       const mine = await newContact(a);
       const theirs = await newContact(b);
-      const into = (target: string) => push(a, [mutation('contacts', mine, { merged_into: target, deleted_at: new Date().toISOString() }, stampAt(Date.now()))]);
+      const into = (target: string) => db.push(a, [mutation('contacts', mine, { merged_into: target, deleted_at: new Date().toISOString() }, stampAt(Date.now()))]);
       expect((await into(theirs)).results[0]).toMatchObject({ status: 'rejected', reason: 'It refers to an item that does not exist (or is not yours)' });
       expect((await into(mine)).results[0]).toMatchObject({ status: 'rejected', reason: 'A contact cannot be merged into itself' });
-      const record = await push(a, [mutation('contact_merges', crypto.randomUUID(), { survivor_id: theirs }, stampAt(Date.now()), 'insert')]);
+      const record = await db.push(a, [mutation('contact_merges', crypto.randomUUID(), { survivor_id: theirs }, stampAt(Date.now()), 'insert')]);
       expect(record.results[0]).toMatchObject({ status: 'rejected', reason: 'It refers to an item that does not exist (or is not yours)' });
       expect(await row('contacts', theirs)).toMatchObject({ deleted_at: null, merged_into: null });
     });
 
     it('merging a contact away re-points the activities still on it, and later writes for it follow the chain of merges', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const [first, second, third] = [await newContact(sub), await newContact(sub), await newContact(sub)];
       const early = crypto.randomUUID();
-      await push(sub, [mutation('member_activities', early, { activity_type: 'call', contact_id: first }, stampAt(Date.now() - 900), 'insert')]);
+      await db.push(sub, [mutation('member_activities', early, { activity_type: 'call', contact_id: first }, stampAt(Date.now() - 900), 'insert')]);
 
       const now = new Date().toISOString();
-      await push(sub, [mutation('contacts', first, { merged_into: second, deleted_at: now }, stampAt(Date.now() - 800))]);
+      await db.push(sub, [mutation('contacts', first, { merged_into: second, deleted_at: now }, stampAt(Date.now() - 800))]);
       expect(await row('member_activities', early)).toMatchObject({ contact_id: second });
-      await push(sub, [mutation('contacts', second, { merged_into: third, deleted_at: now }, stampAt(Date.now() - 700))]);
+      await db.push(sub, [mutation('contacts', second, { merged_into: third, deleted_at: now }, stampAt(Date.now() - 700))]);
       expect(await row('member_activities', early)).toMatchObject({ contact_id: third });
 
       // A device that was offline all along logs a call and a message on the first contact.
       const late = crypto.randomUUID();
       const sent = crypto.randomUUID();
       const writtenAt = stampAt(Date.now() - 600, 'offline');
-      const result = await push(sub, [
+      const result = await db.push(sub, [
         mutation('member_activities', late, { activity_type: 'call', contact_id: first }, writtenAt, 'insert'),
         mutation('sent_emails', sent, { to_email: 'a@example.com', contact_id: first }, writtenAt, 'insert'),
       ]);
@@ -187,22 +178,22 @@ for (const backend of sqlBackends()) {
     });
 
     it('undoing a merge (survivor link cleared, contact back) stops redirecting its new activities', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const [gone, survivor] = [await newContact(sub), await newContact(sub)];
-      await push(sub, [mutation('contacts', gone, { merged_into: survivor, deleted_at: new Date().toISOString() }, stampAt(Date.now() - 500))]);
-      await push(sub, [mutation('contacts', gone, { merged_into: null, deleted_at: null }, stampAt(Date.now() - 400))]);
+      await db.push(sub, [mutation('contacts', gone, { merged_into: survivor, deleted_at: new Date().toISOString() }, stampAt(Date.now() - 500))]);
+      await db.push(sub, [mutation('contacts', gone, { merged_into: null, deleted_at: null }, stampAt(Date.now() - 400))]);
       const activity = crypto.randomUUID();
-      await push(sub, [mutation('member_activities', activity, { activity_type: 'note', contact_id: gone }, stampAt(Date.now() - 300), 'insert')]);
+      await db.push(sub, [mutation('member_activities', activity, { activity_type: 'note', contact_id: gone }, stampAt(Date.now() - 300), 'insert')]);
       expect(await row('member_activities', activity)).toMatchObject({ contact_id: gone });
     });
 
     it('another member cannot read or change imports and merges', async () => {
-      const a = await createUser();
-      const b = await createUser();
+      const a = await db.createUser();
+      const b = await db.createUser();
       const contact = await newContact(a);
       const importId = crypto.randomUUID();
       const mergeId = crypto.randomUUID();
-      const done = await push(a, [
+      const done = await db.push(a, [
         mutation('contact_imports', importId, { source: 'Google Contacts CSV', created_count: 3 }, stampAt(Date.now()), 'insert'),
         mutation('contact_merges', mergeId, { survivor_id: contact, import_id: importId, applied: { notes: 'x' }, before: { notes: '' } }, stampAt(Date.now()), 'insert'),
       ]);
@@ -210,7 +201,7 @@ for (const backend of sqlBackends()) {
       for (const [table, id] of [['contact_imports', importId], ['contact_merges', mergeId]] as const) {
         expect(await rest(b, `select id from public.${table} where id = $1`, [id])).toEqual([]);
         expect(await rest(b, `update public.${table} set undone_at = now() where id = $1 returning id`, [id])).toEqual([]);
-        const stolen = await push(b, [mutation(table, id, { undone_at: new Date().toISOString() }, stampAt(Date.now() + 100))]);
+        const stolen = await db.push(b, [mutation(table, id, { undone_at: new Date().toISOString() }, stampAt(Date.now() + 100))]);
         expect(stolen.results[0]?.status).toBe('rejected');
         expect(await row(table, id)).toMatchObject({ undone_at: null });
       }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc, parseHlc } from '../../src/domain/hlc';
-import { ANON, member, mutation, SERVICE, type PushResult } from '../support/schema-db';
+import { ANON, member, mutation, SERVICE } from '../support/schema-db';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 /*
@@ -13,30 +13,21 @@ const stampAt = (ms: number, node = 'dev', counter = 0) => formatHlc({ physical:
 for (const backend of sqlBackends()) {
   describe(`sync core on ${backend.name}`, () => {
     let db: SqlBackend;
-    let users = 0;
 
     beforeAll(async () => {
       db = await backend.open();
     }, 120_000);
     afterAll(async () => db?.close());
 
-    const createUser = async (meta: unknown = {}) => {
-      users += 1;
-      const id = crypto.randomUUID();
-      await db.query(`insert into auth.users (id, email, email_confirmed_at, raw_user_meta_data) values ($1, $2, now(), $3::jsonb)`, [id, `defects-${users}-${id.slice(0, 6)}@example.com`, JSON.stringify(meta)]);
-      return id;
-    };
-    const push = (sub: string, mutations: unknown[]) =>
-      db.as(member(sub), async (query) => (await query<{ r: PushResult }>('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)]))[0]!.r);
     const contact = async (id: string) => (await db.query<{ r: Record<string, unknown> & { field_stamps: Record<string, string> } }>('select to_jsonb(c) as r from public.contacts c where id = $1', [id]))[0]?.r;
 
     it('[SV1] deleting a user removes every row of theirs, tombstones, clamps and applied ids included', async () => {
-      const gone = await createUser();
-      const kept = await createUser();
+      const gone = await db.createUser();
+      const kept = await db.createUser();
       const ids = { contact: crypto.randomUUID(), deleted: crypto.randomUUID(), template: crypto.randomUUID() };
       for (const sub of [gone, kept]) {
         const mine = sub === gone ? ids : { contact: crypto.randomUUID(), deleted: crypto.randomUUID(), template: crypto.randomUUID() };
-        const result = await push(sub, [
+        const result = await db.push(sub, [
           mutation('contacts', mine.contact, { first_name: 'Ana' }, stampAt(Date.now() + 3_600_000, 'fast'), 'insert'),
           mutation('contacts', mine.deleted, { first_name: 'Bo' }, stampAt(Date.now() - 10), 'insert'),
           mutation('email_templates', mine.template, { name: 'Hi', body: 'Hello' }, stampAt(Date.now() - 10), 'insert'),
@@ -73,16 +64,16 @@ for (const backend of sqlBackends()) {
        * E1 + E2 coalesced: E1's raw stamp must not be clamped afresh and beat the acknowledged write.
        */
       it('a retried edit does not overwrite a newer acknowledged edit', async () => {
-        const sub = await createUser();
+        const sub = await db.createUser();
         const id = crypto.randomUUID();
-        await push(sub, [mutation('contacts', id, { first_name: 'Start', notes: '' }, stampAt(Date.now() - 60_000, 'b'), 'insert')]);
+        await db.push(sub, [mutation('contacts', id, { first_name: 'Start', notes: '' }, stampAt(Date.now() - 60_000, 'b'), 'insert')]);
         const fast = Date.now() + 3_600_000;
         const e1 = { ...mutation('contacts', id, { first_name: 'Stale from phone' }, stampAt(fast, 'phone')), stamps: { first_name: stampAt(fast, 'phone') } };
-        expect((await push(sub, [e1])).results[0]?.status).toBe('applied'); // the answer is lost on the way
+        expect((await db.push(sub, [e1])).results[0]?.status).toBe('applied'); // the answer is lost on the way
         const earned = parseHlc((await contact(id))!.field_stamps['first_name']!)!;
         expect(earned.physical).toBeLessThan(Date.now() + 61_000);
 
-        const acknowledged = await push(sub, [mutation('contacts', id, { first_name: 'Newer from laptop' }, stampAt(earned.physical, 'laptop', earned.counter + 1))]);
+        const acknowledged = await db.push(sub, [mutation('contacts', id, { first_name: 'Newer from laptop' }, stampAt(earned.physical, 'laptop', earned.counter + 1))]);
         expect(acknowledged.results[0]?.status).toBe('applied');
         await new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -90,7 +81,7 @@ for (const backend of sqlBackends()) {
           ...mutation('contacts', id, { first_name: 'Stale from phone', notes: 'E2 from phone' }, stampAt(fast + 5000, 'phone')),
           stamps: { first_name: stampAt(fast, 'phone'), notes: stampAt(fast + 5000, 'phone') },
         };
-        const answer = await push(sub, [retry]);
+        const answer = await db.push(sub, [retry]);
         expect(answer.results[0]?.status).toBe('applied');
         expect(await contact(id)).toMatchObject({ first_name: 'Newer from laptop', notes: 'E2 from phone' });
         // The answer says what the server holds, so the phone adopts the laptop's value.
@@ -98,22 +89,22 @@ for (const backend of sqlBackends()) {
       });
 
       it('a retried insert does not undo a newer acknowledged delete', async () => {
-        const sub = await createUser();
+        const sub = await db.createUser();
         const id = crypto.randomUUID();
         const fast = Date.now() + 3_600_000;
         const insert = mutation('contacts', id, { first_name: 'Phone', deleted_at: null }, stampAt(fast, 'phone'), 'insert');
-        await push(sub, [insert]); // the answer is lost
+        await db.push(sub, [insert]); // the answer is lost
         const earned = parseHlc((await contact(id))!.field_stamps['deleted_at']!)!;
-        await push(sub, [mutation('contacts', id, { deleted_at: new Date().toISOString() }, stampAt(earned.physical, 'laptop', earned.counter + 1))]);
+        await db.push(sub, [mutation('contacts', id, { deleted_at: new Date().toISOString() }, stampAt(earned.physical, 'laptop', earned.counter + 1))]);
         await new Promise((resolve) => setTimeout(resolve, 20));
 
         const retry = { ...mutation('contacts', id, { first_name: 'Phone again', deleted_at: null }, stampAt(fast + 1000, 'phone'), 'insert'), stamps: { first_name: stampAt(fast + 1000, 'phone'), deleted_at: stampAt(fast, 'phone') } };
-        await push(sub, [retry]);
+        await db.push(sub, [retry]);
         expect((await contact(id))?.['deleted_at']).not.toBeNull();
       });
 
       it('a member cannot plant or read clamps of another member', async () => {
-        const [victim, attacker] = [await createUser(), await createUser()];
+        const [victim, attacker] = [await db.createUser(), await db.createUser()];
         const raw = stampAt(Date.now() + 3_600_000, 'planted');
         const early = await db.as(member(attacker), async (query) => (await query<{ s: string }>('select sync.clamp_stamp($1, $2) as s', [raw, victim]))[0]?.s);
         expect(parseHlc(early!)!.physical).toBeLessThan(Date.now() + 61_000);
@@ -121,25 +112,25 @@ for (const backend of sqlBackends()) {
       });
 
       it('the same raw stamp from another member is clamped for that member alone', async () => {
-        const [a, b] = [await createUser(), await createUser()];
+        const [a, b] = [await db.createUser(), await db.createUser()];
         const raw = stampAt(Date.now() + 3_600_000, 'shared');
         const [idA, idB] = [crypto.randomUUID(), crypto.randomUUID()];
-        await push(a, [mutation('contacts', idA, { first_name: 'A' }, raw, 'insert')]);
+        await db.push(a, [mutation('contacts', idA, { first_name: 'A' }, raw, 'insert')]);
         await new Promise((resolve) => setTimeout(resolve, 20));
-        await push(b, [mutation('contacts', idB, { first_name: 'B' }, raw, 'insert')]);
+        await db.push(b, [mutation('contacts', idB, { first_name: 'B' }, raw, 'insert')]);
         const [stampA, stampB] = [(await contact(idA))!.field_stamps['first_name']!, (await contact(idB))!.field_stamps['first_name']!];
         expect(stampB > stampA).toBe(true);
       });
     });
 
     it('[SV2] a hard-deleted row is never recreated by a retried insert; the answer is its tombstone', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const id = crypto.randomUUID();
       const insert = mutation('contacts', id, { first_name: 'Lost answer' }, stampAt(Date.now() - 100), 'insert');
-      await push(sub, [insert]); // the answer is lost
+      await db.push(sub, [insert]); // the answer is lost
       await db.as(member(sub), (query) => query('delete from public.contacts where id = $1', [id])); // DELETE /rest/v1/contacts?id=eq.…
 
-      const again = await push(sub, [insert]);
+      const again = await db.push(sub, [insert]);
       expect(again.results[0]?.status).toBe('duplicate');
       expect(again.rows[0]?.table).toBe('contacts');
       expect(again.rows[0]?.row).toMatchObject({ id });
@@ -147,7 +138,7 @@ for (const backend of sqlBackends()) {
       expect(again.rows[0]?.row).not.toHaveProperty('created_at');
 
       const coalesced = { ...mutation('contacts', id, { first_name: 'Lost answer', notes: 'and an edit' }, stampAt(Date.now()), 'insert'), stamps: {} };
-      const retried = await push(sub, [coalesced, mutation('contacts', id, { notes: 'an update' }, stampAt(Date.now()))]);
+      const retried = await db.push(sub, [coalesced, mutation('contacts', id, { notes: 'an update' }, stampAt(Date.now()))]);
       expect(retried.results.map((r) => r.status)).toEqual(['applied', 'applied']);
       expect(retried.rows.every((r) => r.row['id'] === id && !('created_at' in r.row))).toBe(true);
       expect(await contact(id)).toBeUndefined();
@@ -158,22 +149,22 @@ for (const backend of sqlBackends()) {
     });
 
     it('[SV3] a replay of 1,000 applied mutations is answered duplicate, row by row; an oversized push gets a clear error', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const padding = 'x'.repeat(1500);
       const mutations = Array.from({ length: 1000 }, (_, i) => mutation('contacts', crypto.randomUUID(), { first_name: `R${i}`, notes: padding }, stampAt(Date.now() - 100), 'insert'));
-      expect((await push(sub, mutations)).results.every((r) => r.status === 'applied')).toBe(true);
-      const replay = await push(sub, mutations);
+      expect((await db.push(sub, mutations)).results.every((r) => r.status === 'applied')).toBe(true);
+      const replay = await db.push(sub, mutations);
       expect(replay.results.map((r) => r.status)).toEqual(mutations.map(() => 'duplicate'));
       expect(replay.rows.map((r) => r.row['first_name'])).toEqual(mutations.map((m) => m.changes['first_name']));
 
       const huge = Array.from({ length: 200 }, () => mutation('contacts', crypto.randomUUID(), { first_name: 'Big', notes: 'y'.repeat(60_000) }, stampAt(Date.now()), 'insert'));
-      await expect(push(sub, huge)).rejects.toThrow(/at most 8 MB/);
-      const one = await push(sub, [mutation('contacts', crypto.randomUUID(), { first_name: 'Big', notes: 'z'.repeat(70_000) }, stampAt(Date.now()), 'insert')]);
+      await expect(db.push(sub, huge)).rejects.toThrow(/at most 8 MB/);
+      const one = await db.push(sub, [mutation('contacts', crypto.randomUUID(), { first_name: 'Big', notes: 'z'.repeat(70_000) }, stampAt(Date.now()), 'insert')]);
       expect(one.results[0]).toMatchObject({ status: 'rejected', reason: 'This change is too large to sync (at most 64 kB)' });
     });
 
     it('[SV3] a push longer than the role’s statement_timeout stops with 57014, on PGlite too (which cannot interrupt a query)', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const mutations = Array.from({ length: 1000 }, (_, i) => mutation('contacts', crypto.randomUUID(), { first_name: `T${i}` }, stampAt(Date.now() - 100), 'insert'));
       const slow = db.as(member(sub), async (query) => {
         await query(`select set_config('statement_timeout', '40ms', true)`);
@@ -185,12 +176,12 @@ for (const backend of sqlBackends()) {
     });
 
     it('[SV4] mutation ids are per member, and nobody can record one through the API', async () => {
-      const [victim, attacker] = [await createUser(), await createUser()];
+      const [victim, attacker] = [await db.createUser(), await db.createUser()];
       const shared = crypto.randomUUID();
       const attackerRow = { ...mutation('contacts', crypto.randomUUID(), { first_name: 'Squatter' }, stampAt(Date.now() - 10), 'insert'), mutation_id: shared };
-      expect((await push(attacker, [attackerRow])).results[0]?.status).toBe('applied');
+      expect((await db.push(attacker, [attackerRow])).results[0]?.status).toBe('applied');
       const victimRow = { ...mutation('contacts', crypto.randomUUID(), { first_name: 'Mine' }, stampAt(Date.now() - 10), 'insert'), mutation_id: shared };
-      expect((await push(victim, [victimRow])).results[0]?.status).toBe('applied');
+      expect((await db.push(victim, [victimRow])).results[0]?.status).toBe('applied');
       expect((await contact(victimRow.row_id))?.['first_name']).toBe('Mine');
 
       for (const table of ['sync.applied_mutations', 'public.sync_applied_mutations']) {
@@ -200,12 +191,12 @@ for (const backend of sqlBackends()) {
       const planted = crypto.randomUUID();
       await db.as(member(attacker), (query) => query('select sync.mark_applied($1)', [planted]));
       const later = { ...mutation('contacts', crypto.randomUUID(), { first_name: 'Still mine' }, stampAt(Date.now() - 10), 'insert'), mutation_id: planted };
-      expect((await push(victim, [later])).results[0]?.status).toBe('applied');
+      expect((await db.push(victim, [later])).results[0]?.status).toBe('applied');
     });
 
     it('[SV4] applied ids and clamps older than 90 days are forgotten by sync.prune, which only the service role may run', async () => {
-      const sub = await createUser();
-      await push(sub, [
+      const sub = await db.createUser();
+      await db.push(sub, [
         mutation('contacts', crypto.randomUUID(), { first_name: 'Old' }, stampAt(Date.now() + 3_600_000, 'old'), 'insert'),
         mutation('contacts', crypto.randomUUID(), { first_name: 'New' }, stampAt(Date.now() - 10), 'insert'),
       ]);
@@ -220,7 +211,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('[SV5] every table takes inserts without an id', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const [{ id: contactId } = { id: '' }] = await db.as(member(sub), (query) => query<{ id: string }>(`insert into public.contacts (first_name) values ('No id') returning id`));
       expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
       const [{ id: templateId } = { id: '' }] = await db.as(member(sub), (query) => query<{ id: string }>(`insert into public.email_templates (name, body) values ('T', 'B') returning id`));
@@ -237,9 +228,9 @@ for (const backend of sqlBackends()) {
 
     describe('[SV6] the server refuses shapes the client cannot show', () => {
       it('through sync_push', async () => {
-        const sub = await createUser();
+        const sub = await db.createUser();
         const now = stampAt(Date.now() - 10);
-        const result = await push(sub, [
+        const result = await db.push(sub, [
           mutation('contacts', crypto.randomUUID(), { first_name: 'Nested', tags: [['a']] }, now, 'insert'),
           mutation('contacts', crypto.randomUUID(), { first_name: { toString: 'x' } }, now, 'insert'),
           mutation('contacts', crypto.randomUUID(), { first_name: 'Far', last_touched_at: '99999-01-01T00:00:00Z' }, now, 'insert'),
@@ -258,7 +249,7 @@ for (const backend of sqlBackends()) {
       });
 
       it('through REST and SQL', async () => {
-        const sub = await createUser();
+        const sub = await db.createUser();
         const insert = (sql: string, params: unknown[] = []) => db.as(member(sub), (query) => query(sql, params));
         await expect(insert(`insert into public.contacts (first_name, tags) values ('N', '{{a,b},{c,d}}')`)).rejects.toThrow(/contacts_tags_count/);
         await expect(insert(`insert into public.contacts (first_name, created_at) values ('Y', '20255-01-01')`)).rejects.toThrow(/contacts_created_at_year/);
@@ -266,13 +257,13 @@ for (const backend of sqlBackends()) {
       });
 
       it('sign-up never fails on its metadata', async () => {
-        const long = await createUser({ full_name: `  ${'N'.repeat(500)}  ` });
-        const odd = await createUser({ full_name: { first: 'Ana' } });
+        const long = await db.createUser({ full_name: `  ${'N'.repeat(500)}  ` });
+        const odd = await db.createUser({ full_name: { first: 'Ana' } });
         const [profile] = await db.query<{ full_name: string }>('select full_name from public.member_profiles where id = $1', [long]);
         expect(profile?.full_name).toBe('N'.repeat(100));
         const [other] = await db.query<{ full_name: string }>('select full_name from public.member_profiles where id = $1', [odd]);
         expect(other?.full_name).toBe('');
-        const arrayMeta = await createUser(['not', 'an', 'object']);
+        const arrayMeta = await db.createUser(['not', 'an', 'object']);
         expect(await db.query('select 1 from public.members where id = $1', [arrayMeta])).toHaveLength(1);
       });
     });

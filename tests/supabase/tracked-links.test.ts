@@ -21,18 +21,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 for (const backend of sqlBackends()) {
   describe(`tracked links on ${backend.name}`, () => {
     let db: SqlBackend;
-    let users = 0;
     beforeAll(async () => {
       db = await backend.open();
     }, 120_000);
     afterAll(async () => db?.close());
 
-    const createUser = async () => {
-      users += 1;
-      const id = crypto.randomUUID();
-      await db.query(`insert into auth.users (id, email, email_confirmed_at) values ($1, $2, now())`, [id, `links-${users}-${id.slice(0, 6)}@example.com`]);
-      return id;
-    };
     const as = <T = Record<string, unknown>,>(who: Who, sql: string, params: unknown[] = []) => db.as(who, (query) => query<T>(sql, params));
 
     /** A contact, a template and a message sent to the contact, as the member's device writes them. */
@@ -63,7 +56,7 @@ for (const backend of sqlBackends()) {
       );
 
     it('a click on a link already known gets its sent message and one link_opened activity, named after the contact and template', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { contact, sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       await link(sub, linkId, sent);
@@ -75,7 +68,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('a click before its link (an offline send) is attached when the link arrives, and then becomes the activity', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       const first = await click(sub, linkId);
@@ -90,7 +83,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('a link row first without its send, then given it: the clicks follow', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       await link(sub, linkId, null);
@@ -102,7 +95,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('one activity per click however often its sent message is set', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       const id = await click(sub, linkId);
@@ -115,7 +108,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('previews and scanners never become activities', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       await link(sub, linkId, sent);
@@ -129,7 +122,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('a click whose contact was deleted since still counts for the template and does not bring the contact back', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { contact, template, sent } = await sentMessage(sub);
       const linkId = crypto.randomUUID();
       await link(sub, linkId, sent);
@@ -159,8 +152,8 @@ for (const backend of sqlBackends()) {
     });
 
     it("another member's link id in a click never attaches to this member's send", async () => {
-      const a = await createUser();
-      const b = await createUser();
+      const a = await db.createUser();
+      const b = await db.createUser();
       const { sent } = await sentMessage(a);
       const linkId = crypto.randomUUID();
       // B makes codes with its own key and A's link id: its clicks are B's and stay apart.
@@ -173,7 +166,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('a click and its link committed at the same moment find each other (whichever transaction commits first)', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const { sent } = await sentMessage(sub);
       // The link's transaction stays open while the click is inserted, then commits.
       const first = crypto.randomUUID();
@@ -201,8 +194,8 @@ for (const backend of sqlBackends()) {
     });
 
     it('a key id read from a link cannot be registered by anyone without its secret', async () => {
-      const sub = await createUser();
-      const thief = await createUser();
+      const sub = await db.createUser();
+      const thief = await db.createUser();
       const [keyId, secret] = await keyPair();
       const other = (await keyPair())[1];
       await expect(as(member(thief), `insert into public.link_keys (key_id, secret) values ($1, $2)`, [keyId, other])).rejects.toThrow(/link_keys_key_id_derived/);
@@ -212,7 +205,7 @@ for (const backend of sqlBackends()) {
     });
 
     it('a link key never changes once made (not even by the service role); it can be deleted', async () => {
-      const sub = await createUser();
+      const sub = await db.createUser();
       const [key] = await as<{ id: string }>(member(sub), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, await keyPair());
       for (const who of [member(sub), SERVICE]) {
         await expect(as(who, `update public.link_keys set secret = $2 where id = $1`, [key!.id, randomToken(43)])).rejects.toThrow(/cannot be changed/);
@@ -224,8 +217,8 @@ for (const backend of sqlBackends()) {
     });
 
     it('another member and anon can neither read nor change link keys, links or clicks', async () => {
-      const a = await createUser();
-      const b = await createUser();
+      const a = await db.createUser();
+      const b = await db.createUser();
       const { sent } = await sentMessage(a);
       const [key] = await as<{ id: string }>(member(a), `insert into public.link_keys (key_id, secret) values ($1, $2) returning id`, await keyPair());
       const linkId = crypto.randomUUID();

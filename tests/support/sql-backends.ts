@@ -1,6 +1,6 @@
 import { openPostgres } from '../../supabase/local/database';
 import { postgresAvailability, startPostgres } from './postgres-server';
-import { createSchemaDb, type Who } from './schema-db';
+import { createSchemaDb, member, type PushResult, type Who } from './schema-db';
 
 /** One database with the schema, the same way for PGlite and a PostgreSQL 15 server. */
 export type SqlBackend = {
@@ -8,7 +8,24 @@ export type SqlBackend = {
   /** One transaction as PostgREST runs a request: the JWT's role and claims, transaction-local. */
   readonly as: <T>(who: Who, run: (query: SqlBackend['query']) => Promise<T>) => Promise<T>;
   readonly close: () => Promise<void>;
+  /** A new auth user (and, through the sign-up trigger, a member with a profile); its id. */
+  readonly createUser: (meta?: unknown) => Promise<string>;
+  /** A push through sync_push as that member. */
+  readonly push: (sub: string, mutations: unknown[]) => Promise<PushResult>;
 };
+
+/** What both backends share on top of query and as. */
+function withHelpers(base: Omit<SqlBackend, 'createUser' | 'push'>): SqlBackend {
+  return {
+    ...base,
+    async createUser(meta: unknown = {}) {
+      const id = crypto.randomUUID();
+      await base.query(`insert into auth.users (id, email, email_confirmed_at, raw_user_meta_data) values ($1, $2, now(), $3::jsonb)`, [id, `user-${id}@example.com`, JSON.stringify(meta)]);
+      return id;
+    },
+    push: (sub, mutations) => base.as(member(sub), async (query) => (await query<{ r: PushResult }>('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)]))[0]!.r),
+  };
+}
 
 const claimsOf = (who: Who) => JSON.stringify(who.sub ? { sub: who.sub, role: who.role } : { role: who.role });
 
@@ -26,25 +43,25 @@ const asWho =
 
 async function pglite(): Promise<SqlBackend> {
   const db = await createSchemaDb({ seed: false });
-  return {
+  return withHelpers({
     query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     as: asWho((run) => db.transaction(run)),
     close: () => db.close(),
-  };
+  });
 }
 
 /** The local stack's own Database over a throwaway PostgreSQL 15 cluster. */
 async function postgres15(): Promise<SqlBackend> {
   const server = await startPostgres();
   const db = openPostgres(server.url);
-  return {
+  return withHelpers({
     query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     as: asWho(db.transaction),
     close: async () => {
       await db.close();
       await server.stop();
     },
-  };
+  });
 }
 
 /** The backends the schema is tested on: PGlite always, PostgreSQL 15 where its binaries are installed. */
