@@ -4,7 +4,6 @@ import { useRoute, type Route } from '../hooks/use-route';
 import { useLinkTo } from '../hooks/use-link-to';
 import { useStoreValue } from '../hooks/use-store-value';
 import { TodayScreen } from '../features/today/today-screen';
-import { DashboardScreen } from '../features/dashboard/dashboard-screen';
 import { ContactsScreen } from '../features/contacts/contacts-screen';
 import { ContactScreen } from '../features/contacts/contact-screen';
 import { ActivityFeed } from '../features/activity-feed/activity-feed';
@@ -23,6 +22,10 @@ const TemplatesScreen = lazy(() => import('../features/emails/templates-screen')
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const AccountScreen = lazy(() => import('../features/account/account-screen').then((m) => ({ default: m.AccountScreen })));
 const SyncReviewScreen = lazy(() => import('../features/sync/sync-review-screen').then((m) => ({ default: m.SyncReviewScreen })));
+// The dashboard's charts (d3) and the goals screens load on first use.
+const DashboardScreen = lazy(() => import('../features/dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })));
+const GoalsScreen = lazy(() => import('../features/goals/goals-screen').then((m) => ({ default: m.GoalsScreen })));
+const ReviewScreen = lazy(() => import('../features/goals/review-screen').then((m) => ({ default: m.ReviewScreen })));
 const DevPanelScreen = lazy(() => import('../features/dev-panel/dev-panel-screen').then((m) => ({ default: m.DevPanelScreen })));
 import { Icon, type IconName } from '../ui/icon';
 import { ErrorBoundary } from './error-boundary';
@@ -35,7 +38,7 @@ import { Toasts } from './toasts';
 const CONTACT_INDEX_PRELOAD_MS = 300;
 
 const NAV: readonly { readonly path: string; readonly label: string; readonly icon: IconName; readonly match: readonly Route['name'][] }[] = [
-  { path: '/today', label: 'Today', icon: 'today', match: ['today'] },
+  { path: '/today', label: 'Today', icon: 'today', match: ['today', 'goals', 'review'] },
   { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new', 'contacts-import', 'contacts-duplicates'] },
   { path: '/dashboard', label: 'Dashboard', icon: 'dashboard', match: ['dashboard', 'activity'] },
   { path: '/templates', label: 'Templates', icon: 'templates', match: ['templates'] },
@@ -48,6 +51,10 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
       return <TodayScreen />;
     case 'dashboard':
       return <DashboardScreen />;
+    case 'goals':
+      return <GoalsScreen />;
+    case 'review':
+      return <ReviewScreen />;
     case 'contacts':
       return <ContactsScreen />;
     case 'contact-new':

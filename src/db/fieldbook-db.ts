@@ -50,7 +50,13 @@ class FieldbookDatabase extends Dexie {
     for (const table of SYNCED_TABLES) stores[table] = SYNCED_TABLE_REGISTRY[table].indexes;
     this.version(Math.max(CORE_VERSION, ...SYNCED_TABLES.map((table) => SYNCED_TABLE_REGISTRY[table].since)))
       .stores(stores)
-      .upgrade((tx) => tx.table('contacts').toCollection().modify(addContactPoints));
+      .upgrade(async (tx) => {
+        await tx.table('contacts').toCollection().modify(addContactPoints);
+        // Version 5: a template can be an invitation (the server's default for existing rows).
+        await tx.table('email_templates').toCollection().modify((row: Record<string, unknown>) => {
+          row['is_invitation'] ??= false;
+        });
+      });
   }
 }
 /**

@@ -4,6 +4,7 @@ import type { EmailTemplate, EmailTemplateInput } from '../domain/email-template
 import type { SentEmail } from '../domain/sent-email';
 import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-activity';
 import type { MemberProfileInput } from '../domain/member-profile';
+import type { DailyGoalInput } from '../domain/daily-goal-schema';
 import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { createContactBatches, ImportRequest } from './contact-batches';
@@ -199,7 +200,7 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
       const current = await loadContact(contactId);
       if (!current.ok) return current;
       const contact = current.value;
-      const metadata: ActivityMetadata = { contact_name: contactFullName(contact) };
+      const metadata: ActivityMetadata = { contact_name: contactFullName(contact), from_stage: contact.stage };
       if (outcome !== null) metadata.outcome = outcome;
       if (templateName) metadata.template_name = templateName;
       const stage = contact.stage === 'new' ? { stage: 'contacted' as const } : {};
@@ -231,6 +232,22 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
 
     async saveProfile(input: MemberProfileInput): StoreResult<void> {
       return commit([{ table: 'member_profiles', op: 'upsert', id: ctx.memberId, fields: { ...input } }]);
+    },
+
+    /**
+     * Sets the daily goals from `startsOn` (the member's today) on: past days keep the plan they had.
+     * A second change the same day edits that day's plan instead of adding another.
+     */
+    async saveGoals(input: DailyGoalInput, startsOn: string): StoreResult<string> {
+      let existing: string | undefined;
+      try {
+        existing = await withReopen(db, async () => (await db.daily_goals.where('starts_on').equals(startsOn).toArray()).find((row) => row.deleted_at === null)?.id);
+      } catch (error) {
+        return err(toStorageError(error));
+      }
+      const id = existing ?? ctx.newId();
+      const result = await commit([{ table: 'daily_goals', op: existing ? 'update' : 'insert', id, fields: existing ? { ...input } : { ...input, starts_on: startsOn } }]);
+      return result.ok ? ok(id) : result;
     },
 
     async addTestActivity(note: string): StoreResult<void> {

@@ -76,7 +76,7 @@ export function createSending(db: FieldbookDb, ctx: WriteContext, commit: Commit
         { table: 'contacts', op: 'update', id: message.contactId, fields: { last_touched_at: now } },
       ];
       if (message.channel === 'email') {
-        const metadata: ActivityMetadata = { contact_name: contactFullName(current.value) };
+        const metadata: ActivityMetadata = { contact_name: contactFullName(current.value), from_stage: current.value.stage };
         if (message.template) metadata.template_name = message.template.name;
         else if (message.subject) metadata.subject = message.subject.slice(0, 200);
         changes.push(activity('email_sent', message.contactId, metadata));

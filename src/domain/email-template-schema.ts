@@ -18,6 +18,8 @@ export const emailTemplateInputSchema = z.object({
     .max(TEMPLATE_LIMITS.body, MESSAGES.tooLong('Message', TEMPLATE_LIMITS.body)),
   /** Links in the message become tracked links when sent (off: they are sent as written). */
   track_links: z.boolean().default(true),
+  /** Each send of it counts as an invitation toward the daily goals. */
+  is_invitation: z.boolean().default(false),
 });
 export type EmailTemplateInput = z.infer<typeof emailTemplateInputSchema>;
 

@@ -13,6 +13,8 @@ export const activityMetadataSchema = z.looseObject({
   subject: z.string().max(LIMITS.activity.subject).optional(),
   outcome: z.enum(OUTCOMES).optional(),
   stage: z.string().max(LIMITS.activity.stage).optional(),
+  /** A touch: the contact's stage when it happened (a touch past "new" is a follow-up, see goals.ts). */
+  from_stage: z.string().max(LIMITS.activity.stage).optional(),
   follow_up_on: daySchema.optional(),
   note: z.string().max(LIMITS.activity.note).optional(),
   /** An import or merge: how many contacts, and (an import) where they came from. */

@@ -17,11 +17,12 @@ export const ACTIVITY_TYPES = [
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-export const OUTCOMES = ['connected', 'no_answer', 'left_message', 'booked', 'not_now'] as const;
+export const OUTCOMES = ['connected', 'replied', 'no_answer', 'left_message', 'booked', 'not_now'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
   connected: 'connected',
+  replied: 'replied',
   no_answer: 'no answer',
   left_message: 'left message',
   booked: 'booked',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contactImportSchema } from './contact-import-schema';
 import { contactMergeSchema } from './contact-merge-schema';
 import { contactSchema } from './contact-schema';
+import { dailyGoalSchema } from './daily-goal-schema';
 import { emailClickSchema } from './email-click';
 import { emailTemplateSchema } from './email-template-schema';
 import { linkKeySchema } from './link-key-schema';
@@ -23,4 +24,5 @@ export const SYNCED_TABLE_SCHEMAS = {
   contact_merges: contactMergeSchema,
   link_keys: linkKeySchema,
   tracked_links: trackedLinkSchema,
+  daily_goals: dailyGoalSchema,
 } as const satisfies Record<SyncedTable, z.ZodObject>;

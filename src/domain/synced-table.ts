@@ -35,6 +35,7 @@ export const SYNCED_TABLE_REGISTRY = {
   contact_merges: { label: 'Merge', phrase: 'a merge', indexes: 'id, survivor_id, import_id, updated_at', since: 3 },
   link_keys: { label: 'Link key', phrase: 'a link key', indexes: 'id', since: 4 },
   tracked_links: { label: 'Tracked link', phrase: 'a tracked link', indexes: 'id, sent_email_id', since: 4 },
+  daily_goals: { label: 'Daily goals', phrase: 'your daily goals', indexes: 'id, starts_on', since: 5 },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;

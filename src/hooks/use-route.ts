@@ -4,6 +4,8 @@ import { useStoreValue } from './use-store-value';
 export type Route =
   | { readonly name: 'today' }
   | { readonly name: 'dashboard' }
+  | { readonly name: 'goals' }
+  | { readonly name: 'review' }
   | { readonly name: 'contacts' }
   | { readonly name: 'contact-new' }
   | { readonly name: 'contacts-import' }
@@ -33,6 +35,8 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0 || (first === 'today' && parts.length === 1)) return { name: 'today' };
   if (first === 'dashboard' && parts.length === 1) return { name: 'dashboard' };
   if (first === 'activity' && parts.length === 1) return { name: 'activity' };
+  if (first === 'goals' && parts.length === 1) return { name: 'goals' };
+  if (first === 'review' && parts.length === 1) return { name: 'review' };
   if (first === 'templates' && parts.length === 1) return { name: 'templates' };
   if (first === 'settings' && parts.length === 1) return { name: 'settings' };
   if (first === 'dev' && parts.length === 1) return { name: 'dev' };

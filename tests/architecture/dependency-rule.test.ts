@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-type Layer = 'app' | 'features' | 'hooks' | 'db' | 'sync' | 'adapters/supabase' | 'adapters/browser' | 'domain' | 'contacts-io' | 'ui' | 'shared' | 'main' | 'supabase/local';
+type Layer = 'app' | 'features' | 'charts' | 'hooks' | 'db' | 'sync' | 'adapters/supabase' | 'adapters/browser' | 'domain' | 'contacts-io' | 'ui' | 'shared' | 'main' | 'supabase/local';
 
 /*
  * `lazy`: layers this one may load only with a dynamic import() or as types, so their code (and the
@@ -18,7 +18,7 @@ type Layer = 'app' | 'features' | 'hooks' | 'db' | 'sync' | 'adapters/supabase' 
 const ALLOWED: Readonly<Record<Layer, { layers: readonly Layer[]; packages: readonly RegExp[]; typeOnly?: readonly Layer[]; lazy?: readonly Layer[] }>> = {
   main: { layers: ['app', 'ui'], packages: [/^react$/, /^react-dom\/client$/] },
   app: { layers: ['features', 'hooks', 'db', 'sync', 'adapters/supabase', 'adapters/browser', 'domain', 'ui', 'shared'], packages: [/.*/] },
-  features: { layers: ['hooks', 'ui', 'domain', 'shared'], packages: [/^react$/, /^@tanstack\/react-virtual$/], lazy: ['contacts-io'] },
+  features: { layers: ['hooks', 'ui', 'charts', 'domain', 'shared'], packages: [/^react$/, /^@tanstack\/react-virtual$/], lazy: ['contacts-io'] },
   hooks: { layers: ['db', 'sync', 'domain', 'shared'], packages: [/^react$/, /^dexie-react-hooks$/] },
   db: { layers: ['domain', 'shared'], packages: [/^dexie$/], typeOnly: ['sync'] },
   'adapters/supabase': { layers: ['domain', 'shared'], packages: [/^@supabase\//], typeOnly: ['sync'] },
@@ -28,6 +28,8 @@ const ALLOWED: Readonly<Record<Layer, { layers: readonly Layer[]; packages: read
   // Reading and writing contact files (vCard, CSV, iCalendar), phone normalisation and matching.
   'contacts-io': { layers: ['domain', 'shared'], packages: [/^papaparse$/, /^libphonenumber-js(\/.*)?$/, /^zod$/] },
   ui: { layers: ['shared'], packages: [/^react$/] },
+  // Charts drawn as SVG with d3's scales and shapes; only screens loaded on demand use them.
+  charts: { layers: ['ui', 'shared'], packages: [/^react$/, /^d3-scale$/, /^d3-shape$/] },
   shared: { layers: [], packages: [] },
   'supabase/local': { layers: ['domain', 'shared'], packages: [/.*/] },
 };

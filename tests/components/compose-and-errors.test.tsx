@@ -16,7 +16,7 @@ describe('sending from a template', () => {
     harness = await createHarness();
     const user = userEvent.setup();
     await harness.store.saveProfile({ full_name: 'Sam Lee', company: 'Glow Co', phone: '', timezone: '' });
-    await harness.store.saveTemplate(null, { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Great to meet you & yours.\n{{my_name}}', track_links: true });
+    await harness.store.saveTemplate(null, { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Great to meet you & yours.\n{{my_name}}', track_links: true, is_invitation: false });
     const added = await harness.store.addContact(contactInput());
     harness.clock.advance(1000);
     renderWith(harness, <ContactScreen id={added.ok ? added.value : ''} />);
@@ -40,7 +40,7 @@ describe('sending from a template', () => {
   it('texts use the Android body separator and the outcome is asked for later', async () => {
     harness = await createHarness();
     const user = userEvent.setup();
-    await harness.store.saveTemplate(null, { name: 'Check-in', channel: 'sms', subject: '', body: 'Hey {{first_name}}?', track_links: true });
+    await harness.store.saveTemplate(null, { name: 'Check-in', channel: 'sms', subject: '', body: 'Hey {{first_name}}?', track_links: true, is_invitation: false });
     const added = await harness.store.addContact(contactInput());
     renderWith(harness, <ContactScreen id={added.ok ? added.value : ''} />);
     await user.click(await screen.findByRole('button', { name: 'Text' }));

@@ -22,7 +22,7 @@ afterEach(async () => harness?.db.delete());
 async function setUp(options: { tracking?: boolean; trackLinks?: boolean } = {}) {
   harness = await createHarness();
   if (options.tracking ?? true) harness.services = { ...harness.services, linkTracking: { redirectBase: REDIRECT, ownOrigins: [APP] } };
-  const template = await harness.store.saveTemplate(null, { name: 'Starter kit video', channel: 'whatsapp', subject: '', body: BODY, track_links: options.trackLinks ?? true });
+  const template = await harness.store.saveTemplate(null, { name: 'Starter kit video', channel: 'whatsapp', subject: '', body: BODY, track_links: options.trackLinks ?? true, is_invitation: false });
   const contact = await harness.store.addContact(contactInput());
   if (!template.ok || !contact.ok) throw new Error('setup failed');
   harness.clock.advance(60_000);

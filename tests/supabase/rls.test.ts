@@ -8,7 +8,7 @@ import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from 
  * B never reads, changes or deletes A's rows; anon sees nothing; nobody writes a row owned by someone else.
  */
 
-const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links'] as const;
+const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links', 'daily_goals'] as const;
 type Table = (typeof SYNCED)[number];
 
 let db: PGlite;
@@ -42,6 +42,8 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
       return { id, member_id: owner, key_id: linkKey.key_id, secret: linkKey.secret };
     case 'tracked_links':
       return { id, member_id: owner, url: 'https://example.com/kit' };
+    case 'daily_goals':
+      return { id, member_id: owner, starts_on: '2026-11-30', conversations: 2 };
   }
 }
 

@@ -215,6 +215,77 @@ export type Database = {
           },
         ]
       }
+      daily_goals: {
+        Row: {
+          conversations: number
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          follow_ups: number
+          id: string
+          invitations: number
+          member_id: string
+          new_customers: number
+          new_team_members: number
+          presentations: number
+          preset: string
+          review_day: number
+          starts_on: string
+          sync_xid: string
+          updated_at: string
+          week_min_days: number
+          work_days: number[]
+        }
+        Insert: {
+          conversations?: number
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          follow_ups?: number
+          id?: string
+          invitations?: number
+          member_id?: string
+          new_customers?: number
+          new_team_members?: number
+          presentations?: number
+          preset?: string
+          review_day?: number
+          starts_on: string
+          sync_xid?: string
+          updated_at?: string
+          week_min_days?: number
+          work_days?: number[]
+        }
+        Update: {
+          conversations?: number
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          follow_ups?: number
+          id?: string
+          invitations?: number
+          member_id?: string
+          new_customers?: number
+          new_team_members?: number
+          presentations?: number
+          preset?: string
+          review_day?: number
+          starts_on?: string
+          sync_xid?: string
+          updated_at?: string
+          week_min_days?: number
+          work_days?: number[]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "daily_goals_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_clicks: {
         Row: {
           clicked_at: string
@@ -289,6 +360,7 @@ export type Database = {
           deleted_at: string | null
           field_stamps: Json
           id: string
+          is_invitation: boolean
           member_id: string
           name: string
           subject: string
@@ -303,6 +375,7 @@ export type Database = {
           deleted_at?: string | null
           field_stamps?: Json
           id?: string
+          is_invitation?: boolean
           member_id?: string
           name: string
           subject?: string
@@ -317,6 +390,7 @@ export type Database = {
           deleted_at?: string | null
           field_stamps?: Json
           id?: string
+          is_invitation?: boolean
           member_id?: string
           name?: string
           subject?: string

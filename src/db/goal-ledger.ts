@@ -1,0 +1,247 @@
+import { Dexie, RangeSet, type ObservabilitySet } from 'dexie';
+import { computeGoalStats, type GoalStats } from '../domain/goal-stats';
+import { planHistory, type CountedActivity, type CountedClick, type CountedSend, type GoalPlan } from '../domain/goals';
+import { createDayClock, shiftDay, type DayClock } from '../domain/zone-days';
+import type { Subscribable } from '../shared/subscribable';
+import type { FieldbookDb } from './fieldbook-db';
+
+/** How far back goals, streaks and the dashboard look (a streak longer than this shows as this long). */
+export const LEDGER_DAYS = 400;
+/** Changes that arrive together (a pull page, an import) are counted once, this long after the first. */
+const RECOUNT_DELAY_MS = 16;
+const SLICE_DAYS = 30;
+const DAY_MS = 86_400_000;
+const MAX_KEYED_CHANGES = 2000;
+
+export type GoalLedgerSnapshot = { readonly stats: GoalStats | null };
+export type GoalLedger = Subscribable<GoalLedgerSnapshot>;
+
+type Mirrored = 'member_activities' | 'sent_emails' | 'email_clicks' | 'tracked_links';
+type Reread = 'daily_goals' | 'email_templates' | 'member_profiles';
+
+const compactActivity = (row: CountedActivity): CountedActivity => ({
+  id: row.id,
+  contact_id: row.contact_id,
+  activity_type: row.activity_type,
+  occurred_at: row.occurred_at,
+  deleted_at: row.deleted_at,
+  metadata: { outcome: row.metadata.outcome, stage: row.metadata.stage, from_stage: row.metadata.from_stage },
+});
+
+/**
+ * The rows goals and the dashboard count, mirrored in memory: the last LEDGER_DAYS days of activities,
+ * sends and clicks, every tracked link's send, the goal plans, invitation templates and the profile's
+ * time zone. Like the contact index, it reads each table once (in 30-day slices, so no single read
+ * holds the main thread) and then follows Dexie's `storagemutated` event, which names the rows written
+ * by this tab and by other tabs and devices' syncs, reading only those. After a change the stats are
+ * recomputed from the compact rows in memory (one pass, a few ms for 100,000 activities), so a new
+ * activity reaches the rings and charts without re-reading the database.
+ */
+export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger {
+  const listeners = new Set<() => void>();
+  let snapshot: GoalLedgerSnapshot = { stats: null };
+  const activities = new Map<string, CountedActivity>();
+  const sends = new Map<string, CountedSend>();
+  const clicks = new Map<string, CountedClick & { id: string }>();
+  const linkSends = new Map<string, string | null>();
+  let plans: GoalPlan[] = [];
+  let invitationTemplates = new Set<string>();
+  let zone = '';
+  let clock: DayClock = createDayClock('');
+  let fromMs = 0;
+  let loaded = false;
+  let started = false;
+  let queue: Promise<void> = Promise.resolve();
+  /** Bumped on stop, so reads still queued from before it change nothing. */
+  let generation = 0;
+  let recountTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const recount = () => {
+    recountTimer = null;
+    if (!loaded) return;
+    const at = now();
+    const oldest = shiftDay(clock.dayOf(at), -(LEDGER_DAYS - 1));
+    const stats = computeGoalStats(
+      { activities: activities.values(), sends: sends.values(), clicks: clicks.values(), linkSends, invitationTemplates },
+      plans,
+      clock,
+      at,
+      oldest,
+    );
+    snapshot = { stats };
+    for (const listener of [...listeners]) listener();
+  };
+  const scheduleRecount = () => {
+    recountTimer ??= setTimeout(recount, RECOUNT_DELAY_MS);
+  };
+
+  const inWindow = (iso: string) => Date.parse(iso) >= fromMs;
+
+  const put: { [T in Mirrored]: (row: Record<string, unknown>) => void } = {
+    member_activities: (row) => {
+      const activity = row as unknown as CountedActivity;
+      if (inWindow(activity.occurred_at)) activities.set(activity.id, compactActivity(activity));
+      else activities.delete(activity.id);
+    },
+    sent_emails: (row) => {
+      const send = row as unknown as CountedSend;
+      if (inWindow(send.sent_at)) sends.set(send.id, { id: send.id, template_id: send.template_id, sent_at: send.sent_at, deleted_at: send.deleted_at });
+      else sends.delete(send.id);
+    },
+    email_clicks: (row) => {
+      const click = row as unknown as CountedClick & { id: string };
+      if (inWindow(click.clicked_at))
+        clicks.set(click.id, { id: click.id, sent_email_id: click.sent_email_id, link_id: click.link_id, clicked_at: click.clicked_at, kind: click.kind, deleted_at: click.deleted_at });
+      else clicks.delete(click.id);
+    },
+    tracked_links: (row) => {
+      linkSends.set(row['id'] as string, (row['sent_email_id'] as string | null) ?? null);
+    },
+  };
+  const forget: { [T in Mirrored]: (id: string) => void } = {
+    member_activities: (id) => activities.delete(id),
+    sent_emails: (id) => sends.delete(id),
+    email_clicks: (id) => clicks.delete(id),
+    tracked_links: (id) => linkSends.delete(id),
+  };
+  const clear: { [T in Mirrored]: () => void } = {
+    member_activities: () => activities.clear(),
+    sent_emails: () => sends.clear(),
+    email_clicks: () => clicks.clear(),
+    tracked_links: () => linkSends.clear(),
+  };
+  const timeIndex: { [T in Mirrored]: string | null } = { member_activities: 'occurred_at', sent_emails: 'sent_at', email_clicks: 'clicked_at', tracked_links: null };
+
+  const readTable = async (table: Mirrored) => {
+    clear[table]();
+    const index = timeIndex[table];
+    if (index === null) {
+      for (const row of await db.table(table).toArray()) put[table](row as Record<string, unknown>);
+      return;
+    }
+    // Newest slice first: today's rings need the last days, and they arrive first.
+    const end = now() + DAY_MS;
+    for (let upper = end; upper > fromMs; upper -= SLICE_DAYS * DAY_MS) {
+      const lower = Math.max(fromMs, upper - SLICE_DAYS * DAY_MS);
+      const rows = await db
+        .table(table)
+        .where(index)
+        .between(new Date(lower).toISOString(), new Date(upper).toISOString(), true, upper === end ? true : false)
+        .toArray();
+      for (const row of rows) put[table](row as Record<string, unknown>);
+    }
+    // Rows stamped in the future (a phone with its clock ahead) are still counted, on their day.
+    for (const row of await db.table(table).where(index).above(new Date(end).toISOString()).toArray()) put[table](row as Record<string, unknown>);
+  };
+
+  const reread: { [T in Reread]: () => Promise<void> } = {
+    daily_goals: async () => {
+      plans = planHistory((await db.daily_goals.toArray()) as unknown as GoalPlan[]);
+    },
+    email_templates: async () => {
+      invitationTemplates = new Set((await db.email_templates.toArray()).filter((row) => row.deleted_at === null && row.is_invitation === true).map((row) => row.id));
+    },
+    member_profiles: async () => {
+      const profile = (await db.member_profiles.toArray()).find((row) => row.deleted_at === null);
+      const next = profile?.timezone ?? '';
+      if (next !== zone || !loaded) {
+        zone = next;
+        clock = createDayClock(zone);
+      }
+    },
+  };
+
+  const loadAll = async () => {
+    const at = generation;
+    fromMs = now() - (LEDGER_DAYS + 1) * DAY_MS;
+    await reread.member_profiles();
+    await reread.daily_goals();
+    await reread.email_templates();
+    await readTable('tracked_links');
+    await readTable('member_activities');
+    await readTable('sent_emails');
+    await readTable('email_clicks');
+    if (at !== generation) return;
+    loaded = true;
+    recount();
+  };
+
+  const enqueue = (work: () => Promise<void>) => {
+    const at = generation;
+    queue = queue
+      .then(() => (at === generation ? work() : undefined))
+      .catch((error: unknown) => {
+        console.warn('Goal counts could not be read; reading again', error);
+        setTimeout(() => {
+          if (at === generation && started) enqueue(loadAll);
+        }, 1000);
+      });
+  };
+
+  const onMutated = (parts: ObservabilitySet) => {
+    const prefix = `idb://${db.name}/`;
+    for (const table of ['daily_goals', 'email_templates', 'member_profiles'] as const) {
+      if (parts[`${prefix}${table}/`]) enqueue(async () => {
+        await reread[table]();
+        scheduleRecount();
+      });
+    }
+    for (const table of ['member_activities', 'sent_emails', 'email_clicks', 'tracked_links'] as const) {
+      const tree = parts[`${prefix}${table}/`];
+      if (!tree) continue;
+      const keys: string[] = [];
+      let whole = false;
+      for (const node of RangeSet(tree)) {
+        if (node.from !== node.to || typeof node.from !== 'string' || keys.length >= MAX_KEYED_CHANGES) {
+          whole = true;
+          break;
+        }
+        keys.push(node.from);
+      }
+      enqueue(async () => {
+        if (whole) await readTable(table);
+        else {
+          const rows = await db.table(table).bulkGet(keys);
+          rows.forEach((row, i) => (row ? put[table](row as Record<string, unknown>) : forget[table](keys[i] as string)));
+        }
+        scheduleRecount();
+      });
+    }
+  };
+
+  // A new day moves "today" even when nothing is written.
+  let dayTimer: ReturnType<typeof setInterval> | null = null;
+  const start = () => {
+    if (started) return;
+    started = true;
+    Dexie.on('storagemutated', onMutated);
+    enqueue(loadAll);
+    dayTimer = setInterval(() => {
+      if (snapshot.stats && clock.dayOf(now()) !== snapshot.stats.today) scheduleRecount();
+    }, 60_000);
+  };
+  const stop = () => {
+    if (!started || listeners.size > 0) return;
+    started = false;
+    loaded = false;
+    generation += 1;
+    Dexie.on('storagemutated').unsubscribe(onMutated);
+    if (dayTimer !== null) clearInterval(dayTimer);
+    if (recountTimer !== null) clearTimeout(recountTimer);
+    recountTimer = null;
+    snapshot = { stats: null };
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      start();
+      return () => {
+        listeners.delete(listener);
+        // Kept while any screen reads it; a screen that comes back soon finds it warm.
+        setTimeout(stop, 30_000);
+      };
+    },
+    getSnapshot: () => snapshot,
+  };
+}

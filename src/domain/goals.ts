@@ -1,0 +1,332 @@
+import type { MemberActivity } from './member-activity';
+import { isoWeekday, shiftDay, weekStart, type DayClock } from './zone-days';
+
+/*
+ * The daily method of operation: a few income-producing activities every day, counted from what the
+ * member already logs (never typed twice). Every rule of what counts lives in this module.
+ */
+
+export const GOAL_KINDS = ['conversations', 'invitations', 'follow_ups', 'presentations', 'new_customers', 'new_team_members'] as const;
+export type GoalKind = (typeof GOAL_KINDS)[number];
+export type GoalCounts = Record<GoalKind, number>;
+
+export const GOAL_LABELS: Readonly<Record<GoalKind, string>> = {
+  conversations: 'Conversations',
+  invitations: 'Invitations',
+  follow_ups: 'Follow-ups',
+  presentations: 'Presentations',
+  new_customers: 'New customers',
+  new_team_members: 'New team members',
+};
+
+/** "What counts", shown beside the goals: the rules below in words. */
+export const GOAL_RULES: Readonly<Record<GoalKind, string>> = {
+  conversations: 'A call, text or WhatsApp you logged as connected, booked or replied.',
+  invitations: 'A message sent from a template marked as an invitation, or a tracked link a person opened from any other message you sent (once per message).',
+  follow_ups: 'A call, text, WhatsApp or email to someone past "New" (anyone you had already reached out to).',
+  presentations: 'A contact moved to "Presented".',
+  new_customers: 'A contact moved to "Customer".',
+  new_team_members: 'A contact moved to "Team member".',
+};
+
+export const GOAL_PRESETS = ['part_time', 'full_time', 'custom'] as const;
+export type GoalPreset = (typeof GOAL_PRESETS)[number];
+
+export const GOAL_PRESET_LABELS: Readonly<Record<GoalPreset, string>> = { part_time: 'Part-time', full_time: 'Full-time', custom: 'Custom' };
+
+export const PRESET_TARGETS: Readonly<Record<Exclude<GoalPreset, 'custom'>, GoalCounts>> = {
+  part_time: { conversations: 2, invitations: 1, follow_ups: 2, presentations: 0, new_customers: 0, new_team_members: 0 },
+  full_time: { conversations: 5, invitations: 2, follow_ups: 3, presentations: 1, new_customers: 0, new_team_members: 0 },
+};
+
+export const MAX_DAILY_TARGET = 50;
+
+/** The goals in effect from `starts_on` until the next plan starts (one row of daily_goals). */
+export type GoalPlan = GoalCounts & {
+  readonly id: string;
+  readonly starts_on: string;
+  readonly preset: GoalPreset;
+  /** ISO weekdays that count (1 = Monday … 7 = Sunday). */
+  readonly work_days: readonly number[];
+  /** A week meets its goal when at least this many working days met theirs. */
+  readonly week_min_days: number;
+  /** ISO weekday of the weekly review. */
+  readonly review_day: number;
+  readonly updated_at: string;
+  readonly deleted_at: string | null;
+};
+
+export const emptyCounts = (): GoalCounts => ({ conversations: 0, invitations: 0, follow_ups: 0, presentations: 0, new_customers: 0, new_team_members: 0 });
+
+export const targetsOf = (plan: GoalCounts): GoalCounts => ({
+  conversations: plan.conversations,
+  invitations: plan.invitations,
+  follow_ups: plan.follow_ups,
+  presentations: plan.presentations,
+  new_customers: plan.new_customers,
+  new_team_members: plan.new_team_members,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// What counts
+
+/** The rows the counts are computed from, reduced to the fields the rules read. */
+export type CountedActivity = Pick<MemberActivity, 'id' | 'contact_id' | 'activity_type' | 'occurred_at' | 'deleted_at'> & {
+  readonly metadata: { readonly outcome?: string | undefined; readonly stage?: string | undefined; readonly from_stage?: string | undefined };
+};
+export type CountedSend = { readonly id: string; readonly template_id: string | null; readonly sent_at: string; readonly deleted_at: string | null };
+export type CountedClick = {
+  readonly sent_email_id: string | null;
+  readonly link_id: string | null;
+  readonly clicked_at: string;
+  readonly kind: string;
+  readonly deleted_at: string | null;
+};
+
+export type CountSources = {
+  readonly activities: Iterable<CountedActivity>;
+  readonly sends: Iterable<CountedSend>;
+  readonly clicks: Iterable<CountedClick>;
+  /** tracked link id → its sent message (for a click recorded before its link reached the server). */
+  readonly linkSends: ReadonlyMap<string, string | null>;
+  /** Templates marked as invitations. */
+  readonly invitationTemplates: ReadonlySet<string>;
+};
+
+/** One counted lead measure: what, when (ms) and, for stage moves, whom (counted once a day each). */
+export type GoalEvent = { readonly kind: GoalKind; readonly at: number; readonly contactId: string | null };
+
+const TOUCHES: ReadonlySet<string> = new Set(['call', 'text', 'whatsapp', 'email_sent']);
+const CONVERSATION_CHANNELS: ReadonlySet<string> = new Set(['call', 'text', 'whatsapp']);
+const CONVERSATION_OUTCOMES: ReadonlySet<string> = new Set(['connected', 'booked', 'replied']);
+const STAGE_GOALS: Readonly<Record<string, GoalKind>> = { presented: 'presentations', customer: 'new_customers', team_member: 'new_team_members' };
+
+/**
+ * Every lead measure in the sources, in no particular order:
+ * - conversations: a call, text or WhatsApp logged with outcome connected, booked or replied;
+ * - invitations: a send from an invitation template; or the first person's click on any other send;
+ * - follow-ups: a touch (call, text, WhatsApp, email) of a contact whose stage was past "new" when
+ *   touched (`from_stage`, written since goals exist); an older touch without it counts when the same
+ *   contact had an earlier touch;
+ * - presentations, new customers, new team members: a stage move to presented, customer, team member.
+ * Retracted rows (deleted_at) never count.
+ */
+export function goalEvents(sources: CountSources): GoalEvent[] {
+  const events: GoalEvent[] = [];
+  const legacyTouches: { at: number; contactId: string }[] = [];
+  const firstTouch = new Map<string, number>();
+  for (const activity of sources.activities) {
+    if (activity.deleted_at !== null) continue;
+    const at = Date.parse(activity.occurred_at);
+    if (Number.isNaN(at)) continue;
+    const type = activity.activity_type;
+    const { metadata } = activity;
+    if (TOUCHES.has(type)) {
+      if (CONVERSATION_CHANNELS.has(type) && metadata.outcome !== undefined && CONVERSATION_OUTCOMES.has(metadata.outcome))
+        events.push({ kind: 'conversations', at, contactId: activity.contact_id });
+      const contactId = activity.contact_id;
+      if (metadata.from_stage !== undefined) {
+        if (metadata.from_stage !== 'new') events.push({ kind: 'follow_ups', at, contactId });
+      } else if (contactId !== null) {
+        legacyTouches.push({ at, contactId });
+      }
+      if (contactId !== null) {
+        const first = firstTouch.get(contactId);
+        if (first === undefined || at < first) firstTouch.set(contactId, at);
+      }
+    } else if (type === 'stage_changed' && metadata.stage !== undefined) {
+      const kind = STAGE_GOALS[metadata.stage];
+      if (kind) events.push({ kind, at, contactId: activity.contact_id });
+    }
+  }
+  for (const touch of legacyTouches) if ((firstTouch.get(touch.contactId) ?? touch.at) < touch.at) events.push({ kind: 'follow_ups', at: touch.at, contactId: touch.contactId });
+
+  const invitationSends = new Set<string>();
+  for (const send of sources.sends) {
+    if (send.deleted_at !== null || send.template_id === null || !sources.invitationTemplates.has(send.template_id)) continue;
+    const at = Date.parse(send.sent_at);
+    if (Number.isNaN(at)) continue;
+    invitationSends.add(send.id);
+    events.push({ kind: 'invitations', at, contactId: null });
+  }
+  const firstOpen = new Map<string, number>();
+  for (const click of sources.clicks) {
+    if (click.kind !== 'person' || click.deleted_at !== null) continue;
+    const sendId = click.sent_email_id ?? (click.link_id === null ? null : (sources.linkSends.get(click.link_id) ?? null));
+    if (sendId === null || invitationSends.has(sendId)) continue;
+    const at = Date.parse(click.clicked_at);
+    if (Number.isNaN(at)) continue;
+    const first = firstOpen.get(sendId);
+    if (first === undefined || at < first) firstOpen.set(sendId, at);
+  }
+  for (const at of firstOpen.values()) events.push({ kind: 'invitations', at, contactId: null });
+  return events;
+}
+
+/** Lead measures per member day. A stage move counts once per contact and day (moved back and forth, it is still one). */
+export function countsByDay(events: Iterable<GoalEvent>, clock: Pick<DayClock, 'dayOf'>): Map<string, GoalCounts> {
+  const days = new Map<string, GoalCounts>();
+  const seenMoves = new Set<string>();
+  for (const event of events) {
+    const day = clock.dayOf(event.at);
+    if (event.contactId !== null && STAGE_KINDS.has(event.kind)) {
+      const key = `${day}|${event.kind}|${event.contactId}`;
+      if (seenMoves.has(key)) continue;
+      seenMoves.add(key);
+    }
+    let counts = days.get(day);
+    if (!counts) days.set(day, (counts = emptyCounts()));
+    counts[event.kind] += 1;
+  }
+  return days;
+}
+
+const STAGE_KINDS: ReadonlySet<GoalKind> = new Set(['presentations', 'new_customers', 'new_team_members']);
+
+// ---------------------------------------------------------------------------------------------------
+// Plans over time
+
+/** Live plans, oldest first; of two plans for the same day (two devices, offline) the later edit wins. */
+export function planHistory(rows: Iterable<GoalPlan>): GoalPlan[] {
+  const byDay = new Map<string, GoalPlan>();
+  for (const row of rows) {
+    if (row.deleted_at !== null) continue;
+    const current = byDay.get(row.starts_on);
+    if (!current || row.updated_at > current.updated_at || (row.updated_at === current.updated_at && row.id > current.id)) byDay.set(row.starts_on, row);
+  }
+  return [...byDay.values()].sort((a, b) => (a.starts_on < b.starts_on ? -1 : 1));
+}
+
+/** The plan in effect on `day` (plans sorted oldest first), or null before the first. */
+export function planOn(plans: readonly GoalPlan[], day: string): GoalPlan | null {
+  let low = 0;
+  let high = plans.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((plans[mid] as GoalPlan).starts_on <= day) low = mid + 1;
+    else high = mid;
+  }
+  return low === 0 ? null : (plans[low - 1] as GoalPlan);
+}
+
+const ALL_DAYS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
+
+/** Working days on `day`: the plan then in effect; before any plan, the first plan's (or every day). */
+function workDaysOn(plans: readonly GoalPlan[], day: string): readonly number[] {
+  return (planOn(plans, day) ?? plans[0])?.work_days ?? ALL_DAYS;
+}
+
+export const isWorkDay = (plans: readonly GoalPlan[], day: string): boolean => workDaysOn(plans, day).includes(isoWeekday(day));
+
+const total = (counts: GoalCounts) => GOAL_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
+
+/** A day with at least one income-producing activity. */
+export const isActiveDay = (counts: GoalCounts | undefined): boolean => counts !== undefined && total(counts) > 0;
+
+/** Whether a working day met every goal of the plan in effect that day (a plan with no targets is never met). */
+export function dayMetGoal(plans: readonly GoalPlan[], day: string, counts: GoalCounts | undefined): boolean {
+  const plan = planOn(plans, day);
+  if (!plan || !plan.work_days.includes(isoWeekday(day))) return false;
+  const targets = GOAL_KINDS.filter((kind) => plan[kind] > 0);
+  return targets.length > 0 && targets.every((kind) => (counts?.[kind] ?? 0) >= plan[kind]);
+}
+
+/** Progress of one day against its plan's targets (only the kinds with a target). */
+export function dayProgress(plans: readonly GoalPlan[], day: string, counts: GoalCounts | undefined): { kind: GoalKind; done: number; target: number }[] {
+  const plan = planOn(plans, day);
+  if (!plan) return [];
+  return GOAL_KINDS.filter((kind) => plan[kind] > 0).map((kind) => ({ kind, done: counts?.[kind] ?? 0, target: plan[kind] }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Streaks
+
+export type Streaks = {
+  /** Working days in a row with at least one income-producing activity (today counts once done). */
+  readonly days: number;
+  readonly todayDone: boolean;
+  /** Weeks in a row that met the goal on at least `week_min_days` working days (this week once it has). */
+  readonly weeks: number;
+  readonly thisWeekMetDays: number;
+  readonly thisWeekNeeded: number | null;
+};
+
+/**
+ * Streaks that forgive: days off (not working days under the plan then in effect) neither count nor
+ * break, and today and this week break nothing until they are over. Each past day and week is judged by
+ * the plan in effect at the time, so changing the goals never breaks a streak retroactively.
+ * `oldest` bounds the walk back (the days the counts cover).
+ */
+export function streaks(plans: readonly GoalPlan[], counts: ReadonlyMap<string, GoalCounts>, today: string, oldest: string): Streaks {
+  let days = 0;
+  const todayDone = isActiveDay(counts.get(today));
+  for (let day = today; day >= oldest; day = shiftDay(day, -1)) {
+    if (!isWorkDay(plans, day)) continue;
+    if (isActiveDay(counts.get(day))) days += 1;
+    else if (day !== today) break;
+  }
+
+  const metDaysInWeek = (monday: string, last: string) => {
+    let met = 0;
+    for (let day = monday; day <= last; day = shiftDay(day, 1)) if (dayMetGoal(plans, day, counts.get(day))) met += 1;
+    return met;
+  };
+  const neededFor = (day: string) => {
+    const plan = planOn(plans, day);
+    return plan ? Math.min(plan.week_min_days, plan.work_days.length) : null;
+  };
+
+  const thisMonday = weekStart(today);
+  const thisWeekMetDays = metDaysInWeek(thisMonday, today);
+  const thisWeekNeeded = neededFor(today);
+  let weeks = thisWeekNeeded !== null && thisWeekMetDays >= thisWeekNeeded ? 1 : 0;
+  for (let monday = shiftDay(thisMonday, -7); monday >= oldest; monday = shiftDay(monday, -7)) {
+    const sunday = shiftDay(monday, 6);
+    const needed = neededFor(sunday);
+    if (needed === null || metDaysInWeek(monday, sunday) < needed) break;
+    weeks += 1;
+  }
+  return { days, todayDone, weeks, thisWeekMetDays, thisWeekNeeded };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The weekly review
+
+export type WeeklyReview = {
+  /** The seven days reviewed: the week before the review day. */
+  readonly from: string;
+  readonly to: string;
+  readonly totals: GoalCounts;
+  /** Sum of the daily targets over the working days of those seven days. */
+  readonly targets: GoalCounts;
+  readonly workDays: number;
+  readonly metDays: number;
+};
+
+/** The most recent review day on or before `today` (a plan's review weekday), or null without a plan. */
+export function lastReviewDay(plans: readonly GoalPlan[], today: string): string | null {
+  const plan = planOn(plans, today);
+  if (!plan) return null;
+  const back = (isoWeekday(today) - plan.review_day + 7) % 7;
+  return shiftDay(today, -back);
+}
+
+/** Last week's lead measures against the goals of each day, for the review on `reviewDay`. */
+export function weeklyReview(plans: readonly GoalPlan[], counts: ReadonlyMap<string, GoalCounts>, reviewDay: string): WeeklyReview {
+  const from = shiftDay(reviewDay, -7);
+  const to = shiftDay(reviewDay, -1);
+  const totals = emptyCounts();
+  const targets = emptyCounts();
+  let workDays = 0;
+  let metDays = 0;
+  for (let day = from; day <= to; day = shiftDay(day, 1)) {
+    const dayCounts = counts.get(day);
+    if (dayCounts) for (const kind of GOAL_KINDS) totals[kind] += dayCounts[kind];
+    const plan = planOn(plans, day);
+    if (!plan || !plan.work_days.includes(isoWeekday(day))) continue;
+    workDays += 1;
+    for (const kind of GOAL_KINDS) targets[kind] += plan[kind];
+    if (dayMetGoal(plans, day, dayCounts)) metDays += 1;
+  }
+  return { from, to, totals, targets, workDays, metDays };
+}

@@ -1,0 +1,4 @@
+/** The goals editor (being built). */
+export function GoalsScreen() {
+  return <section className="screen"><h1>Daily goals</h1></section>;
+}
