@@ -49,6 +49,8 @@ export function createConvergenceCheck(ctx: EngineContext, parts: { readonly pul
       const report = (outcome: ConvergenceReport['outcome'], detail: string, tables: readonly SyncedTable[] = []) => {
         const value: ConvergenceReport = { at: time.now(), outcome, detail, tables };
         reports.set(value);
+        if (outcome !== 'skipped') ctx.metrics.count('digestChecks');
+        if (tables.length > 0) ctx.metrics.count('repairs'); // only a repair's reports name tables
         log?.[outcome === 'in-step' || outcome === 'repaired' || outcome === 'skipped' ? 'info' : 'warn'](`digest: ${detail}`);
         return value;
       };

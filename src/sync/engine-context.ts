@@ -1,5 +1,6 @@
 import type { ScopedLogger } from '../shared/logger';
 import type { LaneBackoff } from './backoff';
+import type { MetricsRecorder } from './metrics';
 import type { LocalPort, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
 import type { SyncStatus } from './status';
 
@@ -17,6 +18,8 @@ export type EngineContext = {
   readonly time: TimePort;
   readonly random: () => number;
   readonly log: ScopedLogger | undefined;
+  /** Connection-quality figures (metrics.ts): cheap, in memory, never sent. */
+  readonly metrics: MetricsRecorder;
   readonly status: () => SyncStatus;
   readonly patch: (next: Partial<SyncStatus>) => void;
   /** Between start() and stop(). */

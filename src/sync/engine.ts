@@ -48,6 +48,7 @@ import type { HlcClock } from '../domain/hlc';
 import type { ScopedLogger } from '../shared/logger';
 import { createStore, type Subscribable } from '../shared/subscribable';
 import type { LaneBackoff } from './backoff';
+import { createSyncMetrics, measuredRemote, type MetricsSnapshot } from './metrics';
 import { createConvergenceCheck, FIRST_DIGEST_DELAY_MS, type ConvergenceReport } from './convergence';
 import type { EngineContext, Lane } from './engine-context';
 import type { ChannelState, LocalPort, RemoteError, RemotePort, RemoteRow, TimePort } from './ports';
@@ -100,6 +101,8 @@ export type SyncEngine = Subscribable<SyncStatus> & {
   readonly onRemoteChange: (listener: (rows: readonly RemoteRow[]) => void) => () => void;
   /** Resolves when no push, pull or apply is running or queued (tests and benchmarks). */
   readonly idle: () => Promise<void>;
+  /** Connection quality over the last hour and day (metrics.ts); optional only so that test doubles may leave it out. */
+  readonly metrics?: Subscribable<MetricsSnapshot>;
 };
 
 /** The newest stamp in a set of rows, so the clock can move past everything it has seen (SPEC CK1). */
@@ -113,11 +116,12 @@ function newestStamp(rows: readonly RemoteRow[]): string | null {
   return newest;
 }
 
-export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine & { readonly metrics: Subscribable<MetricsSnapshot> } {
   const { remote, local, clock, time, log } = options;
   const status = createStore<SyncStatus>({ ...INITIAL_SYNC_STATUS, network: options.network ?? 'online', auth: options.auth ?? 'signed-in' });
   const patch = (next: Partial<SyncStatus>) => status.set((previous) => ({ ...previous, ...next }));
   const remoteListeners = new Set<(rows: readonly RemoteRow[]) => void>();
+  const metrics = createSyncMetrics({ time });
 
   let running = false;
   let unsubscribe: (() => void) | null = null;
@@ -147,6 +151,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     try {
       const summary = await local.summary();
       patch({ pendingCount: summary.count, oldestPendingAt: summary.oldestAt, rejectedCount: summary.rejected });
+      metrics.oldestPending(summary.oldestAt);
     } catch (error) {
       log?.warn('could not count the waiting changes', { error: String(error) }); // the next write tries again
     }
@@ -208,11 +213,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   const ctx: EngineContext = {
-    remote,
+    remote: measuredRemote(remote, metrics, time),
     local,
     time,
     random: options.random ?? Math.random,
     log,
+    metrics,
     status: status.getSnapshot,
     patch,
     running: () => running,
@@ -246,6 +252,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return;
     }
     log?.warn(`realtime ${state}`, detail === undefined ? undefined : { detail });
+    if (status.getSnapshot().realtime === 'subscribed') metrics.count('reconnects');
     patch({ realtime: state === 'reconnecting' ? 'reconnecting' : 'connecting' });
     puller.pollWhileDown();
   };
@@ -263,13 +270,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     subscribe: status.subscribe,
     getSnapshot: status.getSnapshot,
     convergence: convergence.reports,
+    metrics: { subscribe: metrics.subscribe, getSnapshot: metrics.getSnapshot },
     start() {
       if (running) return;
       running = true;
       inbox.beginCatchUp();
       void refreshSummary();
       void serial(loadStoredOffset); // first on the chain: every answer's learnOffset comes after it
-      unsubscribe = remote.subscribe({ onChange: inbox.receive, onState: onChannelState });
+      unsubscribe = remote.subscribe({ onChange: inbox.receive, onState: onChannelState, onHeartbeat: (ms) => metrics.latency('roundTrip', ms) });
       request('push');
       request('pull');
       puller.start();

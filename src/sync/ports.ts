@@ -48,6 +48,8 @@ export type ChannelState = 'subscribed' | 'reconnecting' | 'closed';
 export type RealtimeHandlers = {
   readonly onChange: (change: RemoteChange) => void;
   readonly onState: (state: ChannelState, detail?: string) => void;
+  /** The connection's heartbeat was answered after `roundTripMs` (connection quality, metrics.ts). */
+  readonly onHeartbeat?: (roundTripMs: number) => void;
 };
 
 export type RemotePort = {

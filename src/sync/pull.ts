@@ -42,6 +42,8 @@ export function createPuller(
   const backoff = createLaneBackoff({ time, random: ctx.random, retry: () => ctx.request('pull'), onChange: options.onRetryAtChange });
   let periodicTimer: unknown = null;
   let fallbackTimer: unknown = null;
+  /** The first pull after start catches up on the time the app was closed: realtime could not have missed that. */
+  let caughtUpSinceStart = false;
 
   const pullFrom: Puller['pullFrom'] = async (start, onPage) => {
     const fetchPage = (cursor: PullCursor) => {
@@ -72,10 +74,12 @@ export function createPuller(
       pulled += rows.length;
       const applied = await local.applyRemote(rows, cursor);
       changed += applied.length;
+      if (caughtUpSinceStart) ctx.metrics.count('missed', inbox.undelivered(applied));
       ctx.received(applied);
     });
     if (!done) return;
     log?.info(`pulled ${pulled} row(s), ${changed} changed here`, { ms: time.now() - startedAt });
+    caughtUpSinceStart = true;
     ctx.succeeded(backoff);
     await inbox.caughtUp();
   };
@@ -108,6 +112,7 @@ export function createPuller(
       fallbackTimer = null;
     },
     stop() {
+      caughtUpSinceStart = false;
       backoff.reset();
       for (const timer of [periodicTimer, fallbackTimer]) if (timer !== null) time.clearTimeout(timer);
       periodicTimer = fallbackTimer = null;

@@ -19,6 +19,8 @@ export type RealtimeInbox = {
   readonly afterApplies: <T>(job: () => Promise<T>) => Promise<T>;
   /** Changes are waiting for their window. */
   readonly hasWaiting: () => boolean;
+  /** How many of `rows` (applied by a pull) realtime has not delivered: neither held nor waiting for their window. */
+  readonly undelivered: (rows: readonly RemoteRow[]) => number;
 };
 
 /*
@@ -81,6 +83,7 @@ export function createRealtimeInbox(ctx: EngineContext, options: { readonly wind
 
   return {
     receive(change) {
+      ctx.metrics.count('events');
       if (change.kind === 'delete') {
         log?.debug(`realtime: rows deleted from ${change.table}; pulling their tombstones`);
         ctx.request('pull');
@@ -124,5 +127,11 @@ export function createRealtimeInbox(ctx: EngineContext, options: { readonly wind
       return run;
     },
     hasWaiting: () => windowRows.length > 0,
+    undelivered(rows) {
+      if (rows.length === 0 || held.length + windowRows.length === 0) return rows.length;
+      const key = ({ table, row }: RemoteRow) => `${table}/${String(row['id'])}`;
+      const delivered = new Set([...held, ...windowRows].map(key));
+      return rows.filter((row) => !delivered.has(key(row))).length;
+    },
   };
 }

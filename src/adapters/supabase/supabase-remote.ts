@@ -77,7 +77,7 @@ export function createSupabaseRemote(client: SupabaseClient<Database>, memberId:
       ),
     pull: (cursor, pageSize) => call('pull', () => client.rpc('sync_pull', { cursor: cursor as never, page_size: pageSize }), (data) => pullPageSchema.safeParse(data)),
     digest: () => call('digest', () => client.rpc('sync_digest'), (data) => digestSchema.safeParse(data)),
-    subscribe({ onChange, onState }) {
+    subscribe({ onChange, onState, onHeartbeat }) {
       let channel: RealtimeChannel = client.channel(`sync:${memberId}`);
       for (const table of SYNCED_TABLES) {
         channel = channel.on('postgres_changes', { event: '*', schema: 'public', table, filter: `member_id=eq.${memberId}` }, (payload) => {
@@ -104,7 +104,15 @@ export function createSupabaseRemote(client: SupabaseClient<Database>, memberId:
         else if (state === REALTIME_SUBSCRIBE_STATES.CLOSED) onState('closed');
         else onState('reconnecting', error?.message ?? state);
       });
-      return () => void client.removeChannel(channel);
+      // The socket's heartbeat (every 25 s) comes back with its round trip (connection quality).
+      if (onHeartbeat)
+        client.realtime.onHeartbeat((heartbeat, latency) => {
+          if (heartbeat === 'ok' && typeof latency === 'number') onHeartbeat(latency);
+        });
+      return () => {
+        if (onHeartbeat) client.realtime.onHeartbeat(() => undefined);
+        void client.removeChannel(channel);
+      };
     },
   };
 }
