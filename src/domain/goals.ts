@@ -54,6 +54,8 @@ export type GoalPlan = GoalCounts & {
   readonly review_day: number;
   readonly updated_at: string;
   readonly deleted_at: string | null;
+  /** Per-field HLC stamps: the newest says when the plan was last edited, on whichever device. */
+  readonly field_stamps: Readonly<Record<string, string>>;
 };
 
 export const emptyCounts = (): GoalCounts => ({ conversations: 0, invitations: 0, follow_ups: 0, presentations: 0, new_customers: 0, new_team_members: 0 });
@@ -186,13 +188,24 @@ const STAGE_KINDS: ReadonlySet<GoalKind> = new Set(['presentations', 'new_custom
 // ---------------------------------------------------------------------------------------------------
 // Plans over time
 
-/** Live plans, oldest first; of two plans for the same day (two devices, offline) the later edit wins. */
+const editedAt = (plan: GoalPlan): string => {
+  let newest = '';
+  for (const stamp of Object.values(plan.field_stamps)) if (stamp > newest) newest = stamp;
+  return newest;
+};
+
+/**
+ * Live plans, oldest first. Of two plans for the same day (set on two devices offline) the one edited
+ * last wins: by its newest field stamp (hybrid logical clocks, so the order the edits were made, not
+ * the order they reached the server), then by id, so every device picks the same one.
+ */
 export function planHistory(rows: Iterable<GoalPlan>): GoalPlan[] {
   const byDay = new Map<string, GoalPlan>();
   for (const row of rows) {
     if (row.deleted_at !== null) continue;
     const current = byDay.get(row.starts_on);
-    if (!current || row.updated_at > current.updated_at || (row.updated_at === current.updated_at && row.id > current.id)) byDay.set(row.starts_on, row);
+    const order = current ? editedAt(row).localeCompare(editedAt(current)) || row.id.localeCompare(current.id) : 1;
+    if (order > 0) byDay.set(row.starts_on, row);
   }
   return [...byDay.values()].sort((a, b) => (a.starts_on < b.starts_on ? -1 : 1));
 }

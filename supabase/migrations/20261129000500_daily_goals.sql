@@ -32,6 +32,21 @@ create index daily_goals_member_starts_on on public.daily_goals (member_id, star
 
 select sync.add_member_table('daily_goals');
 
+-- Pushes may now carry arrays of numbers (work_days), not only arrays of text.
+create or replace function sync.json_fits(value jsonb, column_type text) returns boolean language sql immutable as $$
+  select case
+    when jsonb_typeof(value) = 'null' then true
+    when column_type in ('jsonb', 'json') then true
+    when column_type in ('boolean') then jsonb_typeof(value) = 'boolean'
+    when column_type in ('smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision') then jsonb_typeof(value) = 'number'
+    when column_type in ('smallint[]', 'integer[]', 'bigint[]', 'numeric[]') then jsonb_typeof(value) = 'array'
+      and not exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'number')
+    when column_type like '%[]' then jsonb_typeof(value) = 'array'
+      and not exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'string')
+    else jsonb_typeof(value) = 'string'
+  end
+$$;
+
 -- A template can be marked as an invitation: each send of it counts as one invitation.
 alter table public.email_templates add column is_invitation boolean not null default false;
 
