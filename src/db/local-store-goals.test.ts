@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { DailyGoalInput } from '../domain/daily-goal-schema';
+import { contactInput, testStores } from '../../tests/support/test-store';
+
+const open = testStores();
+
+const input = (overrides: Partial<DailyGoalInput> = {}): DailyGoalInput => ({
+  preset: 'part_time',
+  conversations: 2,
+  invitations: 1,
+  follow_ups: 2,
+  presentations: 0,
+  new_customers: 0,
+  new_team_members: 0,
+  work_days: [1, 2, 3, 4, 5],
+  week_min_days: 4,
+  review_day: 7,
+  ...overrides,
+});
+
+describe('saveGoals', () => {
+  it("edits the same day's plan, and starts a new plan on a later day (the earlier one stays as history)", async () => {
+    const { db, store } = await open();
+    const first = await store.saveGoals(input(), '2026-11-23');
+    const again = await store.saveGoals(input({ conversations: 3, preset: 'custom' }), '2026-11-23');
+    expect(first.ok && again.ok && first.value === again.value).toBe(true);
+    expect((await db.daily_goals.toArray()).map((row) => [row.starts_on, row.conversations])).toEqual([['2026-11-23', 3]]);
+
+    const later = await store.saveGoals(input({ conversations: 5 }), '2026-11-24');
+    expect(later.ok).toBe(true);
+    const rows = await db.daily_goals.orderBy('starts_on').toArray();
+    expect(rows.map((row) => [row.starts_on, row.conversations])).toEqual([
+      ['2026-11-23', 3],
+      ['2026-11-24', 5],
+    ]);
+    // Each write is queued for sync: one insert and one update for the first day, one insert for the next.
+    expect((await db.outbox.toArray()).map((entry) => [entry.table, entry.op])).toEqual([
+      ['daily_goals', 'insert'],
+      ['daily_goals', 'update'],
+      ['daily_goals', 'insert'],
+    ]);
+  });
+});
+
+describe('touches record the stage they happened at (follow-ups count from it)', () => {
+  it('logOutreach writes from_stage before moving a new contact to contacted', async () => {
+    const { db, store, clock } = await open();
+    const added = await store.addContact(contactInput({ first_name: 'Jane', stage: 'new' }));
+    if (!added.ok) throw new Error(added.error.message);
+    await store.logOutreach(added.value, 'call', 'connected', null);
+    clock.advance(60_000);
+    await store.logOutreach(added.value, 'text', 'replied', null);
+    const touches = (await db.member_activities.orderBy('occurred_at').toArray()).filter((row) => row.activity_type !== 'contact_added');
+    expect(touches.map((row) => [row.activity_type, row.metadata.outcome, row.metadata.from_stage])).toEqual([
+      ['call', 'connected', 'new'],
+      ['text', 'replied', 'contacted'],
+    ]);
+  });
+});
