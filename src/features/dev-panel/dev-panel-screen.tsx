@@ -7,11 +7,12 @@ import { useStorageStatus } from '../../hooks/use-storage-status';
 import { useConvergence, useSyncStatus } from '../../hooks/use-sync-status';
 import { useLinkTo } from '../../hooks/use-link-to';
 import { useStoreValue } from '../../hooks/use-store-value';
+import { ConnectionQuality } from './connection-quality';
 
 const formatBytes = (bytes: number) =>
   bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : bytes < 1024 ** 3 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 
-/** The seed's test panel: sync state and the digest check, test data, the outbox, storage, and a live log of what the data layer and sync did. */
+/** The seed's test panel: sync state and the digest check, connection quality, test data, the outbox, storage, and a live log of what the data layer and sync did. */
 export function DevPanelScreen() {
   const { store, logger, platform, devTools, buildId, sync } = useAppServices();
   const status = useSyncStatus();
@@ -67,6 +68,7 @@ export function DevPanelScreen() {
           </div>
         ) : null}
       </section>
+      <ConnectionQuality />
       {editable ? (
         <section className="card" aria-labelledby="dev-actions">
           <h2 id="dev-actions">Test data</h2>
