@@ -8,7 +8,8 @@ import { err } from '../../shared/result';
 import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
 
-type Draft = { name: string; channel: TemplateChannel; subject: string; body: string; track_links: boolean };
+/** `is_invitation` may be left out by callers that predate it (then the box starts unticked). */
+type Draft = { name: string; channel: TemplateChannel; subject: string; body: string; track_links: boolean; is_invitation?: boolean };
 
 const SAMPLE_CONTACT = { first_name: 'Jane', last_name: 'Doe', phone: '+1 555 010 0199', email: 'jane@example.com' };
 
@@ -31,7 +32,7 @@ type TemplateFormProps = {
 
 /** Template editor with a live preview filled in for a sample contact, shown as plain text. */
 export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
-  const { draft, set, errors, saving, submit } = useForm({ initial, validate: validateTemplate, save: onSubmit });
+  const { draft, set, errors, saving, submit } = useForm({ initial: { ...initial, is_invitation: initial.is_invitation ?? false }, validate: validateTemplate, save: onSubmit });
   const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
 
   return (
@@ -60,6 +61,13 @@ export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateF
             Each link becomes a short link of its own for each send, so you see when the person opens it (link previews and email scanners are not counted). Email opens are not tracked: privacy proxies and image
             blocking make them meaningless.
           </span>
+        </span>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={draft.is_invitation} onChange={(event) => set('is_invitation')(event.target.checked)} />
+        <span>
+          This is an invitation
+          <span className="hint">Each send counts toward your Invitations goal.</span>
         </span>
       </label>
       <figure className="preview" aria-label="Preview">

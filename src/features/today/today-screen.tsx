@@ -11,6 +11,8 @@ const QUIET_LIMIT = 20;
 
 // Hot now reads tracked-link clicks; its code is not part of the first load, which has a size budget.
 const HotNow = lazy(() => import('./hot-now').then((module) => ({ default: module.HotNow })));
+// Today's goals (rings, streaks, presets) read the goal ledger; loaded on demand like Hot now.
+const GoalsToday = lazy(() => import('../goals/goals-today').then((module) => ({ default: module.GoalsToday })));
 
 function ContactLine({ contact, detail, tone }: { readonly contact: Contact; readonly detail: string; readonly tone?: 'overdue' }) {
   const linkTo = useLinkTo();
@@ -49,6 +51,9 @@ export function TodayScreen() {
           + Quick add
         </button>
       </div>
+      <Suspense fallback={null}>
+        <GoalsToday />
+      </Suspense>
       <Suspense fallback={null}>
         <HotNow />
       </Suspense>
