@@ -44,5 +44,15 @@ export default defineConfig({
   define: {
     __BUILD_ID__: JSON.stringify(process.env.FIELDBOOK_BUILD_ID ?? new Date().toISOString()),
   },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // Everything the start screen loads in one chunk: left to itself, the bundler splits the modules
+        // that lazy screens share with it into many small chunks, and each costs its own gzip overhead.
+        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
+      },
+    },
+  },
 });
