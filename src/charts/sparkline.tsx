@@ -35,13 +35,15 @@ export type SparklineProps = {
   readonly formatTime: (at: number) => string;
   /** The lowest top of the scale, so that a quiet chart does not magnify noise (e.g. 1 for counts). */
   readonly minTop?: number;
+  /** Lines: join the values across buckets that have none (a latency sampled now and then), instead of breaking the line. */
+  readonly connectGaps?: boolean;
 };
 
 const WIDTH = 240;
 const HEIGHT = 40;
 const PAD = 3;
 
-export function Sparkline({ kind, title, summary, times, series, formatValue, formatTime, minTop = 1 }: SparklineProps) {
+export function Sparkline({ kind, title, summary, times, series, formatValue, formatTime, minTop = 1, connectGaps = false }: SparklineProps) {
   const id = useId();
   const hatch = `sparkline-${id.replace(/[^a-zA-Z0-9_-]/g, '')}-hatch`;
   const values = series.flatMap((one) => one.values.filter((value): value is number => value !== null));
@@ -72,19 +74,22 @@ export function Sparkline({ kind, title, summary, times, series, formatValue, fo
     );
   } else {
     const x = scaleLinear().domain([0, Math.max(1, times.length - 1)]).range([PAD, WIDTH - PAD]);
-    const path = line<number | null>()
-      .defined((value) => value !== null)
-      .x((_, index) => x(index))
-      .y((value) => y(value ?? 0));
+    const path = line<readonly [index: number, value: number | null]>()
+      .defined(([, value]) => value !== null)
+      .x(([index]) => x(index))
+      .y(([, value]) => y(value ?? 0));
     marks = series.map((one, which) => {
-      // A value with no neighbour would draw nothing as a line: mark it with a dot.
-      const lone = one.values.flatMap((value, index) => (value !== null && (one.values[index - 1] ?? null) === null && (one.values[index + 1] ?? null) === null ? [index] : []));
+      const points = one.values.map((value, index) => [index, value] as const);
+      const drawn = connectGaps ? points.filter(([, value]) => value !== null) : points;
+      // A value with no neighbour on the line would draw nothing: it gets a dot.
+      const lone = drawn.filter(([, value], at) => value !== null && (drawn[at - 1]?.[1] ?? null) === null && (drawn[at + 1]?.[1] ?? null) === null);
       const colour = SPARKLINE_COLOURS[which % SPARKLINE_COLOURS.length];
       return (
         <g key={one.name} className={`sparkline__series sparkline__series--${which}`}>
-          <path d={path(one.values) ?? ''} fill="none" stroke={colour} strokeWidth={which === 0 ? 2 : 1.5} strokeDasharray={which === 0 ? undefined : '4 3'} vectorEffect="non-scaling-stroke" />
-          {lone.map((index) => (
-            <circle key={index} cx={x(index)} cy={y(one.values[index] ?? 0)} r={1.8} fill={colour} />
+          <path d={path(drawn) ?? ''} fill="none" stroke={colour} strokeWidth={which === 0 ? 2 : 1.5} strokeDasharray={which === 0 ? undefined : '4 3'} vectorEffect="non-scaling-stroke" />
+          {lone.map(([index, value]) => (
+            // A round cap on a zero-length stroke stays a round dot however the chart is stretched.
+            <path key={index} className="sparkline__dot" d={`M${x(index)},${y(value ?? 0)}h0`} stroke={colour} strokeWidth={4} strokeLinecap="round" vectorEffect="non-scaling-stroke" />
           ))}
         </g>
       );

@@ -44,6 +44,8 @@ type Metric = {
   readonly series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
   readonly format: (value: number) => string;
   readonly summary: string;
+  /** A latency is sampled now and then: join its line across minutes without a sample. */
+  readonly connectGaps?: boolean;
 };
 
 function metricsOf(window: MetricsWindow, now: { readonly oldestWaitingMs: number | null }, per: string, period: string): readonly Metric[] {
@@ -53,6 +55,7 @@ function metricsOf(window: MetricsWindow, now: { readonly oldestWaitingMs: numbe
     name,
     figure: percentiles(total[key], none),
     kind: 'line',
+    connectGaps: true,
     series: [
       { name: 'p50', values: buckets.map((bucket) => bucket[key].p50) },
       { name: 'p95', values: buckets.map((bucket) => bucket[key].p95) },
@@ -150,7 +153,7 @@ export function ConnectionQuality() {
                 series={metric.series}
                 formatValue={metric.format}
                 formatTime={timeOfDay}
-                {...(metric.kind === 'line' ? { minTop: 10 } : {})}
+                {...(metric.kind === 'line' ? { minTop: 10, connectGaps: metric.connectGaps === true } : {})}
               />
             </li>
           ))}
