@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { err, ok } from '../shared/result';
 import { createFakeSyncServer } from '../../tests/support/fake-sync-server';
 import { addContact, createFakeTime, createTestDevice, type FakeTime, type TestDevice } from '../../tests/support/sync-device';
-import { createSyncMetrics, DAY_BUCKETS, HOUR_BUCKETS, HOUR_MS, measuredRemote, MINUTE_MS, type MetricsSnapshot } from './metrics';
+import { createMetricsRelay, createSyncMetrics, DAY_BUCKETS, HOUR_BUCKETS, HOUR_MS, measuredRemote, MINUTE_MS, NOTIFY_EVERY_MS, type MetricsSnapshot } from './metrics';
 import type { RealtimeHandlers, RemotePort } from './ports';
 
 /** 2026-11-24 09:00:00 UTC, on a minute and an hour boundary. */
@@ -245,6 +245,31 @@ describe('measuredRemote', () => {
     const { total } = metrics.getSnapshot().lastHour;
     expect(total.push).toEqual({ count: 1, p50: 120, p95: 120 });
     expect(total.pull).toEqual({ count: 2, p50: 120, p95: 120 });
+  });
+});
+
+describe('createMetricsRelay', () => {
+  it('shows the attached engine\'s figures and follows it; null with none; a listener hears of the switch', async () => {
+    const time = createFakeTime(START);
+    const relay = createMetricsRelay();
+    expect(relay.view.getSnapshot()).toBeNull();
+    let heard = 0;
+    const off = relay.view.subscribe(() => (heard += 1));
+    const engine = createSyncMetrics({ time: time.port });
+    relay.attach(engine);
+    expect(heard).toBe(1);
+    engine.count('events', 2);
+    expect(relay.view.getSnapshot()?.lastHour.total.events).toBe(2);
+    await time.advance(NOTIFY_EVERY_MS);
+    expect(heard).toBe(2);
+    relay.attach(null);
+    expect(heard).toBe(3);
+    expect(relay.view.getSnapshot()).toBeNull();
+    engine.count('events');
+    await time.advance(NOTIFY_EVERY_MS);
+    expect(heard).toBe(3);
+    expect(time.pending()).toBe(0); // the engine's recorder has no listener left
+    off();
   });
 });
 

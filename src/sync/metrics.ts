@@ -331,3 +331,33 @@ export function measuredRemote(remote: RemotePort, metrics: MetricsRecorder, tim
     },
   };
 }
+
+/**
+ * The figures of whichever engine runs in this tab, or null while none does: the leader
+ * (leader.ts) attaches its engine's metrics when it takes the lead; a tab that follows stays null.
+ */
+export function createMetricsRelay(): { readonly view: Subscribable<MetricsSnapshot | null>; readonly attach: (source: Subscribable<MetricsSnapshot> | null) => void } {
+  let source: Subscribable<MetricsSnapshot> | null = null;
+  const listeners = new Map<Listener, (() => void) | undefined>();
+  return {
+    view: {
+      subscribe(listener) {
+        listeners.set(listener, source?.subscribe(listener));
+        return () => {
+          listeners.get(listener)?.();
+          listeners.delete(listener);
+        };
+      },
+      getSnapshot: () => source?.getSnapshot() ?? null,
+    },
+    attach(next) {
+      if (next === source) return;
+      source = next;
+      for (const [listener, unsubscribe] of [...listeners]) {
+        unsubscribe?.();
+        listeners.set(listener, next?.subscribe(listener));
+      }
+      for (const listener of [...listeners.keys()]) listener();
+    },
+  };
+}
