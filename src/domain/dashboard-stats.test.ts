@@ -24,6 +24,7 @@ function plan(overrides: Partial<GoalPlan> = {}): GoalPlan {
     review_day: 7,
     updated_at: '2026-11-01T00:00:00.000Z',
     deleted_at: null,
+    field_stamps: {},
     ...overrides,
   };
 }
@@ -121,6 +122,23 @@ describe('activity over the last 30 days', () => {
     ];
     const computed = computeGoalStats({ activities, sends: [], clicks: [], linkSends: new Map(), invitationTemplates: new Set() }, [], UTC, Date.parse(at(TODAY, 15)), shiftDay(TODAY, -399));
     expect(activityByKind(computed).days[29]?.counts).toEqual(categories({ calls: 1, messages: 1, stage_moves: 1 }));
+  });
+
+  it('counts rows handed over as one-shot iterators, as the goal ledger does (Map#values())', () => {
+    const at = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+    const activities: CountedActivity[] = [
+      { id: 'a', contact_id: 'c', activity_type: 'call', occurred_at: at(TODAY, 9), deleted_at: null, metadata: { outcome: 'connected' } },
+      { id: 'b', contact_id: 'c', activity_type: 'whatsapp', occurred_at: at(TODAY, 10), deleted_at: null, metadata: {} },
+      { id: 'c', contact_id: 'c', activity_type: 'stage_changed', occurred_at: at(TODAY, 11), deleted_at: null, metadata: { stage: 'customer' } },
+    ];
+    const fromLedger = computeGoalStats(
+      { activities: new Map(activities.map((a) => [a.id, a])).values(), sends: [], clicks: [], linkSends: new Map(), invitationTemplates: new Set() },
+      [],
+      UTC,
+      Date.parse(at(TODAY, 15)),
+      shiftDay(TODAY, -399),
+    );
+    expect(activityByKind(fromLedger).days[29]?.counts, 'computeGoalStats reads sources.activities twice; an iterator is empty the second time').toEqual(categories({ calls: 1, messages: 1, stage_moves: 1 }));
   });
 });
 

@@ -1,5 +1,14 @@
+import { useMemo } from 'react';
 import { useDashboardRealtime } from '../../hooks/use-dashboard-realtime';
+import { useGoalStats } from '../../hooks/use-goal-stats';
+import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
+import { useAppServices } from '../../hooks/app-services';
+import { toDay } from '../../domain/dates';
+import { createDayClock } from '../../domain/zone-days';
+import { activityByKind, contactStats, goalWeek, type DashboardContact } from '../../domain/dashboard-stats';
 import { ActivityFeed } from '../activity-feed/activity-feed';
+import { ActivityChart, FollowUpsChart, GoalWeekChart, PipelineChart, SourcesChart } from './dashboard-charts';
+import './dashboard.css';
 
 function Stat({ label, value, detail }: { readonly label: string; readonly value: number; readonly detail?: string }) {
   return (
@@ -13,11 +22,29 @@ function Stat({ label, value, detail }: { readonly label: string; readonly value
   );
 }
 
-/** Live counts and the activity feed; both re-read IndexedDB the moment anything is written. */
+const NO_CONTACTS: readonly DashboardContact[] = [];
+
+/**
+ * Live counts, the charts and the activity feed. Everything reads memory kept in step with IndexedDB
+ * (the contact index and the goal ledger), so a write anywhere redraws the charts at once; each
+ * aggregate is recomputed only when its own input changes.
+ */
 export function DashboardScreen() {
   const { contactCount, emailCount, activityCount, activityTodayCount, pendingCount } = useDashboardRealtime();
+  const { platform } = useAppServices();
+  const stats = useGoalStats();
+  const { contacts } = useContactsRealtime();
+  // Follow-up dates are local days (as on Today); goals and the 90-day window use the member's day.
+  const followUpToday = toDay(new Date(platform.now()));
+  const today = stats?.today ?? followUpToday;
+  const zone = stats?.zone ?? '';
+  const dayOf = useMemo(() => createDayClock(zone).dayOf, [zone]);
+  const week = useMemo(() => (stats ? goalWeek(stats) : null), [stats]);
+  const activity = useMemo(() => (stats ? activityByKind(stats) : null), [stats]);
+  const people = useMemo(() => contactStats(contacts ?? NO_CONTACTS, { today, followUpToday, dayOf }), [contacts, today, followUpToday, dayOf]);
+
   return (
-    <section className="screen" aria-labelledby="dashboard-title">
+    <section className="screen dashboard" aria-labelledby="dashboard-title">
       <div className="screen__header">
         <h1 id="dashboard-title">Dashboard</h1>
       </div>
@@ -27,6 +54,13 @@ export function DashboardScreen() {
         <Stat label="Activities today" value={activityTodayCount} detail={`${activityCount.toLocaleString('en')} in total`} />
         <Stat label="Waiting to sync" value={pendingCount} detail={pendingCount === 0 ? 'All saved' : 'Saved on this device'} />
       </dl>
+      <div className="dashboard__charts">
+        {week ? <GoalWeekChart week={week} today={today} /> : <p className="loading">Loading goals…</p>}
+        <FollowUpsChart stats={people} />
+        {activity ? <ActivityChart activity={activity} today={today} /> : null}
+        <PipelineChart stats={people} />
+        <SourcesChart stats={people} />
+      </div>
       <ActivityFeed moreHref="/activity" />
     </section>
   );
