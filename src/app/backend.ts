@@ -172,6 +172,7 @@ export function startSync(options: {
     command: coordinator.command,
     convergence: coordinator.convergence,
     onRemoteChange: coordinator.onRemoteChange,
+    metrics: coordinator.metrics,
     async retryRejected(id) {
       orThrow(await retryRejected(db, id, writeContext));
       coordinator.command('local-write');

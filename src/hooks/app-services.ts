@@ -1,3 +1,4 @@
+import type { MetricsSnapshot } from '../sync/metrics';
 import { createContext, useContext } from 'react';
 import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
@@ -71,6 +72,8 @@ export type SyncPort = Subscribable<SyncStatus> & {
   readonly onRemoteChange: (listener: (tables: readonly SyncedTable[]) => void) => () => void;
   readonly retryRejected: (id: string) => Promise<void>;
   readonly discardRejected: (id: string) => Promise<void>;
+  /** Connection quality, measured by the engine in the tab that runs it (null elsewhere); absent in local-only mode. */
+  readonly metrics?: Subscribable<MetricsSnapshot | null>;
 };
 
 export type AppServices = {

@@ -5,12 +5,6 @@ import { useAppServices } from './app-services';
 
 export type { MetricsSnapshot };
 
-/**
- * What a sync port may offer beside the status: the connection-quality recorder of the engine, when
- * this tab runs it (the leader), or null in a tab that follows (its figures stay in the leader's tab).
- */
-export type SyncMetricsSource = { readonly metrics?: Subscribable<MetricsSnapshot | null> };
-
 const NO_METRICS: Subscribable<MetricsSnapshot | null> = { subscribe: () => () => undefined, getSnapshot: () => null };
 
 /** How often the charts move on while nothing happens (the buckets still roll, a waiting change still ages). */
@@ -23,7 +17,7 @@ export const METRICS_REFRESH_MS = 15_000;
  */
 export function useSyncMetrics(refreshMs = METRICS_REFRESH_MS): MetricsSnapshot | null {
   const { sync } = useAppServices();
-  const source = (sync as typeof sync & SyncMetricsSource).metrics ?? NO_METRICS;
+  const source = sync.metrics ?? NO_METRICS;
   const subscribe = useCallback(
     (listener: () => void) => {
       const unsubscribe = source.subscribe(listener);

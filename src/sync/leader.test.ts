@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../shared/subscribable';
 import type { ConvergenceReport, SyncEngine } from './engine';
+import type { MetricsSnapshot } from './metrics';
 import { createSyncCoordinator, type ChannelPort, type LockPort, type TabMessage } from './leader';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from './status';
 
@@ -100,6 +101,25 @@ describe('createSyncCoordinator', () => {
     expect(log).toEqual(['first start', 'first try-now', 'first stop', 'second start']);
     second.command('local-write');
     expect(log.at(-1)).toBe('second local-write');
+    second.stop();
+  });
+
+  it("shows the engine's connection-quality figures only in the tab that runs it, and moves them on takeover", async () => {
+    const locks = fakeLocks();
+    const bus = fakeBus();
+    const withMetrics = (name: string): SyncEngine => ({ ...fakeEngine([], name), metrics: createStore({ name } as unknown as MetricsSnapshot) });
+    const tab = (name: string) => createSyncCoordinator({ lock: locks, channel: bus(), lockName: 'sync', initialStatus: STATUS, createEngine: () => withMetrics(name) });
+    const first = tab('first');
+    const second = tab('second');
+    const seen: unknown[] = [];
+    second.metrics.subscribe(() => seen.push(second.metrics.getSnapshot()));
+    expect(first.metrics.getSnapshot()).toEqual({ name: 'first' });
+    expect(second.metrics.getSnapshot()).toBeNull();
+    first.stop();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(first.metrics.getSnapshot()).toBeNull();
+    expect(second.metrics.getSnapshot()).toEqual({ name: 'second' });
+    expect(seen).toEqual([{ name: 'second' }]);
     second.stop();
   });
 });

@@ -2,6 +2,7 @@ import { SYNCED_TABLES, type SyncedTable } from '../domain/synced-table';
 import type { ScopedLogger } from '../shared/logger';
 import { createStore, type Subscribable } from '../shared/subscribable';
 import type { ConvergenceReport, SyncEngine } from './engine';
+import { createMetricsRelay, type MetricsSnapshot } from './metrics';
 import type { ChannelPort, LockPort } from './ports';
 import { AUTH_STATES, NETWORK_STATES, REALTIME_STATES, type SyncStatus } from './status';
 
@@ -30,6 +31,8 @@ export type TabMessage =
   | { readonly type: 'command'; readonly command: Command };
 
 export type SyncCoordinator = Subscribable<SyncStatus> & {
+  /** The engine's connection-quality figures while this tab runs it; null in a tab that follows. */
+  readonly metrics: Subscribable<MetricsSnapshot | null>;
   readonly leader: Subscribable<boolean>;
   readonly convergence: Subscribable<ConvergenceReport | null>;
   readonly command: (command: Command) => void;
@@ -93,6 +96,7 @@ export function createSyncCoordinator(options: {
   const { channel } = options;
   const status = createStore<SyncStatus>(options.initialStatus);
   const leader = createStore(false);
+  const metrics = createMetricsRelay();
   const convergence = createStore<ConvergenceReport | null>(null);
   const listeners = new Set<(tables: readonly SyncedTable[]) => void>();
   let engine: SyncEngine | null = null;
@@ -169,6 +173,7 @@ export function createSyncCoordinator(options: {
     const current = options.createEngine();
     engine = current;
     leader.set(true);
+    metrics.attach(current.metrics ?? null);
     const mirror = () => {
       status.set(current.getSnapshot());
       channel.post({ type: 'status', status: current.getSnapshot() });
@@ -197,6 +202,7 @@ export function createSyncCoordinator(options: {
   return {
     subscribe: status.subscribe,
     getSnapshot: status.getSnapshot,
+    metrics: metrics.view,
     leader,
     convergence,
     command(command) {
@@ -211,6 +217,7 @@ export function createSyncCoordinator(options: {
       stopped = true;
       engine?.stop();
       engine = null;
+      metrics.attach(null);
       for (const cleanup of cleanups.splice(0)) cleanup();
       release?.();
       channel.close();

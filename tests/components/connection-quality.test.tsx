@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionQuality } from '../../src/features/dev-panel/connection-quality';
 import { DevPanelScreen } from '../../src/features/dev-panel/dev-panel-screen';
 import { AppServicesContext, type SyncPort } from '../../src/hooks/app-services';
-import type { SyncMetricsSource } from '../../src/hooks/use-sync-metrics';
 import { createStore } from '../../src/shared/subscribable';
 import type { ConvergenceReport } from '../../src/sync/engine';
 import { LOCAL_ONLY_STATUS } from '../../src/sync/local-only';
@@ -72,7 +71,7 @@ function recorded() {
   return { time, metrics };
 }
 
-function syncWith(metrics: SyncMetrics | null, status: SyncStatus = SIGNED_IN): SyncPort & SyncMetricsSource {
+function syncWith(metrics: SyncMetrics | null, status: SyncStatus = SIGNED_IN): SyncPort {
   const store = createStore(status);
   return {
     subscribe: store.subscribe,
