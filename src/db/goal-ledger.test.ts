@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contactInput, createTestClock, createTestStore, type TestStore } from '../../tests/support/test-store';
 import type { DailyGoalInput } from '../domain/daily-goal-schema';
 import type { GoalStats } from '../domain/goal-stats';
@@ -22,6 +22,7 @@ const running: Running[] = [];
 const others: TestStore[] = [];
 
 afterEach(async () => {
+  vi.useRealTimers();
   for (const { tab, stop } of running.splice(0)) {
     stop();
     await tab.db.delete();
@@ -342,7 +343,84 @@ describe('goal ledger: invitations', () => {
   });
 });
 
+describe('goal ledger: clicks and links arriving in any order', () => {
+  const clickRow = (tab: TestStore, linkId: string, at: number, sendId: string | null) => ({
+    id: crypto.randomUUID(),
+    member_id: tab.ctx.memberId,
+    created_at: new Date(at).toISOString(),
+    updated_at: new Date(at).toISOString(),
+    deleted_at: null,
+    field_stamps: {},
+    sent_email_id: sendId,
+    link_id: linkId,
+    url: 'https://example.com/kit',
+    clicked_at: new Date(at).toISOString(),
+    kind: 'person' as const,
+    reason: '',
+    network: '',
+  });
+  const baseRow = (tab: TestStore, at: number) => ({ member_id: tab.ctx.memberId, created_at: new Date(at).toISOString(), updated_at: new Date(at).toISOString(), deleted_at: null, field_stamps: {} });
+
+  it('a click that arrives before its tracked link counts once the link arrives', async () => {
+    const tab = await openStore();
+    const { ledger } = await startLedger(tab);
+    const sendId = crypto.randomUUID();
+    const linkId = crypto.randomUUID();
+    await tab.db.sent_emails.add({ ...baseRow(tab, NOW - DAY), id: sendId, contact_id: crypto.randomUUID(), template_id: null, to_email: '', subject: '', body: '', status: 'handed_off', channel: 'sms', sent_at: new Date(NOW - DAY).toISOString() });
+    await tab.db.email_clicks.add(clickRow(tab, linkId, NOW - 3_600_000, null));
+    await settle(tab, ledger);
+    expect(countOn(ledger, TODAY, 'invitations')).toBe(0);
+    await tab.db.tracked_links.add({ ...baseRow(tab, NOW - DAY), id: linkId, sent_email_id: sendId, url: 'https://example.com/kit' });
+    await expect.poll(() => countOn(ledger, TODAY, 'invitations')).toBe(1);
+  });
+
+  it('a click today on an invitation send older than the window is not an invitation (clicks on invitation sends never count)', async () => {
+    const tab = await openStore();
+    const saved = await tab.store.saveTemplate(null, { name: 'Invite', channel: 'sms', subject: '', body: 'Come https://example.com/kit', track_links: true, is_invitation: true });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const sentAt = NOW - (LEDGER_DAYS + 20) * DAY;
+    const sendId = crypto.randomUUID();
+    await tab.db.sent_emails.add({ ...baseRow(tab, sentAt), id: sendId, contact_id: crypto.randomUUID(), template_id: saved.value, to_email: '', subject: '', body: '', status: 'handed_off', channel: 'sms', sent_at: new Date(sentAt).toISOString() });
+    await tab.db.email_clicks.add(clickRow(tab, crypto.randomUUID(), NOW - 3_600_000, sendId));
+    const { ledger } = await startLedger(tab);
+    expect(countOn(ledger, TODAY, 'invitations')).toBe(0);
+  });
+});
+
 describe('goal ledger: plans and the profile', () => {
+  it('a deleted plan is left out', async () => {
+    const tab = await openStore();
+    const { ledger } = await startLedger(tab);
+    const first = await tab.store.saveGoals(goals({ conversations: 3 }), '2026-11-01');
+    await tab.store.saveGoals(goals({ conversations: 4 }), TODAY);
+    await expect.poll(() => stats(ledger)?.plans.map((plan) => plan.conversations)).toEqual([3, 4]);
+    if (!first.ok) throw new Error(first.error.message);
+    await tab.store.restoreValues('daily_goals', first.value, { deleted_at: new Date(NOW).toISOString() });
+    await expect.poll(() => stats(ledger)?.plans.map((plan) => plan.conversations)).toEqual([4]);
+  });
+
+  it('a profile zone the device does not know falls back to the device zone', async () => {
+    const tab = await openStore();
+    await tab.store.saveProfile({ full_name: 'Mo', company: '', phone: '', timezone: 'Mars/Olympus_Mons' });
+    const { ledger } = await startLedger(tab);
+    expect(stats(ledger)?.zone).toBe('UTC');
+    expect(stats(ledger)?.today).toBe(TODAY);
+  });
+
+  it('a new member day moves "today" with nothing written (at midnight in the profile’s zone)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const tab = await openStore();
+    await tab.store.saveProfile({ full_name: 'Mo', company: '', phone: '', timezone: 'Asia/Tokyo' });
+    // 14:50Z = 23:50 in Tokyo.
+    tab.clock.set(Date.parse('2026-11-24T14:50:00.000Z'));
+    const { ledger } = await startLedger(tab);
+    expect(stats(ledger)?.today).toBe('2026-11-24');
+    tab.clock.set(Date.parse('2026-11-24T15:00:30.000Z'));
+    vi.advanceTimersByTime(60_000);
+    await expect.poll(() => stats(ledger)?.today).toBe('2026-11-25');
+    expect(stats(ledger)?.oldest).toBe(shiftDay('2026-11-25', -(LEDGER_DAYS - 1)));
+  });
+
   it('follows saveGoals: a new plan, and a same-day edit that replaces it', async () => {
     const tab = await openStore();
     const { ledger } = await startLedger(tab);
