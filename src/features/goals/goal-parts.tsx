@@ -47,7 +47,8 @@ export function GoalRing({ kind, done, target, celebrate }: RingProps) {
             r={RADIUS}
             strokeWidth={STROKE}
             fill="none"
-            strokeLinecap="round"
+            // A round cap on an empty ring would draw a dot: nothing done shows nothing.
+            strokeLinecap={length > 0 ? 'round' : 'butt'}
             strokeDasharray={`${length} ${CIRCUMFERENCE}`}
             transform={`rotate(-90 ${SIZE / 2} ${SIZE / 2})`}
             data-length={length.toFixed(1)}

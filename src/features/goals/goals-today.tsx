@@ -37,7 +37,8 @@ function SetGoalsCard({ stats }: { readonly stats: GoalStats }) {
     const targets = PRESET_TARGETS[preset];
     return (Object.keys(targets) as GoalKind[])
       .filter((kind) => targets[kind] > 0)
-      .map((kind) => `${targets[kind]} ${GOAL_LABELS[kind].toLowerCase()}`)
+      // Every label is a plural ending in s: "1 invitation", "2 invitations".
+      .map((kind) => `${targets[kind]} ${(targets[kind] === 1 ? GOAL_LABELS[kind].slice(0, -1) : GOAL_LABELS[kind]).toLowerCase()}`)
       .join(' · ');
   };
   return (
@@ -97,7 +98,9 @@ function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan:
     setCelebrating((current) => ({ day: stats.today, kinds: current.day === stats.today ? [...current.kinds, ...fresh] : fresh }));
   }, [reachedKey, goalCount, stats.today, plan.id, announcements]);
 
-  const celebrated = new Set(celebrating.day === stats.today ? celebrating.kinds : []);
+  // A goal that is no longer reached (an activity undone) stops celebrating.
+  const reachedNow = new Set(progress.filter((goal) => goal.done >= goal.target).map((goal) => goal.kind));
+  const celebrated = new Set(celebrating.day === stats.today ? celebrating.kinds.filter((kind) => reachedNow.has(kind)) : []);
   const allReached = progress.length > 0 && progress.every((goal) => goal.done >= goal.target);
 
   return (
@@ -136,7 +139,7 @@ function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan:
         <p className="streak">
           <StreakIcon kind="weeks" />
           <span>
-            <strong>{streak.weeks === 1 ? '1 week in a row' : `${streak.weeks} weeks in a row`}</strong>
+            <strong>{streak.weeks === 0 ? 'No week streak yet' : streak.weeks === 1 ? '1 good week' : `${streak.weeks} weeks in a row`}</strong>
             <span className="streak__detail">
               This week: {streak.thisWeekMetDays} of {streak.thisWeekNeeded ?? plan.week_min_days} days met
             </span>

@@ -90,14 +90,14 @@ function WeekReview({ stats }: { readonly stats: GoalStats }) {
   return (
     <>
       <nav className="review-nav" aria-label="Weeks">
-        <button type="button" className="button" disabled={!canGoBack} onClick={() => setWeeksBack((n) => n + 1)}>
+        <button type="button" className="button review-nav__prev" disabled={!canGoBack} onClick={() => setWeeksBack((n) => n + 1)}>
           ← Earlier week
         </button>
         <p className="review-nav__range" aria-live="polite">
           <span className="visually-hidden">Week of </span>
           {range}
         </p>
-        <button type="button" className="button" disabled={weeksBack === 0} onClick={() => setWeeksBack((n) => Math.max(0, n - 1))}>
+        <button type="button" className="button review-nav__next" disabled={weeksBack === 0} onClick={() => setWeeksBack((n) => Math.max(0, n - 1))}>
           Later week →
         </button>
       </nav>
