@@ -84,9 +84,9 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
       else activities.delete(activity.id);
     },
     sent_emails: (row) => {
+      // Every send is kept (compact): a click today may open a message sent before the window.
       const send = row as unknown as CountedSend;
-      if (inWindow(send.sent_at)) sends.set(send.id, { id: send.id, template_id: send.template_id, sent_at: send.sent_at, deleted_at: send.deleted_at });
-      else sends.delete(send.id);
+      sends.set(send.id, { id: send.id, template_id: send.template_id, sent_at: send.sent_at, deleted_at: send.deleted_at });
     },
     email_clicks: (row) => {
       const click = row as unknown as CountedClick & { id: string };
@@ -110,28 +110,28 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
     email_clicks: () => clicks.clear(),
     tracked_links: () => linkSends.clear(),
   };
-  const timeIndex: { [T in Mirrored]: string | null } = { member_activities: 'occurred_at', sent_emails: 'sent_at', email_clicks: 'clicked_at', tracked_links: null };
+  const timeIndex: { [T in Mirrored]: string | null } = { member_activities: 'occurred_at', sent_emails: null, email_clicks: 'clicked_at', tracked_links: null };
 
+  /**
+   * Reads a table (its window) and then swaps it in at once: a recount while the slices are still
+   * being read must see the old rows, never half of the new ones.
+   */
   const readTable = async (table: Mirrored) => {
-    clear[table]();
     const index = timeIndex[table];
-    if (index === null) {
-      for (const row of await db.table(table).toArray()) put[table](row as Record<string, unknown>);
-      return;
+    const rows: Record<string, unknown>[] = [];
+    const source = db.table<Record<string, unknown>, string>(table);
+    if (index === null) rows.push(...(await source.toArray()));
+    else {
+      const end = now() + DAY_MS;
+      for (let upper = end; upper > fromMs; upper -= SLICE_DAYS * DAY_MS) {
+        const lower = Math.max(fromMs, upper - SLICE_DAYS * DAY_MS);
+        rows.push(...(await source.where(index).between(new Date(lower).toISOString(), new Date(upper).toISOString(), true, upper === end).toArray()));
+      }
+      // Rows stamped in the future (a phone with its clock ahead) are still counted, on their day.
+      rows.push(...(await source.where(index).above(new Date(end).toISOString()).toArray()));
     }
-    // Newest slice first: today's rings need the last days, and they arrive first.
-    const end = now() + DAY_MS;
-    for (let upper = end; upper > fromMs; upper -= SLICE_DAYS * DAY_MS) {
-      const lower = Math.max(fromMs, upper - SLICE_DAYS * DAY_MS);
-      const rows = await db
-        .table(table)
-        .where(index)
-        .between(new Date(lower).toISOString(), new Date(upper).toISOString(), true, upper === end ? true : false)
-        .toArray();
-      for (const row of rows) put[table](row as Record<string, unknown>);
-    }
-    // Rows stamped in the future (a phone with its clock ahead) are still counted, on their day.
-    for (const row of await db.table(table).where(index).above(new Date(end).toISOString()).toArray()) put[table](row as Record<string, unknown>);
+    clear[table]();
+    for (const row of rows) put[table](row);
   };
 
   const reread: { [T in Reread]: () => Promise<void> } = {
@@ -139,7 +139,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
       plans = planHistory((await db.daily_goals.toArray()) as unknown as GoalPlan[]);
     },
     email_templates: async () => {
-      invitationTemplates = new Set((await db.email_templates.toArray()).filter((row) => row.deleted_at === null && row.is_invitation === true).map((row) => row.id));
+      // Deleted templates too: what was sent from an invitation template stays an invitation.
+      invitationTemplates = new Set((await db.email_templates.toArray()).filter((row) => row.is_invitation === true).map((row) => row.id));
     },
     member_profiles: async () => {
       const profile = (await db.member_profiles.toArray()).find((row) => row.deleted_at === null);

@@ -44,9 +44,11 @@ export type GoalStats = {
 };
 
 export function computeGoalStats(sources: CountSources, plans: readonly GoalPlan[], clock: DayClock, now: number, oldest: string): GoalStats {
-  const counts = countsByDay(goalEvents(sources), clock);
+  // Read twice below: one-shot iterators (a Map's values()) are taken once.
+  const activities = [...sources.activities];
+  const counts = countsByDay(goalEvents({ ...sources, activities }), clock);
   const categories = new Map<string, CategoryCounts>();
-  for (const activity of sources.activities) {
+  for (const activity of activities) {
     if (activity.deleted_at !== null) continue;
     const category = categoryOf(activity.activity_type);
     if (category === null) continue;

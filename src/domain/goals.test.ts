@@ -493,12 +493,16 @@ describe('plan history', () => {
 describe('working days and a day’s goal', () => {
   const plans = planHistory([plan('2026-11-02', { conversations: 2, invitations: 1, work_days: [1, 2, 3, 4, 5] })]);
 
-  it('isWorkDay follows the plan in effect (and the first plan’s days before it; every day with no plan)', () => {
+  it('isWorkDay follows the plan in effect; before the first plan (or with none) Monday to Friday, whatever that plan says', () => {
     expect(isWorkDay(plans, '2026-11-25')).toBe(true);
     expect(isWorkDay(plans, '2026-11-28')).toBe(false);
     expect(isWorkDay(plans, '2026-10-31')).toBe(false);
     expect(isWorkDay(plans, '2026-10-30')).toBe(true);
-    expect(isWorkDay([], '2026-11-28')).toBe(true);
+    expect(isWorkDay([], '2026-11-28')).toBe(false);
+    expect(isWorkDay([], '2026-11-27')).toBe(true);
+    const sixDays = planHistory([plan('2026-11-02', { work_days: [1, 2, 3, 4, 5, 6] })]);
+    expect(isWorkDay(sixDays, '2026-10-31')).toBe(false);
+    expect(isWorkDay(sixDays, '2026-11-07')).toBe(true);
   });
 
   it('a day meets its goal when every kind with a target reached it', () => {
@@ -574,8 +578,18 @@ describe('streaks that forgive', () => {
     expect(streaks([mwf], activeOn(active), TODAY, OLDEST).days).toBe(active.length);
   });
 
-  it('with no plan every day is a working day', () => {
-    expect(streaks([], activeOn(weekdays), TODAY, OLDEST).days).toBe(2);
+  it('with no plan the working days are Monday to Friday', () => {
+    expect(streaks([], activeOn(weekdays), TODAY, OLDEST).days).toBe(streaks([monFri], activeOn(weekdays), TODAY, OLDEST).days);
+    expect(streaks([], activeOn(weekdays), TODAY, OLDEST).days).toBeGreaterThan(2);
+  });
+
+  it('days before the first plan are judged Monday to Friday, whatever the first plan’s days', () => {
+    // The first plan (from Monday the 23rd) works Saturdays; the Saturday before it was still a day off.
+    const plans = planHistory([plan('2026-11-23', { work_days: [1, 2, 3, 4, 5, 6] })]);
+    expect(streaks(plans, activeOn(weekdays), TODAY, OLDEST).days).toBe(17);
+    // A first plan of Mon/Wed/Fri does not forgive the Tuesday before it.
+    const mwf = planHistory([plan('2026-11-23', { work_days: [1, 3, 5] })]);
+    expect(streaks(mwf, activeOn(weekdays.filter((day) => day !== '2026-11-17')), TODAY, OLDEST).days).toBe(4); // the 23rd, 20th, 19th, 18th
   });
 
   it('the walk back stops at the oldest day covered', () => {

@@ -87,11 +87,12 @@ export type CountedClick = {
 
 export type CountSources = {
   readonly activities: Iterable<CountedActivity>;
+  /** Every send, not only recent ones: a click today may open a message sent long ago. */
   readonly sends: Iterable<CountedSend>;
   readonly clicks: Iterable<CountedClick>;
   /** tracked link id → its sent message (for a click recorded before its link reached the server). */
   readonly linkSends: ReadonlyMap<string, string | null>;
-  /** Templates marked as invitations. */
+  /** Templates marked as invitations (deleted ones too: their sends were invitations when sent). */
   readonly invitationTemplates: ReadonlySet<string>;
 };
 
@@ -143,19 +144,21 @@ export function goalEvents(sources: CountSources): GoalEvent[] {
   }
   for (const touch of legacyTouches) if ((firstTouch.get(touch.contactId) ?? touch.at) < touch.at) events.push({ kind: 'follow_ups', at: touch.at, contactId: touch.contactId });
 
-  const invitationSends = new Set<string>();
+  // A click counts only for a live send that is not itself an invitation (that send counted already).
+  const notOpenable = new Set<string>();
   for (const send of sources.sends) {
-    if (send.deleted_at !== null || send.template_id === null || !sources.invitationTemplates.has(send.template_id)) continue;
+    const invitation = send.template_id !== null && sources.invitationTemplates.has(send.template_id);
+    if (send.deleted_at !== null || invitation) notOpenable.add(send.id);
+    if (send.deleted_at !== null || !invitation) continue;
     const at = Date.parse(send.sent_at);
     if (Number.isNaN(at)) continue;
-    invitationSends.add(send.id);
     events.push({ kind: 'invitations', at, contactId: null });
   }
   const firstOpen = new Map<string, number>();
   for (const click of sources.clicks) {
     if (click.kind !== 'person' || click.deleted_at !== null) continue;
     const sendId = click.sent_email_id ?? (click.link_id === null ? null : (sources.linkSends.get(click.link_id) ?? null));
-    if (sendId === null || invitationSends.has(sendId)) continue;
+    if (sendId === null || notOpenable.has(sendId)) continue;
     const at = Date.parse(click.clicked_at);
     if (Number.isNaN(at)) continue;
     const first = firstOpen.get(sendId);
@@ -222,11 +225,15 @@ export function planOn(plans: readonly GoalPlan[], day: string): GoalPlan | null
   return low === 0 ? null : (plans[low - 1] as GoalPlan);
 }
 
-const ALL_DAYS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
+/**
+ * Working days before the first plan: Monday to Friday. Fixed, not taken from the first plan, so that
+ * editing that plan (adding Saturday the day goals were first set) never rewrites the days before it.
+ */
+export const DEFAULT_WORK_DAYS: readonly number[] = [1, 2, 3, 4, 5];
 
-/** Working days on `day`: the plan then in effect; before any plan, the first plan's (or every day). */
+/** Working days on `day`: the plan then in effect; before any plan, Monday to Friday. */
 function workDaysOn(plans: readonly GoalPlan[], day: string): readonly number[] {
-  return (planOn(plans, day) ?? plans[0])?.work_days ?? ALL_DAYS;
+  return planOn(plans, day)?.work_days ?? DEFAULT_WORK_DAYS;
 }
 
 export const isWorkDay = (plans: readonly GoalPlan[], day: string): boolean => workDaysOn(plans, day).includes(isoWeekday(day));
