@@ -136,7 +136,7 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
 
   const reread: { [T in Reread]: () => Promise<void> } = {
     daily_goals: async () => {
-      plans = planHistory((await db.daily_goals.toArray()) as unknown as GoalPlan[]);
+      plans = planHistory(await db.daily_goals.toArray());
     },
     email_templates: async () => {
       // Deleted templates too: what was sent from an invitation template stays an invitation.
