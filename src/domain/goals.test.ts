@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeGoalStats } from './goal-stats';
 import {
@@ -418,6 +419,103 @@ describe('computeGoalStats', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
+
+describe('the counting rules against a plain reading of them (property)', () => {
+  /**
+   * The rules of issue 11 written out the slow, obvious way (no shared code with goals.ts): every live
+   * row judged on its own, an O(n²) look for a contact's earlier touch, first clicks by sorting.
+   */
+  function oracle(src: { activities: CountedActivity[]; sends: CountedSend[]; clicks: CountedClick[]; linkSends: Map<string, string | null>; invitationTemplates: Set<string> }, dayOf: (ms: number) => string) {
+    const out = new Map<string, GoalCounts>();
+    const add = (at: number, kind: keyof GoalCounts) => {
+      const day = dayOf(at);
+      const row = out.get(day) ?? emptyCounts();
+      row[kind] += 1;
+      out.set(day, row);
+    };
+    const live = src.activities.filter((row) => row.deleted_at === null && !Number.isNaN(Date.parse(row.occurred_at)));
+    const isTouch = (row: CountedActivity) => ['call', 'text', 'whatsapp', 'email_sent'].includes(row.activity_type);
+    const moved = new Set<string>();
+    for (const row of live) {
+      const at = Date.parse(row.occurred_at);
+      if (['call', 'text', 'whatsapp'].includes(row.activity_type) && ['connected', 'booked', 'replied'].includes(row.metadata.outcome ?? '')) add(at, 'conversations');
+      if (isTouch(row)) {
+        if (row.metadata.from_stage !== undefined) {
+          if (row.metadata.from_stage !== 'new') add(at, 'follow_ups');
+        } else if (row.contact_id !== null && live.some((other) => isTouch(other) && other.contact_id === row.contact_id && Date.parse(other.occurred_at) < at)) add(at, 'follow_ups');
+      }
+      if (row.activity_type === 'stage_changed') {
+        const kind = ({ presented: 'presentations', customer: 'new_customers', team_member: 'new_team_members' } as const)[row.metadata.stage as 'presented'];
+        if (kind === undefined) continue;
+        const key = `${dayOf(at)} ${kind} ${row.contact_id}`;
+        if (row.contact_id !== null && moved.has(key)) continue;
+        moved.add(key);
+        add(at, kind);
+      }
+    }
+    const isInvitation = (send: CountedSend) => send.template_id !== null && src.invitationTemplates.has(send.template_id);
+    for (const send of src.sends) if (send.deleted_at === null && isInvitation(send)) add(Date.parse(send.sent_at), 'invitations');
+    const firstClick = new Map<string, number>();
+    const sorted = [...src.clicks].sort((a, b) => Date.parse(a.clicked_at) - Date.parse(b.clicked_at));
+    for (const click of sorted) {
+      if (click.kind !== 'person' || click.deleted_at !== null) continue;
+      const sendId = click.sent_email_id ?? (click.link_id === null ? null : (src.linkSends.get(click.link_id) ?? null));
+      if (sendId === null || firstClick.has(sendId)) continue;
+      const sent = src.sends.find((row) => row.id === sendId);
+      if (sent && (sent.deleted_at !== null || isInvitation(sent))) continue;
+      firstClick.set(sendId, Date.parse(click.clicked_at));
+    }
+    for (const at of firstClick.values()) add(at, 'invitations');
+    return out;
+  }
+
+  const START = Date.parse('2026-11-20T00:00:00.000Z');
+  const instant = fc.integer({ min: 0, max: 6 * 24 * 4 }).map((quarter) => new Date(START + quarter * 15 * 60_000 + 7 * 60_000).toISOString());
+  const contact = fc.constantFrom<string | null>('c-1', 'c-2', 'c-3', null);
+  const deleted = fc.constantFrom<string | null>(null, null, null, null, '2026-11-29T00:00:00.000Z');
+  const activityArb = fc.record({
+    id: fc.uuid(),
+    contact_id: contact,
+    activity_type: fc.constantFrom<CountedActivity['activity_type']>('call', 'text', 'whatsapp', 'email_sent', 'stage_changed', 'note', 'contact_added'),
+    occurred_at: instant,
+    deleted_at: deleted,
+    metadata: fc.record(
+      {
+        outcome: fc.constantFrom('connected', 'booked', 'replied', 'no_answer', 'left_message', 'not_now'),
+        stage: fc.constantFrom('new', 'contacted', 'presented', 'customer', 'team_member', 'not_interested'),
+        from_stage: fc.constantFrom('new', 'contacted', 'presented', 'customer'),
+      },
+      { requiredKeys: [] },
+    ),
+  });
+  const SEND_IDS = ['s-1', 's-2', 's-3', 's-4', 's-5'];
+  const sendsArb = fc.uniqueArray(fc.record({ id: fc.constantFrom(...SEND_IDS), template_id: fc.constantFrom<string | null>('tpl-invite', 'tpl-other', null), sent_at: instant, deleted_at: deleted }), { selector: (send) => send.id, maxLength: 5 });
+  const clickArb = fc.record({
+    sent_email_id: fc.constantFrom<string | null>(...SEND_IDS, 's-unknown', null),
+    link_id: fc.constantFrom<string | null>('l-1', 'l-2', 'l-3', null),
+    clicked_at: instant,
+    kind: fc.constantFrom('person', 'person', 'preview', 'scanner'),
+    deleted_at: deleted,
+  });
+  const linkSends = new Map<string, string | null>([['l-1', 's-1'], ['l-2', 's-4'], ['l-3', null]]);
+  const invitationTemplates = new Set(['tpl-invite']);
+
+  it.each(['UTC', 'Europe/Lisbon', 'Pacific/Chatham', 'America/New_York'])('goalEvents + countsByDay agree with the plain reading, in any order (%s)', (zone) => {
+    const clock = createDayClock(zone);
+    fc.assert(
+      fc.property(fc.array(activityArb, { maxLength: 40 }), sendsArb, fc.array(clickArb, { maxLength: 15 }), fc.integer({ min: 0, max: 1000 }), (activities, sends, clicks, seed) => {
+        const src = { activities, sends, clicks, linkSends, invitationTemplates };
+        const expected = byDay(oracle(src, clock.dayOf));
+        expect(byDay(countsByDay(goalEvents(src), clock))).toEqual(expected);
+        // The same rows in another order (as IndexedDB or a Map may hand them over).
+        const shuffle = <T>(items: readonly T[]) => items.map((item, i) => ({ item, key: (i * 7919 + seed) % 1009 })).sort((a, b) => a.key - b.key).map(({ item }) => item);
+        const reordered = { ...src, activities: shuffle(activities), sends: shuffle(sends), clicks: shuffle(clicks) };
+        expect(byDay(countsByDay(goalEvents(reordered), clock))).toEqual(expected);
+      }),
+      { numRuns: 400, seed: 1129 },
+    );
+  });
+});
 
 describe('plan history', () => {
   it('sorts live plans by their first day and ignores deleted ones', () => {
