@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { CHART_GRID, CHART_INK, CHART_INK_SOFT, CHART_TRACK, SERIES_STYLES, type SeriesStyle } from './palette';
 import { PatternDefs, patternId } from './patterns';
-import { FONT_SIZE, labelStride, textWidth, useSvgId } from './chart-geometry';
+import { FONT_SIZE, placeAxisLabels, textWidth, useSvgId } from './chart-geometry';
 import { useChartWidth } from './use-chart-width';
 
 export type BarDatum = {
@@ -51,19 +51,21 @@ export const ColumnChart = memo(function ColumnChart({
     const domainMax = max ?? Math.max(1, ...data.map((d) => d.value));
     const y = scaleLinear().domain([0, domainMax]).nice().range([height - bottom, top]);
     const ticks = y.ticks(4);
-    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tickFormat(tick))), 8)) + 8;
+    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tickFormat(tick))), 8)) + 12;
     const x = scaleBand<string>()
       .domain(data.map((d) => d.key))
       .range([left, Math.max(left + 10, width - 4)])
       .paddingInner(0.25)
       .paddingOuter(0.15);
-    const stride = labelStride(
+    const labels = placeAxisLabels(
+      data.map((d) => (x(d.key) ?? 0) + x.bandwidth() / 2),
       data.map((d) => d.label),
+      width,
       x.step(),
     );
-    return { x, y, ticks, left, stride, baseline: height - bottom };
+    return { x, y, ticks, left, labels, baseline: height - bottom };
   }, [data, max, height, width, tickFormat]);
-  const { x, y, ticks, left, stride, baseline } = layout;
+  const { x, y, ticks, left, labels, baseline } = layout;
   const band = x.bandwidth();
   return (
     <div ref={ref} className="chart__plot">
@@ -82,7 +84,7 @@ export const ColumnChart = memo(function ColumnChart({
           const cx = bx + band / 2;
           const valueY = y(d.value);
           const barHeight = d.value > 0 ? Math.max(MIN_BAR, baseline - valueY) : 0;
-          const showLabel = (data.length - 1 - index) % stride === 0;
+          const labelAt = labels[index];
           const fits = d.text !== undefined && textWidth(d.text) <= x.step();
           return (
             <g key={d.key} className="chart-bar-group">
@@ -101,8 +103,8 @@ export const ColumnChart = memo(function ColumnChart({
                   {d.text}
                 </text>
               ) : null}
-              {showLabel ? (
-                <text x={cx} y={baseline + 17} textAnchor="middle" fill={d.emphasis ? CHART_INK : CHART_INK_SOFT} fontWeight={d.emphasis ? 700 : 400}>
+              {labelAt ? (
+                <text {...labelAt} y={baseline + 17} fill={d.emphasis ? CHART_INK : CHART_INK_SOFT} fontWeight={d.emphasis ? 700 : 400}>
                   {d.label}
                 </text>
               ) : null}
@@ -142,7 +144,7 @@ export const RowChart = memo(function RowChart({ data, styles = SERIES_STYLES, m
           const barWidth = d.value > 0 ? Math.max(MIN_BAR, x(d.value)) : 0;
           return (
             <g key={d.key} transform={`translate(0 ${top})`}>
-              <text x={0} y={14} fill={CHART_INK} fontSize={13} fontWeight={d.emphasis ? 700 : 500}>
+              <text x={1} y={14} fill={CHART_INK} fontSize={13} fontWeight={d.emphasis ? 700 : 500}>
                 {d.label}
               </text>
               <rect x={0} y={20} width={end} height={16} fill={CHART_TRACK} rx={3} />

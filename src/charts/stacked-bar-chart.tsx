@@ -3,7 +3,7 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import { stack } from 'd3-shape';
 import { CHART_GRID, CHART_INK, CHART_INK_SOFT, SERIES_STYLES, type SeriesStyle } from './palette';
 import { PatternDefs, patternId } from './patterns';
-import { FONT_SIZE, labelStride, textWidth, useSvgId } from './chart-geometry';
+import { FONT_SIZE, placeAxisLabels, textWidth, useSvgId } from './chart-geometry';
 import { useChartWidth } from './use-chart-width';
 
 export type StackSeries = { readonly key: string; readonly label: string };
@@ -47,19 +47,21 @@ export const StackedBarChart = memo(function StackedBarChart({
       .nice()
       .range([height - bottom, top]);
     const ticks = y.ticks(4).filter((tick) => Number.isInteger(tick));
-    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tick.toLocaleString('en'))), 8)) + 8;
+    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tick.toLocaleString('en'))), 8)) + 12;
     const x = scaleBand<string>()
       .domain(rows.map((row) => row.key))
       .range([left, Math.max(left + 10, width - 4)])
       .paddingInner(0.2)
       .paddingOuter(0.1);
-    const stride = labelStride(
+    const labels = placeAxisLabels(
+      rows.map((row) => (x(row.key) ?? 0) + x.bandwidth() / 2),
       rows.map((row) => row.label),
+      width,
       x.step(),
     );
-    return { stacked, totals, x, y, ticks, left, stride, baseline: height - bottom };
+    return { stacked, totals, x, y, ticks, left, labels, baseline: height - bottom };
   }, [series, rows, height, width]);
-  const { stacked, totals, x, y, ticks, left, stride, baseline } = layout;
+  const { stacked, totals, x, y, ticks, left, labels, baseline } = layout;
   const band = x.bandwidth();
   return (
     <div ref={ref} className="chart__plot">
@@ -92,7 +94,7 @@ export const StackedBarChart = memo(function StackedBarChart({
         {rows.map((row, index) => {
           const total = totals[index] ?? 0;
           const cx = (x(row.key) ?? 0) + band / 2;
-          const showLabel = (rows.length - 1 - index) % stride === 0;
+          const labelAt = labels[index];
           const text = total.toLocaleString('en');
           return (
             <g key={row.key}>
@@ -101,8 +103,8 @@ export const StackedBarChart = memo(function StackedBarChart({
                   {text}
                 </text>
               ) : null}
-              {showLabel ? (
-                <text x={cx} y={baseline + 17} textAnchor="middle" fill={row.emphasis ? CHART_INK : CHART_INK_SOFT} fontWeight={row.emphasis ? 700 : 400}>
+              {labelAt ? (
+                <text {...labelAt} y={baseline + 17} fill={row.emphasis ? CHART_INK : CHART_INK_SOFT} fontWeight={row.emphasis ? 700 : 400}>
                   {row.label}
                 </text>
               ) : null}

@@ -11,7 +11,7 @@ import { GOAL_KINDS, GOAL_LABELS, type GoalKind } from '../../domain/goals';
 import { dayToDate } from '../../domain/dates';
 import { WEEKDAY_NAMES, WEEKDAY_SHORT } from '../../domain/zone-days';
 import type { ActivityByKind, ContactStats, GoalWeek, GoalWeekDay } from '../../domain/dashboard-stats';
-import { weekdayIndex } from '../../domain/dashboard-stats';
+import { NOT_RECORDED, OTHER_SOURCES, weekdayIndex } from '../../domain/dashboard-stats';
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -113,7 +113,7 @@ const CATEGORY_SERIES: readonly StackSeries[] = ACTIVITY_CATEGORIES.map((categor
 
 export const ActivityChart = memo(function ActivityChart({ activity, today }: { readonly activity: ActivityByKind; readonly today: string }) {
   const rows = useMemo<StackRow[]>(
-    () => activity.days.map((day) => ({ key: day.day, label: shortDate(day.day), title: longDate(day.day), values: day.counts, emphasis: day.day === today })),
+    () => activity.days.map((day) => ({ key: day.day, label: day.day === today ? 'Today' : shortDate(day.day), title: longDate(day.day), values: day.counts, emphasis: day.day === today })),
     [activity, today],
   );
   const tableRows = useMemo<ChartTableRow[]>(
@@ -213,7 +213,18 @@ export const PipelineChart = memo(function PipelineChart({ stats }: { readonly s
 // Lead sources of customers and team members
 
 export const SourcesChart = memo(function SourcesChart({ stats }: { readonly stats: ContactStats }) {
-  const data = useMemo<BarDatum[]>(() => stats.sources.map((source, index) => ({ key: source.label, label: source.label, value: source.count, styleIndex: index, title: `${source.label}: ${source.count}` })), [stats.sources]);
+  const data = useMemo<BarDatum[]>(
+    () =>
+      stats.sources.map((source) => ({
+        key: source.label,
+        label: source.label,
+        value: source.count,
+        // Recorded sources in one style; "Not recorded" and "Other" set apart (grey, hatched).
+        styleIndex: source.label === NOT_RECORDED || source.label === OTHER_SOURCES ? 2 : 0,
+        title: `${source.label}: ${source.count}`,
+      })),
+    [stats.sources],
+  );
   const rows = useMemo<ChartTableRow[]>(
     () => stats.sources.map((source) => ({ key: source.label, header: source.label, cells: [source.count, percent(source.count / Math.max(1, stats.won))] })),
     [stats.sources, stats.won],
@@ -239,7 +250,7 @@ export const SourcesChart = memo(function SourcesChart({ stats }: { readonly sta
         />
       }
     >
-      {stats.won > 0 ? <RowChart data={data} /> : null}
+      {stats.won > 0 ? <RowChart data={data} styles={STAGE_STYLES} /> : null}
     </ChartFigure>
   );
 });
