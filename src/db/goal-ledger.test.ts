@@ -460,6 +460,22 @@ describe('goal ledger: plans and the profile', () => {
   });
 });
 
+describe('goal ledger: large tables', () => {
+  it('loads with 150,000 tracked links stored (years of messages: more rows than fit in one call’s arguments)', { timeout: 120_000 }, async () => {
+    const tab = await openStore();
+    const base = { member_id: tab.ctx.memberId, created_at: new Date(NOW).toISOString(), updated_at: new Date(NOW).toISOString(), deleted_at: null, field_stamps: {} };
+    for (let chunk = 0; chunk < 150_000; chunk += 25_000) {
+      await tab.db.tracked_links.bulkAdd(Array.from({ length: 25_000 }, () => ({ ...base, id: crypto.randomUUID(), sent_email_id: null, url: 'https://example.com/kit' })));
+    }
+    await tab.db.member_activities.add(activityRow(tab, NOW - 3_600_000));
+    const ledger = createGoalLedger(tab.db, tab.clock.now);
+    const stop = ledger.subscribe(() => undefined);
+    running.push({ tab, ledger, stop, seen: [] });
+    await expect.poll(() => ledger.getSnapshot().stats, { timeout: 40_000 }).not.toBeNull();
+    expect(countOn(ledger, TODAY, 'conversations')).toBe(1);
+  });
+});
+
 describe('goal ledger: consistency while it reads again', () => {
   it('never shows fewer counts while re-reading a table after bulk writes that only add rows', async () => {
     const tab = await openStore();
