@@ -136,6 +136,31 @@ describe.skipIf(!available)('the dashboard as pictures in Chromium', () => {
     await server?.close();
   });
 
+  it('at phone size with nothing yet: no empty axes, a sentence for each chart, and nothing wider than the screen', async () => {
+    const browser = await launchContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${url}/dashboard`);
+      await page.getByRole('figure', { name: /^Pipeline: 0 contacts/ }).waitFor();
+      expect(await page.getByText('No contacts were added in the last 90 days.').count()).toBe(1);
+      expect(await page.getByRole('figure', { name: 'Where customers and team members came from: none yet.' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'Set your daily goals' }).count()).toBe(1);
+      expect(await page.locator('.chart__plot svg').count()).toBe(0);
+      expect(await page.getByText('Nothing due in the next 7 days and nothing overdue.').count()).toBe(1);
+      expect(await page.getByText(/^Nothing logged in the last 30 days yet/).count()).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(await clippedLabels(page)).toEqual([]);
+      // Open every table for the picture: they must fit or scroll inside their card.
+      await page.evaluate(() => document.querySelectorAll('details.chart-table').forEach((details) => details.setAttribute('open', '')));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      const tall = await page.evaluate(() => Math.ceil((document.querySelector('.main')?.scrollHeight ?? 0) + (document.querySelector('.main')?.getBoundingClientRect().top ?? 0) + 80));
+      await page.setViewportSize({ width: 390, height: Math.max(844, tall) });
+      await page.screenshot({ path: join(SHOTS, 'phone-empty-tables.png') });
+    } finally {
+      await browser.close();
+    }
+  });
+
   for (const [label, viewport, isMobile] of [
     ['phone', { width: 390, height: 844 }, true],
     ['desktop', { width: 1280, height: 800 }, false],

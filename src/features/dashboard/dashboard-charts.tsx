@@ -127,6 +127,16 @@ export const ActivityChart = memo(function ActivityChart({ activity, today }: { 
     () => [{ key: 'day', label: 'Day' }, ...CATEGORY_SERIES.map((series) => ({ key: series.key, label: series.label, numeric: true })), { key: 'total', label: 'Total', numeric: true }],
     [],
   );
+  const legend = useMemo(
+    () =>
+      ACTIVITY_CATEGORIES.map((category, index) => ({
+        key: category,
+        label: ACTIVITY_CATEGORY_LABELS[category],
+        swatch: <Swatch style={SERIES_STYLES[index] as SeriesStyle} id={`activity-${category}`} />,
+        value: activity.totals[category].toLocaleString('en'),
+      })),
+    [activity.totals],
+  );
   const byKind = ACTIVITY_CATEGORIES.filter((category) => activity.totals[category] > 0).map((category) => `${ACTIVITY_CATEGORY_LABELS[category]} ${activity.totals[category].toLocaleString('en')}`);
   const summary = `Activity over the last 30 days: ${plural(activity.total, 'activity', 'activities')}${byKind.length > 0 ? ` (${byKind.join(', ')})` : ''}; today ${(activity.days[activity.days.length - 1]?.total ?? 0).toLocaleString('en')}.`;
   return (
@@ -135,7 +145,7 @@ export const ActivityChart = memo(function ActivityChart({ activity, today }: { 
       title="Activity, last 30 days"
       summary={summary}
       note={activity.total === 0 ? 'Nothing logged in the last 30 days yet: calls, messages, emails, stage moves, opened links and notes show up here.' : undefined}
-      legend={<ChartLegend items={CATEGORY_SERIES.map((series, index) => ({ key: series.key, label: series.label, swatch: <Swatch style={SERIES_STYLES[index] as SeriesStyle} id={`activity-${series.key}`} />, value: activity.totals[series.key as keyof ActivityByKind['totals']].toLocaleString('en') }))} />}
+      legend={activity.total === 0 ? null : <ChartLegend items={legend} />}
       table={
         <ChartTable
           caption="Activities per day by kind, last 30 days"
@@ -145,7 +155,7 @@ export const ActivityChart = memo(function ActivityChart({ activity, today }: { 
         />
       }
     >
-      <StackedBarChart series={CATEGORY_SERIES} rows={rows} height={220} />
+      {activity.total > 0 ? <StackedBarChart series={CATEGORY_SERIES} rows={rows} height={220} /> : null}
     </ChartFigure>
   );
 });
@@ -204,7 +214,7 @@ export const PipelineChart = memo(function PipelineChart({ stats }: { readonly s
         />
       }
     >
-      <RowChart data={data} styles={STAGE_STYLES} />
+      {stats.total > 0 ? <RowChart data={data} styles={STAGE_STYLES} /> : null}
     </ChartFigure>
   );
 });
@@ -243,7 +253,7 @@ export const SourcesChart = memo(function SourcesChart({ stats }: { readonly sta
           caption="Lead sources of customers and team members"
           columns={[
             { key: 'source', label: 'Lead source' },
-            { key: 'count', label: 'Customers and team members', numeric: true },
+            { key: 'count', label: 'Contacts', numeric: true },
             { key: 'share', label: 'Share', numeric: true },
           ]}
           rows={rows}
@@ -285,12 +295,14 @@ export const FollowUpsChart = memo(function FollowUpsChart({ stats }: { readonly
       summary={summary}
       note={followUps.total === 0 ? 'Nothing due in the next 7 days and nothing overdue.' : 'Overdue, then today and the next six days.'}
       legend={
-        <ChartLegend
-          items={[
-            { key: 'overdue', label: 'Overdue', swatch: <Swatch style={FOLLOW_UP_STYLES[1] as SeriesStyle} id="follow-overdue" /> },
-            { key: 'due', label: 'Due', swatch: <Swatch style={FOLLOW_UP_STYLES[0] as SeriesStyle} id="follow-due" /> },
-          ]}
-        />
+        followUps.total === 0 ? null : (
+          <ChartLegend
+            items={[
+              { key: 'overdue', label: 'Overdue', swatch: <Swatch style={FOLLOW_UP_STYLES[1] as SeriesStyle} id="follow-overdue" /> },
+              { key: 'due', label: 'Due', swatch: <Swatch style={FOLLOW_UP_STYLES[0] as SeriesStyle} id="follow-due" /> },
+            ]}
+          />
+        )
       }
       table={
         <ChartTable
@@ -304,7 +316,7 @@ export const FollowUpsChart = memo(function FollowUpsChart({ stats }: { readonly
         />
       }
     >
-      <RowChart data={data} styles={FOLLOW_UP_STYLES} />
+      {followUps.total > 0 ? <RowChart data={data} styles={FOLLOW_UP_STYLES} /> : null}
     </ChartFigure>
   );
 });
