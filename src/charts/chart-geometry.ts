@@ -41,7 +41,7 @@ export function placeAxisLabels(centers: readonly number[], labels: readonly str
     const position = axisLabelPosition(centers[i] ?? 0, label, width);
     const w = textWidth(label, true);
     const left = position.textAnchor === 'start' ? position.x : position.textAnchor === 'end' ? position.x - w : position.x - w / 2;
-    if (left + w + 8 > leftmost) continue;
+    if (left + w + 4 > leftmost) continue;
     placed[i] = position;
     leftmost = left;
   }

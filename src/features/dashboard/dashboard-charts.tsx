@@ -206,7 +206,7 @@ export const PipelineChart = memo(function PipelineChart({ stats }: { readonly s
           caption="Contacts per stage"
           columns={[
             { key: 'stage', label: 'Stage' },
-            { key: 'count', label: 'Contacts', numeric: true },
+            { key: 'count', label: 'People', numeric: true },
             { key: 'share', label: 'Share', numeric: true },
           ]}
           rows={rows}
@@ -253,7 +253,7 @@ export const SourcesChart = memo(function SourcesChart({ stats }: { readonly sta
           caption="Lead sources of customers and team members"
           columns={[
             { key: 'source', label: 'Lead source' },
-            { key: 'count', label: 'Contacts', numeric: true },
+            { key: 'count', label: 'People', numeric: true },
             { key: 'share', label: 'Share', numeric: true },
           ]}
           rows={rows}
@@ -309,7 +309,7 @@ export const FollowUpsChart = memo(function FollowUpsChart({ stats }: { readonly
           caption="Follow-ups due"
           columns={[
             { key: 'day', label: 'Due' },
-            { key: 'count', label: 'Contacts', numeric: true },
+            { key: 'count', label: 'People', numeric: true },
           ]}
           rows={rows}
           footer={{ key: 'total', header: 'Total', cells: [followUps.total] }}
