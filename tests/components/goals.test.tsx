@@ -140,6 +140,22 @@ describe('Today: goal rings', () => {
     expect(spoken).toHaveLength(1);
   });
 
+  it('a goal met because its target was lowered is not celebrated', async () => {
+    harness = await createHarness();
+    await harness.store.saveGoals(plan({ conversations: 2, follow_ups: 0, presentations: 0 }), TODAY);
+    const jane = await addContact('Jane');
+    await harness.store.logOutreach(jane, 'call', 'connected', null);
+    const spoken = recordAnnouncements();
+    renderWith(harness, <GoalsToday />);
+    await screen.findByText('Conversations: 1 of 2');
+    harness.clock.advance(60_000);
+    await act(async () => void (await harness.store.saveGoals(plan({ conversations: 1, follow_ups: 0, presentations: 0 }), TODAY)));
+    expect(await screen.findByText('Conversations: 1 of 1, goal reached')).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(spoken).toEqual([]);
+    expect(ring('conversations').classList.contains('goal-ring--celebrate')).toBe(false);
+  });
+
   it('shows the weekly review card on the review day only', async () => {
     harness = await createHarness();
     // Tuesday: the review is on Tuesdays.
@@ -287,5 +303,30 @@ describe('Templates: invitations', () => {
     await user.click(screen.getByRole('button', { name: 'Save template' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]?.is_invitation).toBe(true);
+  });
+
+  it('an edit that leaves the box alone never resets a template the caller did not describe', async () => {
+    harness = await createHarness();
+    const user = userEvent.setup();
+    const saved: EmailTemplateInput[] = [];
+    const onSubmit = (input: EmailTemplateInput) => {
+      saved.push(input);
+      return Promise.resolve(null);
+    };
+    const initial = { name: 'Event invite', channel: 'sms' as const, subject: '', body: 'Come on Thursday?', track_links: true };
+    const view = renderWith(harness, <TemplateForm initial={initial} profile={null} onSubmit={onSubmit} onCancel={() => undefined} />);
+    await user.click(screen.getByRole('button', { name: 'Save template' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect('is_invitation' in (saved[0] as object)).toBe(false);
+    view.unmount();
+
+    // Told it is one, the box starts ticked and unticking it is saved.
+    renderWith(harness, <TemplateForm initial={{ ...initial, is_invitation: true }} profile={null} onSubmit={onSubmit} onCancel={() => undefined} />);
+    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: /This is an invitation/ });
+    expect(box.checked).toBe(true);
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Save template' }));
+    await waitFor(() => expect(saved).toHaveLength(2));
+    expect(saved[1]?.is_invitation).toBe(false);
   });
 });

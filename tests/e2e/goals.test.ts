@@ -208,8 +208,9 @@ describe.skipIf(!available)('daily goals in Chromium', () => {
       for (let i = 0; i < 4; i += 1) await store.logOutreach(id, 'call', 'connected', null);
     }, seeded.ids['Marcus'] as string);
     await expect.poll(() => ringCount(page, 'conversations').textContent(), { timeout: 10_000 }).toBe('5 / 5');
-    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toBe('Conversations goal reached');
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/^Conversations goal reached\b/);
     expect(await page.locator('.goal-ring[data-kind="conversations"].goal-ring--celebrate .goal-check').count()).toBe(1);
+    expect(await page.locator('.goal-ring[data-kind="conversations"].goal-ring--celebrate .goal-ring__dial').evaluate((dial) => getComputedStyle(dial).animationName)).toBe('goal-pop');
     await page.waitForTimeout(1000);
     await fullShot(page, join(SHOTS, 'phone-goals-today-reached.png'));
 
@@ -259,6 +260,19 @@ describe.skipIf(!available)('daily goals in Chromium', () => {
     await page.locator('summary', { hasText: 'How streaks work' }).click();
     await page.locator('summary', { hasText: 'What counts' }).click();
     await fullShot(page, join(SHOTS, 'desktop-goals-today-help.png'));
+
+    // With reduced motion, reaching a goal shows the check and says so, without animation.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.evaluate(async (id) => {
+      const { store } = (window as unknown as { __fieldbook: { store: { logOutreach: (id: string, channel: string, outcome: string, next: null) => Promise<unknown> } } }).__fieldbook;
+      await store.logOutreach(id, 'whatsapp', 'replied', null);
+    }, seeded.ids['Priya'] as string);
+    await expect.poll(() => ringCount(page, 'conversations').textContent(), { timeout: 10_000 }).toBe('2 / 2');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toMatch(/^Conversations goal reached\b/);
+    const dial = page.locator('.goal-ring[data-kind="conversations"].goal-ring--celebrate .goal-ring__dial');
+    expect(await dial.evaluate((element) => getComputedStyle(element).animationName)).toBe('none');
+    expect(await page.locator('.goal-ring[data-kind="conversations"] .goal-check').count()).toBe(1);
+    await page.emulateMedia({ reducedMotion: null });
 
     await page.goto(`${url}/goals`);
     await page.getByRole('spinbutton', { name: 'Conversations' }).waitFor();

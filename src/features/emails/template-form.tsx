@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { CHANNEL_LABELS, TEMPLATE_CHANNELS, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
 import { emailTemplateInputSchema } from '../../domain/email-template-schema';
 import { validate, type FieldErrors } from '../../domain/form-errors';
@@ -32,7 +33,16 @@ type TemplateFormProps = {
 
 /** Template editor with a live preview filled in for a sample contact, shown as plain text. */
 export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
-  const { draft, set, errors, saving, submit } = useForm({ initial: { ...initial, is_invitation: initial.is_invitation ?? false }, validate: validateTemplate, save: onSubmit });
+  // A caller that does not say whether the template is an invitation must not reset it on save: unless
+  // the box is ticked or unticked here, the saved input leaves the field out and the stored value stays.
+  const [invitationTouched, setInvitationTouched] = useState(initial.is_invitation !== undefined);
+  const save = (input: EmailTemplateInput) => {
+    if (invitationTouched) return onSubmit(input);
+    const rest: Partial<EmailTemplateInput> = { ...input };
+    delete rest.is_invitation;
+    return onSubmit(rest as EmailTemplateInput);
+  };
+  const { draft, set, errors, saving, submit } = useForm({ initial: { ...initial, is_invitation: initial.is_invitation ?? false }, validate: validateTemplate, save });
   const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
 
   return (
@@ -64,7 +74,14 @@ export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateF
         </span>
       </label>
       <label className="check">
-        <input type="checkbox" checked={draft.is_invitation} onChange={(event) => set('is_invitation')(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={draft.is_invitation}
+          onChange={(event) => {
+            setInvitationTouched(true);
+            set('is_invitation')(event.target.checked);
+          }}
+        />
         <span>
           This is an invitation
           <span className="hint">Each send counts toward your Invitations goal.</span>

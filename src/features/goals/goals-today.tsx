@@ -67,7 +67,7 @@ function SetGoalsCard({ stats }: { readonly stats: GoalStats }) {
 }
 
 /** Which goals were reached when last seen, for celebrating only a goal that becomes reached now. */
-type Seen = { readonly day: string; readonly planId: string; readonly reached: ReadonlySet<GoalKind> };
+type Seen = { readonly day: string; readonly plan: string; readonly reached: ReadonlySet<GoalKind> };
 
 function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan: GoalPlan }) {
   const { announcements } = useAppServices();
@@ -82,21 +82,23 @@ function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan:
     .join(',');
 
   const goalCount = progress.length;
+  const planKey = `${plan.id}|${plan.updated_at}`;
   const seen = useRef<Seen | null>(null);
   const [celebrating, setCelebrating] = useState<{ readonly day: string; readonly kinds: readonly GoalKind[] }>({ day: '', kinds: [] });
 
   useEffect(() => {
     const reached = new Set(reachedKey === '' ? [] : (reachedKey.split(',') as GoalKind[]));
     const previous = seen.current;
-    seen.current = { day: stats.today, planId: plan.id, reached };
-    // The first sight of the day's goals (a load, a new day, new goals) sets the baseline: nothing to celebrate.
-    if (previous === null || previous.day !== stats.today || previous.planId !== plan.id) return;
+    seen.current = { day: stats.today, plan: planKey, reached };
+    // The first sight of the day's goals (a load, a new day, goals changed here or on another device)
+    // sets the baseline: only activity reaching a goal is celebrated, never a lowered target.
+    if (previous === null || previous.day !== stats.today || previous.plan !== planKey) return;
     const fresh = [...reached].filter((kind) => !previous.reached.has(kind));
     if (fresh.length === 0) return;
     const all = goalCount > 0 && reached.size === goalCount;
     announcements.announce(`${fresh.map((kind) => `${GOAL_LABELS[kind]} goal reached`).join('. ')}${all ? ". All of today's goals reached." : ''}`);
     setCelebrating((current) => ({ day: stats.today, kinds: current.day === stats.today ? [...current.kinds, ...fresh] : fresh }));
-  }, [reachedKey, goalCount, stats.today, plan.id, announcements]);
+  }, [reachedKey, goalCount, stats.today, planKey, announcements]);
 
   // A goal that is no longer reached (an activity undone) stops celebrating.
   const reachedNow = new Set(progress.filter((goal) => goal.done >= goal.target).map((goal) => goal.kind));
