@@ -239,6 +239,52 @@ describe('goal ledger: following writes', () => {
     await expect.poll(() => totalOf(stats(ledger)?.counts), { timeout: 20_000 }).toBe(1);
   });
 
+  it('2,000 changed rows (read by key) and 2,001 (read again whole) are both counted exactly', async () => {
+    const tab = await openStore();
+    const { ledger } = await startLedger(tab);
+    const keyed = Array.from({ length: 2000 }, (_, i) => activityRow(tab, NOW - 60_000 - (i % 20) * DAY));
+    await tab.db.member_activities.bulkPut(keyed);
+    await expect.poll(() => totalOf(stats(ledger)?.counts), { timeout: 20_000 }).toBe(2000);
+    const whole = Array.from({ length: 2001 }, (_, i) => activityRow(tab, NOW - 60_000 - (i % 20) * DAY, { activity_type: 'text', metadata: { outcome: 'replied', from_stage: 'new' } }));
+    await tab.db.member_activities.bulkPut(whole);
+    await expect.poll(() => totalOf(stats(ledger)?.counts), { timeout: 20_000 }).toBe(4001);
+    expect(countOn(ledger, TODAY, 'conversations')).toBe(100 + 101);
+  });
+
+  it('one write to several tables (a pull page) updates activities, sends and clicks together', async () => {
+    const tab = await openStore();
+    const saved = await tab.store.saveTemplate(null, { name: 'Invite', channel: 'sms', subject: '', body: 'Come https://example.com/kit', track_links: true, is_invitation: true });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const { ledger } = await startLedger(tab);
+    const at = new Date(NOW - 3_600_000).toISOString();
+    const base = { member_id: tab.ctx.memberId, created_at: at, updated_at: at, deleted_at: null, field_stamps: {} };
+    const otherSend = crypto.randomUUID();
+    await tab.db.transaction('rw', [tab.db.member_activities, tab.db.sent_emails, tab.db.email_clicks], async () => {
+      await tab.db.member_activities.add(activityRow(tab, NOW - 3_600_000));
+      await tab.db.sent_emails.bulkAdd([
+        { ...base, id: crypto.randomUUID(), contact_id: crypto.randomUUID(), template_id: saved.value, to_email: '', subject: '', body: '', status: 'handed_off', channel: 'sms', sent_at: at },
+        { ...base, id: otherSend, contact_id: crypto.randomUUID(), template_id: null, to_email: '', subject: '', body: '', status: 'handed_off', channel: 'sms', sent_at: at },
+      ]);
+      await tab.db.email_clicks.add({ ...base, id: crypto.randomUUID(), sent_email_id: otherSend, link_id: null, url: 'https://example.com/kit', clicked_at: at, kind: 'person', reason: '', network: '' });
+    });
+    await expect.poll(() => [countOn(ledger, TODAY, 'conversations'), countOn(ledger, TODAY, 'invitations')]).toEqual([1, 2]);
+  });
+
+  it('writes to another member’s database (a shared phone), even one whose name starts the same, change nothing', async () => {
+    const tab = await openStore();
+    const { ledger } = await startLedger(tab);
+    for (const name of [`${tab.name}-2`, `x${tab.name}`]) {
+      const other = await createTestStore({ name, clock: createTestClock(NOW) });
+      others.push(other);
+      await other.db.member_activities.bulkAdd([activityRow(other, NOW - 3_600_000), activityRow(other, NOW - 3_600_000)]);
+      await other.db.member_activities.clear();
+      await other.db.member_activities.add(activityRow(other, NOW - 3_600_000));
+    }
+    await settle(tab, ledger);
+    expect(countOn(ledger, TODAY, 'conversations')).toBe(0);
+    for (const other of others) await other.db.delete();
+  });
+
   it('a clear() of a table (a range, not keys) is read again', async () => {
     const tab = await openStore();
     await tab.db.member_activities.bulkAdd([activityRow(tab, NOW - DAY), activityRow(tab, NOW - 2 * DAY)]);
