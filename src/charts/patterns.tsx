@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SeriesStyle } from './palette';
+import { useSvgId } from './chart-geometry';
 
 const SIZE = 6;
 
@@ -52,7 +53,8 @@ export function PatternDefs({ prefix, styles }: { readonly prefix: string; reado
 }
 
 /** A legend key: the series' pattern in a small square, with its own defs (so it works outside the chart's SVG). */
-export function Swatch({ style, id }: { readonly style: SeriesStyle; readonly id: string }) {
+export function Swatch({ style }: { readonly style: SeriesStyle }) {
+  const id = useSvgId();
   return (
     <svg className="chart-swatch" width={16} height={16} viewBox="0 0 16 16" aria-hidden="true" focusable="false">
       <PatternDefs prefix={id} styles={[style]} />

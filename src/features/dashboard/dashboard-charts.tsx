@@ -93,8 +93,8 @@ export const GoalWeekChart = memo(function GoalWeekChart({ week, today }: { read
         week.hasPlan ? (
           <ChartLegend
             items={[
-              { key: 'some', label: 'Targets met so far', swatch: <Swatch style={WEEK_STYLES[0] as SeriesStyle} id="goal-some" /> },
-              { key: 'all', label: 'Every target met', swatch: <Swatch style={WEEK_STYLES[1] as SeriesStyle} id="goal-all" /> },
+              { key: 'some', label: 'Targets met so far', swatch: <Swatch style={WEEK_STYLES[0] as SeriesStyle} /> },
+              { key: 'all', label: 'Every target met', swatch: <Swatch style={WEEK_STYLES[1] as SeriesStyle} /> },
             ]}
           />
         ) : null
@@ -132,7 +132,7 @@ export const ActivityChart = memo(function ActivityChart({ activity, today }: { 
       ACTIVITY_CATEGORIES.map((category, index) => ({
         key: category,
         label: ACTIVITY_CATEGORY_LABELS[category],
-        swatch: <Swatch style={SERIES_STYLES[index] as SeriesStyle} id={`activity-${category}`} />,
+        swatch: <Swatch style={SERIES_STYLES[index] as SeriesStyle} />,
         value: activity.totals[category].toLocaleString('en'),
       })),
     [activity.totals],
@@ -298,8 +298,8 @@ export const FollowUpsChart = memo(function FollowUpsChart({ stats }: { readonly
         followUps.total === 0 ? null : (
           <ChartLegend
             items={[
-              { key: 'overdue', label: 'Overdue', swatch: <Swatch style={FOLLOW_UP_STYLES[1] as SeriesStyle} id="follow-overdue" /> },
-              { key: 'due', label: 'Due', swatch: <Swatch style={FOLLOW_UP_STYLES[0] as SeriesStyle} id="follow-due" /> },
+              { key: 'overdue', label: 'Overdue', swatch: <Swatch style={FOLLOW_UP_STYLES[1] as SeriesStyle} /> },
+              { key: 'due', label: 'Due', swatch: <Swatch style={FOLLOW_UP_STYLES[0] as SeriesStyle} /> },
             ]}
           />
         )
