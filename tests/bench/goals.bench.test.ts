@@ -16,7 +16,7 @@ import { createGoalLedger, type GoalLedger } from '../../src/db/goal-ledger';
 import { CONTACT_STAGES } from '../../src/domain/contact';
 import { dashboardStats, type DashboardContact } from '../../src/domain/dashboard-stats';
 import { computeGoalStats, type GoalStats } from '../../src/domain/goal-stats';
-import { lastReviewDay, planHistory, streaks, weeklyReview, type CountedActivity, type CountedClick, type CountedSend, type CountSources, type GoalPlan } from '../../src/domain/goals';
+import { countsByDay, goalEvents, lastReviewDay, planHistory, streaks, weeklyReview, type CountedActivity, type CountedClick, type CountedSend, type CountSources, type GoalPlan } from '../../src/domain/goals';
 import { formatHlc } from '../../src/domain/hlc';
 import { createDayClock, shiftDay } from '../../src/domain/zone-days';
 import { contactInput, createTestClock, createTestStore, type TestStore } from '../support/test-store';
@@ -200,11 +200,26 @@ describe('goals benchmark', () => {
       dashboard.push(performance.now() - started);
       all.push(warm[warm.length - 1]! + derived[derived.length - 1]!);
     }
+    // Where a warm recount's time goes: the rules (goalEvents), bucketing into member days (countsByDay).
+    const rules: number[] = [];
+    const bucketing: number[] = [];
+    const warmClock = createDayClock(ZONE);
+    computeGoalStats(sources, planHistory(data.plans), warmClock, NOW, oldest);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      let started = performance.now();
+      const events = goalEvents(sources);
+      rules.push(performance.now() - started);
+      started = performance.now();
+      countsByDay(events, warmClock);
+      bucketing.push(performance.now() - started);
+    }
     const coldAll = median(cold) + median(derived);
     figures.push(
       '(a) compute, median of ' + ROUNDS,
       line('  computeGoalStats, cold day clock (first load)', median(cold), COMPUTE_TARGET_MS, `first ${cold[0]!.toFixed(1)} ms`),
       line('  computeGoalStats, warm day clock (each recount)', median(warm), COMPUTE_TARGET_MS),
+      line('    of which goalEvents (the counting rules)', median(rules), null),
+      line('    of which countsByDay (member days, warm clock)', median(bucketing), null),
       line(`  dashboardStats over ${CONTACTS.toLocaleString('en')} contacts (+ week, activity)`, median(dashboard), COMPUTE_TARGET_MS),
       line('  streaks + weekly review + dashboardStats', median(derived), COMPUTE_TARGET_MS),
       line('  all aggregates, warm (stats + streaks + review + dashboard)', median(all), COMPUTE_TARGET_MS),
