@@ -193,6 +193,8 @@ describe('Goals editor', () => {
     await user.click(screen.getByRole('button', { name: 'Save goals' }));
     const weekField = screen.getByRole('spinbutton', { name: 'A good week = at least' });
     expect(weekField.getAttribute('aria-invalid')).toBe('true');
+    // The first field with a message takes focus.
+    expect(document.activeElement).toBe(screen.getByRole('spinbutton', { name: 'Follow-ups' }));
     expect(screen.getByText('A week cannot need more days than you work')).toBeTruthy();
     expect(screen.getByText('Enter a number')).toBeTruthy();
     expect(await harness.db.daily_goals.count()).toBe(0);

@@ -175,6 +175,16 @@ describe.skipIf(!available)('daily goals in Chromium', () => {
     await page.getByRole('button', { name: 'Full-time' }).click();
     expect(await page.getByRole('spinbutton', { name: 'Conversations' }).inputValue()).toBe('5');
     await fullShot(page, join(SHOTS, 'phone-goals.png'));
+    // Working two days cannot make a four-day week: the message shows beside the field, nothing is lost.
+    for (const day of ['Monday', 'Tuesday', 'Wednesday']) await page.getByRole('button', { name: day }).click();
+    await page.getByRole('button', { name: 'Save goals' }).click();
+    const weekField = page.getByRole('spinbutton', { name: 'A good week = at least' });
+    expect(await weekField.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('A week cannot need more days than you work').waitFor();
+    await weekField.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'phone-goals-error.png') });
+    expect(await page.getByRole('heading', { name: 'Daily goals' }).count()).toBe(1);
+    for (const day of ['Monday', 'Tuesday', 'Wednesday']) await page.getByRole('button', { name: day }).click();
     await page.getByRole('button', { name: 'Save goals' }).click();
     await page.locator('.toast', { hasText: 'Goals saved — they count from today' }).waitFor();
     await page.getByRole('heading', { name: "Today's goals" }).waitFor();

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { dailyGoalInputSchema, type DailyGoalInput } from '../../domain/daily-goal-schema';
 import { validate, type FieldErrors } from '../../domain/form-errors';
 import { GOAL_KINDS, GOAL_LABELS, GOAL_PRESET_LABELS, GOAL_PRESETS, MAX_DAILY_TARGET, planOn, PRESET_TARGETS, type GoalKind, type GoalPlan, type GoalPreset } from '../../domain/goals';
@@ -133,6 +133,12 @@ function GoalsForm({ stats }: { readonly stats: GoalStats }) {
     },
   });
 
+  // After a refused save, the first field with a message takes focus (on a phone it may be off screen).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (Object.keys(errors).length > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
   const choosePreset = (preset: GoalPreset) =>
     setDraft((value) => ({ ...value, preset, ...(preset === 'custom' ? {} : targetsAsText(PRESET_TARGETS[preset])) }));
   const setTarget = (kind: GoalKind) => (text: string) => setDraft((value) => ({ ...value, [kind]: text, preset: 'custom' }));
@@ -141,7 +147,7 @@ function GoalsForm({ stats }: { readonly stats: GoalStats }) {
   const workCount = draft.work_days.length;
 
   return (
-    <form className="form goals-form" onSubmit={submit} noValidate aria-label="Daily goals">
+    <form ref={formRef} className="form goals-form" onSubmit={submit} noValidate aria-label="Daily goals">
       <FormError message={errors['form']} />
       <section className="card form" aria-labelledby="goals-targets-title">
         <h2 id="goals-targets-title">Every working day</h2>
