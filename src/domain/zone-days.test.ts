@@ -130,6 +130,16 @@ describe('dayOf in zones with daylight saving and odd offsets', () => {
     expect(clock.dayOf(at('2026-06-14T18:14:59.999Z'))).toBe('2026-06-14');
   });
 
+  it('America/Santiago: the day DST starts has no midnight (00:00 → 01:00) and still starts on time', () => {
+    const clock = createDayClock('America/Santiago');
+    // 2026-09-06: clocks go from 00:00 (-04) to 01:00 (-03); the 6th starts at 04:00Z.
+    expect(clock.dayOf(at('2026-09-06T03:59:59.999Z'))).toBe('2026-09-05');
+    expect(clock.dayOf(at('2026-09-06T04:00:00Z'))).toBe('2026-09-06');
+    // 23:30 (-03) on the 6th = 02:30Z on the 7th.
+    expect(clock.dayOf(at('2026-09-07T02:30:00Z'))).toBe('2026-09-06');
+    expect(clock.dayOf(at('2026-09-07T03:00:00Z'))).toBe('2026-09-07');
+  });
+
   it('instants before 1970 (negative milliseconds) still land on their day', () => {
     const clock = createDayClock('America/New_York');
     expect(clock.dayOf(at('1969-12-31T04:59:59.999Z'))).toBe('1969-12-30');
@@ -140,7 +150,25 @@ describe('dayOf in zones with daylight saving and odd offsets', () => {
 });
 
 describe('dayOf against Intl (property)', () => {
-  const ZONES = ['America/New_York', 'Europe/Lisbon', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/St_Johns', 'Asia/Kolkata', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC'] as const;
+  const ZONES = [
+    'America/New_York',
+    'Europe/Lisbon',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'Australia/Lord_Howe',
+    'America/St_Johns',
+    'Asia/Kolkata',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'UTC',
+    // Days that start at 01:00 (DST begins at midnight), Ramadan switches, negative DST, a two-hour jump.
+    'America/Santiago',
+    'America/Havana',
+    'Africa/Casablanca',
+    'Europe/Dublin',
+    'Antarctica/Troll',
+    'Asia/Tehran',
+  ] as const;
   const FROM = at('1990-01-01T00:00:00Z');
   const TO = at('2100-01-01T00:00:00Z');
 
