@@ -5,6 +5,7 @@ import { GoalsToday } from '../../src/features/goals/goals-today';
 import { GoalsScreen } from '../../src/features/goals/goals-screen';
 import { ReviewScreen } from '../../src/features/goals/review-screen';
 import { TemplateForm } from '../../src/features/emails/template-form';
+import { TemplatesScreen } from '../../src/features/emails/templates-screen';
 import type { DailyGoalInput } from '../../src/domain/daily-goal-schema';
 import type { EmailTemplateInput } from '../../src/domain/email-template';
 import { addDays, toDay } from '../../src/domain/dates';
@@ -289,7 +290,7 @@ describe('Templates: invitations', () => {
     renderWith(
       harness,
       <TemplateForm
-        initial={{ name: 'Event invite', channel: 'whatsapp', subject: '', body: 'Hi {{first_name}}, come on Thursday?', track_links: true }}
+        initial={{ name: 'Event invite', channel: 'whatsapp', subject: '', body: 'Hi {{first_name}}, come on Thursday?', track_links: true, is_invitation: false }}
         profile={null}
         onSubmit={(input) => {
           saved.push(input);
@@ -307,28 +308,22 @@ describe('Templates: invitations', () => {
     expect(saved[0]?.is_invitation).toBe(true);
   });
 
-  it('an edit that leaves the box alone never resets a template the caller did not describe', async () => {
+  it('editing an invitation template starts with the box ticked and keeps it; the list says which templates are invitations', async () => {
     harness = await createHarness();
     const user = userEvent.setup();
-    const saved: EmailTemplateInput[] = [];
-    const onSubmit = (input: EmailTemplateInput) => {
-      saved.push(input);
-      return Promise.resolve(null);
-    };
-    const initial = { name: 'Event invite', channel: 'sms' as const, subject: '', body: 'Come on Thursday?', track_links: true };
-    const view = renderWith(harness, <TemplateForm initial={initial} profile={null} onSubmit={onSubmit} onCancel={() => undefined} />);
-    await user.click(screen.getByRole('button', { name: 'Save template' }));
-    await waitFor(() => expect(saved).toHaveLength(1));
-    expect('is_invitation' in (saved[0] as object)).toBe(false);
-    view.unmount();
-
-    // Told it is one, the box starts ticked and unticking it is saved.
-    renderWith(harness, <TemplateForm initial={{ ...initial, is_invitation: true }} profile={null} onSubmit={onSubmit} onCancel={() => undefined} />);
-    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: /This is an invitation/ });
+    const created = await harness.store.saveTemplate(null, { name: 'Event invite', channel: 'sms', subject: '', body: 'Come on Thursday?', track_links: true, is_invitation: true });
+    if (!created.ok) throw new Error(created.error.message);
+    renderWith(harness, <TemplatesScreen />);
+    const card = (await screen.findByRole('heading', { name: 'Event invite' })).closest('li') as HTMLElement;
+    expect(within(card).getByText('Invitation')).toBeTruthy();
+    await user.click(within(card).getByRole('button', { name: 'Edit Event invite' }));
+    const box = await screen.findByRole<HTMLInputElement>('checkbox', { name: /This is an invitation/ });
     expect(box.checked).toBe(true);
-    await user.click(box);
+    const name = screen.getByLabelText(/^Template name/);
+    await user.clear(name);
+    await user.type(name, 'Thursday invite');
     await user.click(screen.getByRole('button', { name: 'Save template' }));
-    await waitFor(() => expect(saved).toHaveLength(2));
-    expect(saved[1]?.is_invitation).toBe(false);
+    await waitFor(async () => expect((await harness.db.email_templates.get(created.value))?.name).toBe('Thursday invite'));
+    expect((await harness.db.email_templates.get(created.value))?.is_invitation).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { CHANNEL_LABELS, TEMPLATE_CHANNELS, type EmailTemplateInput, type TemplateChannel } from '../../domain/email-template';
 import { emailTemplateInputSchema } from '../../domain/email-template-schema';
 import { validate, type FieldErrors } from '../../domain/form-errors';
@@ -9,8 +8,7 @@ import { err } from '../../shared/result';
 import { FormError } from '../../ui/form-error';
 import { SelectField, TextField } from '../../ui/field';
 
-/** `is_invitation` may be left out by callers that predate it (then the box starts unticked). */
-type Draft = { name: string; channel: TemplateChannel; subject: string; body: string; track_links: boolean; is_invitation?: boolean };
+type Draft = { name: string; channel: TemplateChannel; subject: string; body: string; track_links: boolean; is_invitation: boolean };
 
 const SAMPLE_CONTACT = { first_name: 'Jane', last_name: 'Doe', phone: '+1 555 010 0199', email: 'jane@example.com' };
 
@@ -33,16 +31,7 @@ type TemplateFormProps = {
 
 /** Template editor with a live preview filled in for a sample contact, shown as plain text. */
 export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateFormProps) {
-  // A caller that does not say whether the template is an invitation must not reset it on save: unless
-  // the box is ticked or unticked here, the saved input leaves the field out and the stored value stays.
-  const [invitationTouched, setInvitationTouched] = useState(initial.is_invitation !== undefined);
-  const save = (input: EmailTemplateInput) => {
-    if (invitationTouched) return onSubmit(input);
-    const rest: Partial<EmailTemplateInput> = { ...input };
-    delete rest.is_invitation;
-    return onSubmit(rest as EmailTemplateInput);
-  };
-  const { draft, set, errors, saving, submit } = useForm({ initial: { ...initial, is_invitation: initial.is_invitation ?? false }, validate: validateTemplate, save });
+  const { draft, set, errors, saving, submit } = useForm({ initial, validate: validateTemplate, save: onSubmit });
   const values = mergeValuesFor({ contact: SAMPLE_CONTACT, profile });
 
   return (
@@ -77,10 +66,7 @@ export function TemplateForm({ initial, profile, onSubmit, onCancel }: TemplateF
         <input
           type="checkbox"
           checked={draft.is_invitation}
-          onChange={(event) => {
-            setInvitationTouched(true);
-            set('is_invitation')(event.target.checked);
-          }}
+          onChange={(event) => set('is_invitation')(event.target.checked)}
         />
         <span>
           This is an invitation

@@ -29,7 +29,7 @@ export function TemplatesScreen() {
           <h1 id="template-title">{template ? `Edit ${template.name}` : 'New template'}</h1>
         </div>
         <TemplateForm
-          initial={template ? { name: template.name, channel: template.channel, subject: template.subject, body: template.body, track_links: template.track_links } : { name: '', channel: 'email', subject: '', body: '', track_links: true }}
+          initial={template ? { name: template.name, channel: template.channel, subject: template.subject, body: template.body, track_links: template.track_links, is_invitation: template.is_invitation === true } : { name: '', channel: 'email', subject: '', body: '', track_links: true, is_invitation: false }}
           profile={profile ?? null}
           onCancel={() => setEditing(null)}
           onSubmit={async (input) => {
@@ -73,6 +73,7 @@ export function TemplatesScreen() {
               <div className="template-list__head">
                 <h2>{template.name}</h2>
                 <span className="badge">{CHANNEL_LABELS[template.channel]}</span>
+                {template.is_invitation === true ? <span className="badge">Invitation</span> : null}
               </div>
               {template.subject ? <p className="template-list__subject">{template.subject}</p> : null}
               <p className="template-list__body">{template.body}</p>
