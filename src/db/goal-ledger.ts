@@ -1,5 +1,5 @@
 import { Dexie, RangeSet, type ObservabilitySet } from 'dexie';
-import { computeGoalStats, type GoalStats } from '../domain/goal-stats';
+import { classifyActivity, goalStatsOf, tallyGoals, type ClassifiedActivity, type GoalStats } from '../domain/goal-stats';
 import { planHistory, type CountedActivity, type CountedClick, type CountedSend, type GoalPlan } from '../domain/goals';
 import { createDayClock, shiftDay, type DayClock } from '../domain/zone-days';
 import type { Subscribable } from '../shared/subscribable';
@@ -19,28 +19,20 @@ export type GoalLedger = Subscribable<GoalLedgerSnapshot>;
 type Mirrored = 'member_activities' | 'sent_emails' | 'email_clicks' | 'tracked_links';
 type Reread = 'daily_goals' | 'email_templates' | 'member_profiles';
 
-const compactActivity = (row: CountedActivity): CountedActivity => ({
-  id: row.id,
-  contact_id: row.contact_id,
-  activity_type: row.activity_type,
-  occurred_at: row.occurred_at,
-  deleted_at: row.deleted_at,
-  metadata: { outcome: row.metadata.outcome, stage: row.metadata.stage, from_stage: row.metadata.from_stage },
-});
-
 /**
  * The rows goals and the dashboard count, mirrored in memory: the last LEDGER_DAYS days of activities,
  * sends and clicks, every tracked link's send, the goal plans, invitation templates and the profile's
  * time zone. Like the contact index, it reads each table once (in 30-day slices, so no single read
  * holds the main thread) and then follows Dexie's `storagemutated` event, which names the rows written
- * by this tab and by other tabs and devices' syncs, reading only those. After a change the stats are
- * recomputed from the compact rows in memory (one pass, a few ms for 100,000 activities), so a new
- * activity reaches the rings and charts without re-reading the database.
+ * by this tab and by other tabs and devices' syncs, reading only those. Each activity is kept as its
+ * classification (its member day and the measures it may be, see goal-stats.ts), so the recount after
+ * a change only adds numbers up, and a new activity reaches the rings and charts without re-reading
+ * the database. A change of the profile's time zone re-reads the activities (their days change).
  */
 export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger {
   const listeners = new Set<() => void>();
   let snapshot: GoalLedgerSnapshot = { stats: null };
-  const activities = new Map<string, CountedActivity>();
+  const activities = new Map<string, ClassifiedActivity>();
   const sends = new Map<string, CountedSend>();
   const clicks = new Map<string, CountedClick & { id: string }>();
   const linkSends = new Map<string, string | null>();
@@ -61,14 +53,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
     if (!loaded) return;
     const at = now();
     const oldest = shiftDay(clock.dayOf(at), -(LEDGER_DAYS - 1));
-    const stats = computeGoalStats(
-      { activities: activities.values(), sends: sends.values(), clicks: clicks.values(), linkSends, invitationTemplates },
-      plans,
-      clock,
-      at,
-      oldest,
-    );
-    snapshot = { stats };
+    const tally = tallyGoals(activities.values(), { sends: sends.values(), clicks: clicks.values(), linkSends, invitationTemplates }, clock);
+    snapshot = { stats: goalStatsOf(tally, plans, clock, at, oldest) };
     for (const listener of [...listeners]) listener();
   };
   const scheduleRecount = () => {
@@ -80,7 +66,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
   const put: { [T in Mirrored]: (row: Record<string, unknown>) => void } = {
     member_activities: (row) => {
       const activity = row as unknown as CountedActivity;
-      if (inWindow(activity.occurred_at)) activities.set(activity.id, compactActivity(activity));
+      const classified = inWindow(activity.occurred_at) ? classifyActivity(activity, clock) : null;
+      if (classified !== null) activities.set(activity.id, classified);
       else activities.delete(activity.id);
     },
     sent_emails: (row) => {
@@ -118,20 +105,20 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
    */
   const readTable = async (table: Mirrored) => {
     const index = timeIndex[table];
-    const rows: Record<string, unknown>[] = [];
     const source = db.table<Record<string, unknown>, string>(table);
-    if (index === null) rows.push(...(await source.toArray()));
+    const pages: Record<string, unknown>[][] = [];
+    if (index === null) pages.push(await source.toArray());
     else {
       const end = now() + DAY_MS;
       for (let upper = end; upper > fromMs; upper -= SLICE_DAYS * DAY_MS) {
         const lower = Math.max(fromMs, upper - SLICE_DAYS * DAY_MS);
-        rows.push(...(await source.where(index).between(new Date(lower).toISOString(), new Date(upper).toISOString(), true, upper === end).toArray()));
+        pages.push(await source.where(index).between(new Date(lower).toISOString(), new Date(upper).toISOString(), true, upper === end).toArray());
       }
       // Rows stamped in the future (a phone with its clock ahead) are still counted, on their day.
-      rows.push(...(await source.where(index).above(new Date(end).toISOString()).toArray()));
+      pages.push(await source.where(index).above(new Date(end).toISOString()).toArray());
     }
     clear[table]();
-    for (const row of rows) put[table](row);
+    for (const page of pages) for (const row of page) put[table](row);
   };
 
   const reread: { [T in Reread]: () => Promise<void> } = {
@@ -148,6 +135,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
       if (next !== zone || !loaded) {
         zone = next;
         clock = createDayClock(zone);
+        // Activities are kept with their member day: another zone, other days.
+        if (loaded) await readTable('member_activities');
       }
     },
   };

@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeGoalStats } from './goal-stats';
+import { computeGoalStats, countGoals } from './goal-stats';
 import {
-  countsByDay,
   dayMetGoal,
   dayProgress,
   emptyCounts,
-  goalEvents,
   isActiveDay,
   isWorkDay,
   lastReviewDay,
@@ -57,7 +55,7 @@ const click = (sendId: string | null, clickedAt: string, options: { kind?: strin
 function sources(partial: Partial<CountSources> = {}): CountSources {
   return { activities: [], sends: [], clicks: [], linkSends: new Map(), invitationTemplates: new Set(), ...partial };
 }
-const countsOf = (partial: Partial<CountSources>, clock = UTC) => countsByDay(goalEvents(sources(partial)), clock);
+const countsOf = (partial: Partial<CountSources>, clock = UTC) => countGoals(sources(partial), clock);
 const counts = (overrides: Partial<GoalCounts>): GoalCounts => ({ ...emptyCounts(), ...overrides });
 /** Every day's counts, as a plain object (days with nothing are absent). */
 const byDay = (map: ReadonlyMap<string, GoalCounts>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -500,17 +498,17 @@ describe('the counting rules against a plain reading of them (property)', () => 
   const linkSends = new Map<string, string | null>([['l-1', 's-1'], ['l-2', 's-4'], ['l-3', null]]);
   const invitationTemplates = new Set(['tpl-invite']);
 
-  it.each(['UTC', 'Europe/Lisbon', 'Pacific/Chatham', 'America/New_York'])('goalEvents + countsByDay agree with the plain reading, in any order (%s)', (zone) => {
+  it.each(['UTC', 'Europe/Lisbon', 'Pacific/Chatham', 'America/New_York'])('countGoals agrees with the plain reading, in any order (%s)', (zone) => {
     const clock = createDayClock(zone);
     fc.assert(
       fc.property(fc.array(activityArb, { maxLength: 40 }), sendsArb, fc.array(clickArb, { maxLength: 15 }), fc.integer({ min: 0, max: 1000 }), (activities, sends, clicks, seed) => {
         const src = { activities, sends, clicks, linkSends, invitationTemplates };
         const expected = byDay(oracle(src, clock.dayOf));
-        expect(byDay(countsByDay(goalEvents(src), clock))).toEqual(expected);
+        expect(byDay(countGoals(src, clock))).toEqual(expected);
         // The same rows in another order (as IndexedDB or a Map may hand them over).
         const shuffle = <T>(items: readonly T[]) => items.map((item, i) => ({ item, key: (i * 7919 + seed) % 1009 })).sort((a, b) => a.key - b.key).map(({ item }) => item);
         const reordered = { ...src, activities: shuffle(activities), sends: shuffle(sends), clicks: shuffle(clicks) };
-        expect(byDay(countsByDay(goalEvents(reordered), clock))).toEqual(expected);
+        expect(byDay(countGoals(reordered, clock))).toEqual(expected);
       }),
       { numRuns: 400, seed: 1129 },
     );

@@ -1,9 +1,11 @@
 import type { MemberActivity } from './member-activity';
-import { isoWeekday, shiftDay, weekStart, type DayClock } from './zone-days';
+import { isoWeekday, shiftDay, weekStart } from './zone-days';
 
 /*
  * The daily method of operation: a few income-producing activities every day, counted from what the
- * member already logs (never typed twice). Every rule of what counts lives in this module.
+ * member already logs (never typed twice). The goals, their history, streaks and the weekly review live
+ * here; the counting rules (what is a conversation, an invitation, …) in goal-stats.ts, described for
+ * members in GOAL_RULES below.
  */
 
 export const GOAL_KINDS = ['conversations', 'invitations', 'follow_ups', 'presentations', 'new_customers', 'new_team_members'] as const;
@@ -96,97 +98,6 @@ export type CountSources = {
   readonly invitationTemplates: ReadonlySet<string>;
 };
 
-/** One counted lead measure: what, when (ms) and, for stage moves, whom (counted once a day each). */
-export type GoalEvent = { readonly kind: GoalKind; readonly at: number; readonly contactId: string | null };
-
-const TOUCHES: ReadonlySet<string> = new Set(['call', 'text', 'whatsapp', 'email_sent']);
-const CONVERSATION_CHANNELS: ReadonlySet<string> = new Set(['call', 'text', 'whatsapp']);
-const CONVERSATION_OUTCOMES: ReadonlySet<string> = new Set(['connected', 'booked', 'replied']);
-const STAGE_GOALS: Readonly<Record<string, GoalKind>> = { presented: 'presentations', customer: 'new_customers', team_member: 'new_team_members' };
-
-/**
- * Every lead measure in the sources, in no particular order:
- * - conversations: a call, text or WhatsApp logged with outcome connected, booked or replied;
- * - invitations: a send from an invitation template; or the first person's click on any other send;
- * - follow-ups: a touch (call, text, WhatsApp, email) of a contact whose stage was past "new" when
- *   touched (`from_stage`, written since goals exist); an older touch without it counts when the same
- *   contact had an earlier touch;
- * - presentations, new customers, new team members: a stage move to presented, customer, team member.
- * Retracted rows (deleted_at) never count.
- */
-export function goalEvents(sources: CountSources): GoalEvent[] {
-  const events: GoalEvent[] = [];
-  const legacyTouches: { at: number; contactId: string }[] = [];
-  const firstTouch = new Map<string, number>();
-  for (const activity of sources.activities) {
-    if (activity.deleted_at !== null) continue;
-    const at = Date.parse(activity.occurred_at);
-    if (Number.isNaN(at)) continue;
-    const type = activity.activity_type;
-    const { metadata } = activity;
-    if (TOUCHES.has(type)) {
-      if (CONVERSATION_CHANNELS.has(type) && metadata.outcome !== undefined && CONVERSATION_OUTCOMES.has(metadata.outcome))
-        events.push({ kind: 'conversations', at, contactId: activity.contact_id });
-      const contactId = activity.contact_id;
-      if (metadata.from_stage !== undefined) {
-        if (metadata.from_stage !== 'new') events.push({ kind: 'follow_ups', at, contactId });
-      } else if (contactId !== null) {
-        legacyTouches.push({ at, contactId });
-      }
-      if (contactId !== null) {
-        const first = firstTouch.get(contactId);
-        if (first === undefined || at < first) firstTouch.set(contactId, at);
-      }
-    } else if (type === 'stage_changed' && metadata.stage !== undefined) {
-      const kind = STAGE_GOALS[metadata.stage];
-      if (kind) events.push({ kind, at, contactId: activity.contact_id });
-    }
-  }
-  for (const touch of legacyTouches) if ((firstTouch.get(touch.contactId) ?? touch.at) < touch.at) events.push({ kind: 'follow_ups', at: touch.at, contactId: touch.contactId });
-
-  // A click counts only for a live send that is not itself an invitation (that send counted already).
-  const notOpenable = new Set<string>();
-  for (const send of sources.sends) {
-    const invitation = send.template_id !== null && sources.invitationTemplates.has(send.template_id);
-    if (send.deleted_at !== null || invitation) notOpenable.add(send.id);
-    if (send.deleted_at !== null || !invitation) continue;
-    const at = Date.parse(send.sent_at);
-    if (Number.isNaN(at)) continue;
-    events.push({ kind: 'invitations', at, contactId: null });
-  }
-  const firstOpen = new Map<string, number>();
-  for (const click of sources.clicks) {
-    if (click.kind !== 'person' || click.deleted_at !== null) continue;
-    const sendId = click.sent_email_id ?? (click.link_id === null ? null : (sources.linkSends.get(click.link_id) ?? null));
-    if (sendId === null || notOpenable.has(sendId)) continue;
-    const at = Date.parse(click.clicked_at);
-    if (Number.isNaN(at)) continue;
-    const first = firstOpen.get(sendId);
-    if (first === undefined || at < first) firstOpen.set(sendId, at);
-  }
-  for (const at of firstOpen.values()) events.push({ kind: 'invitations', at, contactId: null });
-  return events;
-}
-
-/** Lead measures per member day. A stage move counts once per contact and day (moved back and forth, it is still one). */
-export function countsByDay(events: Iterable<GoalEvent>, clock: Pick<DayClock, 'dayOf'>): Map<string, GoalCounts> {
-  const days = new Map<string, GoalCounts>();
-  const seenMoves = new Set<string>();
-  for (const event of events) {
-    const day = clock.dayOf(event.at);
-    if (event.contactId !== null && STAGE_KINDS.has(event.kind)) {
-      const key = `${day}|${event.kind}|${event.contactId}`;
-      if (seenMoves.has(key)) continue;
-      seenMoves.add(key);
-    }
-    let counts = days.get(day);
-    if (!counts) days.set(day, (counts = emptyCounts()));
-    counts[event.kind] += 1;
-  }
-  return days;
-}
-
-const STAGE_KINDS: ReadonlySet<GoalKind> = new Set(['presentations', 'new_customers', 'new_team_members']);
 
 // ---------------------------------------------------------------------------------------------------
 // Plans over time
