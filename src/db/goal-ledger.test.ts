@@ -543,3 +543,26 @@ describe('goal ledger: consistency while it reads again', () => {
     expect(Math.min(...totals)).toBeGreaterThanOrEqual(initial);
   });
 });
+
+describe("this tab's own writes", () => {
+  it('are counted from the commit itself, without reading the row back', async () => {
+    const tab = await openStore();
+    const listeners = new Set<Parameters<TestStore['store']['onCommit']>[0]>();
+    const ledger = createGoalLedger(tab.db, tab.clock.now, (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    });
+    const stop = ledger.subscribe(() => undefined);
+    running.push({ tab, ledger, stop, seen: [] });
+    await expect.poll(() => ledger.getSnapshot().stats, { timeout: 20_000 }).not.toBeNull();
+    // A commit event whose row is not in the database: only the event can have counted it.
+    const id = crypto.randomUUID();
+    const fields = { contact_id: crypto.randomUUID(), activity_type: 'call', metadata: { outcome: 'connected', from_stage: 'contacted' }, occurred_at: new Date(NOW).toISOString() };
+    for (const listener of listeners) listener({ tables: ['member_activities'], rowIds: [id], changes: [{ table: 'member_activities', op: 'insert', id, fields }] });
+    await expect.poll(() => countOn(ledger, TODAY, 'conversations')).toBe(1);
+    expect(countOn(ledger, TODAY, 'follow_ups')).toBe(1);
+    // Retracted in a later commit: no longer counted.
+    for (const listener of listeners) listener({ tables: ['member_activities'], rowIds: [id], changes: [{ table: 'member_activities', op: 'update', id, fields: { deleted_at: new Date(NOW).toISOString() } }] });
+    await expect.poll(() => countOn(ledger, TODAY, 'conversations')).toBe(0);
+  });
+});

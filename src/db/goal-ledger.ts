@@ -4,6 +4,7 @@ import { planHistory, type CountedActivity, type CountedClick, type CountedSend,
 import { createDayClock, shiftDay, type DayClock } from '../domain/zone-days';
 import type { Subscribable } from '../shared/subscribable';
 import type { FieldbookDb } from './fieldbook-db';
+import type { CommitListener, LocalStore } from './local-store';
 
 /** How far back goals, streaks and the dashboard look (a streak longer than this shows as this long). */
 export const LEDGER_DAYS = 400;
@@ -29,7 +30,7 @@ type Reread = 'daily_goals' | 'email_templates' | 'member_profiles';
  * a change only adds numbers up, and a new activity reaches the rings and charts without re-reading
  * the database. A change of the profile's time zone re-reads the activities (their days change).
  */
-export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger {
+export function createGoalLedger(db: FieldbookDb, now: () => number, onCommit?: LocalStore['onCommit']): GoalLedger {
   const listeners = new Set<() => void>();
   let snapshot: GoalLedgerSnapshot = { stats: null };
   const activities = new Map<string, ClassifiedActivity>();
@@ -199,12 +200,34 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
     }
   };
 
+  /*
+   * This tab's own writes, taken from the commit itself: a new row's fields are all the counts need,
+   * and reading it back would wait behind every other query of the database (the dashboard's counts
+   * over 100,000 activities keep IndexedDB busy for a few hundred ms). storagemutated brings the
+   * stored row a moment later; putting it again changes nothing.
+   */
+  const onOwnCommit: CommitListener = ({ changes }) => {
+    if (!loaded) return;
+    let changed = false;
+    for (const change of changes) {
+      if (!(change.table in put)) continue;
+      const table = change.table as Mirrored;
+      if (change.op === 'insert') put[table]({ deleted_at: null, ...change.fields, id: change.id });
+      else if (typeof change.fields['deleted_at'] === 'string') forget[table](change.id);
+      else continue;
+      changed = true;
+    }
+    if (changed) scheduleRecount();
+  };
+  let stopCommits: (() => void) | null = null;
+
   // A new day moves "today" even when nothing is written.
   let dayTimer: ReturnType<typeof setInterval> | null = null;
   const start = () => {
     if (started) return;
     started = true;
     Dexie.on('storagemutated', onMutated);
+    stopCommits = onCommit?.(onOwnCommit) ?? null;
     enqueue(loadAll);
     dayTimer = setInterval(() => {
       if (snapshot.stats && clock.dayOf(now()) !== snapshot.stats.today) scheduleRecount();
@@ -216,6 +239,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number): GoalLedger
     loaded = false;
     generation += 1;
     Dexie.on('storagemutated').unsubscribe(onMutated);
+    stopCommits?.();
+    stopCommits = null;
     if (dayTimer !== null) clearInterval(dayTimer);
     if (recountTimer !== null) clearTimeout(recountTimer);
     recountTimer = null;

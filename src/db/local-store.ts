@@ -39,7 +39,8 @@ export type SentMessage = {
   readonly links: TrackedBody['links'];
 };
 
-export type CommitListener = (event: { tables: readonly SyncedTable[]; rowIds: readonly string[] }) => void;
+/** A commit made through this store: its tables, rows and the changes as written (field values, before stamps). */
+export type CommitListener = (event: { tables: readonly SyncedTable[]; rowIds: readonly string[]; changes: readonly RowChange[] }) => void;
 
 /**
  * The user's commands on local data. Each command is one call to commitChanges, so the row change, the
@@ -54,7 +55,7 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
   const commit = async (changes: RowChange[]): StoreResult<void> => {
     const result = await commitChanges(db, changes, ctx);
     if (!result.ok) return result;
-    const event = { tables: [...new Set(changes.map((change) => change.table))], rowIds: changes.map((change) => change.id) };
+    const event = { tables: [...new Set(changes.map((change) => change.table))], rowIds: changes.map((change) => change.id), changes };
     for (const listener of listeners) listener(event);
     return ok(undefined);
   };

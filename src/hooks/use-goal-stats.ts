@@ -12,8 +12,8 @@ const ledgers = new WeakMap<FieldbookDb, GoalLedger>();
  * Null until the first read finishes.
  */
 export function useGoalStats(): GoalStats | null {
-  const { db, platform } = useAppServices();
+  const { db, platform, store } = useAppServices();
   let ledger = ledgers.get(db);
-  if (!ledger) ledgers.set(db, (ledger = createGoalLedger(db, platform.now)));
+  if (!ledger) ledgers.set(db, (ledger = createGoalLedger(db, () => platform.now(), (listener) => store.onCommit(listener))));
   return useSyncExternalStore(ledger.subscribe, ledger.getSnapshot, ledger.getSnapshot).stats;
 }

@@ -173,6 +173,87 @@ try {
   }
   report('write to visible in dashboard count', dashTimes, 30);
 
+  // The dashboard's charts over ACTIVITIES activities (spread over a year, written straight to the
+  // database: this measures reading and drawing, not the outbox) and the contacts above.
+  const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 100_000);
+  await page.evaluate(async (count) => {
+    const { db } = window.__fieldbook;
+    const contactIds = (await db.contacts.limit(2000).primaryKeys());
+    const memberId = window.__fieldbook.store.memberId;
+    const types = ['call', 'call', 'text', 'whatsapp', 'email_sent', 'stage_changed', 'note', 'contact_updated'];
+    const outcomes = ['connected', 'no_answer', 'booked', 'replied', 'left_message'];
+    const stages = ['contacted', 'presented', 'customer', 'team_member', 'follow_up'];
+    const now = Date.now();
+    for (let start = 0; start < count; start += 5000) {
+      const rows = [];
+      for (let i = start; i < Math.min(count, start + 5000); i += 1) {
+        const type = types[i % types.length];
+        // Spread evenly over the last year (7919 is prime, so i × 7919 mod count visits every slot once).
+        const at = new Date(now - Math.floor((((i * 7919) % count) / count) * 365 * 86_400_000)).toISOString();
+        const metadata = { contact_name: 'Bench Person' };
+        if (type === 'call' || type === 'text' || type === 'whatsapp') Object.assign(metadata, { outcome: outcomes[i % outcomes.length], from_stage: i % 3 ? 'contacted' : 'new' });
+        if (type === 'stage_changed') metadata.stage = stages[i % stages.length];
+        rows.push({ id: crypto.randomUUID(), member_id: memberId, contact_id: contactIds[i % contactIds.length] ?? null, activity_type: type, metadata, occurred_at: at, created_at: at, updated_at: at, deleted_at: null, field_stamps: {} });
+      }
+      await db.member_activities.bulkPut(rows);
+    }
+  }, ACTIVITIES);
+
+  const ACTIVITY_CHART = 'figure[aria-label^="Activity over the last 30 days"]';
+  const waitForCharts = () =>
+    page.evaluate(
+      (selector) =>
+        new Promise((resolve) => {
+          const check = () => (document.querySelector(`${selector} svg rect`) ? requestAnimationFrame(() => resolve(performance.now())) : requestAnimationFrame(check));
+          check();
+        }),
+      ACTIVITY_CHART,
+    );
+  // Cold: the app opened on the dashboard, the goal ledger reading every row of the last 400 days.
+  const coldDash = [];
+  for (let i = 0; i < 3; i += 1) {
+    await page.goto(`${base}/dashboard`);
+    coldDash.push(await waitForCharts());
+  }
+  report(`dashboard charts, cold load (${(ACTIVITIES / 1000).toFixed(0)}k activities)`, coldDash, null);
+  // Warm: from Today (whose goal rings keep the ledger loaded) to the dashboard's charts drawn.
+  const warmDash = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    await page.getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    await page.waitForTimeout(200);
+    const started = await page.evaluate(() => {
+      const link = [...document.querySelectorAll('nav a')].find((a) => a.textContent.includes('Dashboard'));
+      const at = performance.now();
+      link.click();
+      return at;
+    });
+    warmDash.push((await waitForCharts()) - started);
+  }
+  report('dashboard first render, charts drawn', warmDash, 300);
+  // A call logged: until the activity chart's summary (today's count) changes.
+  const contactId = await page.evaluate(async () => (await window.__fieldbook.db.contacts.limit(1).primaryKeys())[0]);
+  const newActivity = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    newActivity.push(
+      await page.evaluate(
+        async ({ selector, id }) => {
+          const figure = document.querySelector(selector);
+          const before = figure.getAttribute('aria-label');
+          const started = performance.now();
+          await window.__fieldbook.store.logOutreach(id, 'call', 'connected', null);
+          await new Promise((resolve) => {
+            const check = () => (document.querySelector(selector)?.getAttribute('aria-label') !== before ? resolve() : requestAnimationFrame(check));
+            check();
+          });
+          return performance.now() - started;
+        },
+        { selector: ACTIVITY_CHART, id: contactId },
+      ),
+    );
+  }
+  report('new activity to visible in the charts', newActivity, 100);
+
   const fmt = (v) => (v === null ? '—' : v.toFixed(1).padStart(7));
   console.log(`\nFieldbook benchmark: Chromium ${context.browser()?.version() ?? ''}, 390×844, ${CONTACTS.toLocaleString('en')} contacts (seeded through the outbox in ${(seedMs / 1000).toFixed(2)} s)\n`);
   console.log('measure'.padEnd(44), 'median'.padStart(8), 'p95'.padStart(8), '   n', ' target', '  median/target');
