@@ -64,29 +64,38 @@ export function createGoalLedger(db: FieldbookDb, now: () => number, onCommit?: 
 
   const inWindow = (iso: string) => Date.parse(iso) >= fromMs;
 
-  const put: { [T in Mirrored]: (row: Record<string, unknown>) => void } = {
+  /** Sets (or, with null, removes) one compact row; says whether that changed anything. */
+  const keep = <V extends object>(map: Map<string, V>, id: string, value: V | null): boolean => {
+    const current = map.get(id);
+    if (value === null) return map.delete(id);
+    if (current !== undefined && (Object.keys(value) as (keyof V)[]).every((key) => current[key] === value[key])) return false;
+    map.set(id, value);
+    return true;
+  };
+  const put: { [T in Mirrored]: (row: Record<string, unknown>) => boolean } = {
     member_activities: (row) => {
       const activity = row as unknown as CountedActivity;
-      const classified = inWindow(activity.occurred_at) ? classifyActivity(activity, clock) : null;
-      if (classified !== null) activities.set(activity.id, classified);
-      else activities.delete(activity.id);
+      return keep(activities, activity.id, inWindow(activity.occurred_at) ? classifyActivity(activity, clock) : null);
     },
+    // Every send is kept (compact): a click today may open a message sent before the window.
     sent_emails: (row) => {
-      // Every send is kept (compact): a click today may open a message sent before the window.
       const send = row as unknown as CountedSend;
-      sends.set(send.id, { id: send.id, template_id: send.template_id, sent_at: send.sent_at, deleted_at: send.deleted_at });
+      return keep(sends, send.id, { id: send.id, template_id: send.template_id, sent_at: send.sent_at, deleted_at: send.deleted_at });
     },
     email_clicks: (row) => {
       const click = row as unknown as CountedClick & { id: string };
-      if (inWindow(click.clicked_at))
-        clicks.set(click.id, { id: click.id, sent_email_id: click.sent_email_id, link_id: click.link_id, clicked_at: click.clicked_at, kind: click.kind, deleted_at: click.deleted_at });
-      else clicks.delete(click.id);
+      const compact = { id: click.id, sent_email_id: click.sent_email_id, link_id: click.link_id, clicked_at: click.clicked_at, kind: click.kind, deleted_at: click.deleted_at };
+      return keep(clicks, click.id, inWindow(click.clicked_at) ? compact : null);
     },
     tracked_links: (row) => {
-      linkSends.set(row['id'] as string, (row['sent_email_id'] as string | null) ?? null);
+      const id = row['id'] as string;
+      const sendId = (row['sent_email_id'] as string | null) ?? null;
+      if (linkSends.has(id) && linkSends.get(id) === sendId) return false;
+      linkSends.set(id, sendId);
+      return true;
     },
   };
-  const forget: { [T in Mirrored]: (id: string) => void } = {
+  const forget: { [T in Mirrored]: (id: string) => boolean } = {
     member_activities: (id) => activities.delete(id),
     sent_emails: (id) => sends.delete(id),
     email_clicks: (id) => clicks.delete(id),
@@ -193,7 +202,12 @@ export function createGoalLedger(db: FieldbookDb, now: () => number, onCommit?: 
         if (whole) await readTable(table);
         else {
           const rows = await db.table(table).bulkGet(keys);
-          rows.forEach((row, i) => (row ? put[table](row as Record<string, unknown>) : forget[table](keys[i] as string)));
+          let changed = false;
+          rows.forEach((row, i) => {
+            if (row ? put[table](row as Record<string, unknown>) : forget[table](keys[i] as string)) changed = true;
+          });
+          // A row this tab wrote was counted from its commit already: reading it back changes nothing.
+          if (!changed) return;
         }
         scheduleRecount();
       });
@@ -212,10 +226,8 @@ export function createGoalLedger(db: FieldbookDb, now: () => number, onCommit?: 
     for (const change of changes) {
       if (!(change.table in put)) continue;
       const table = change.table as Mirrored;
-      if (change.op === 'insert') put[table]({ deleted_at: null, ...change.fields, id: change.id });
-      else if (typeof change.fields['deleted_at'] === 'string') forget[table](change.id);
-      else continue;
-      changed = true;
+      if (change.op === 'insert') changed = put[table]({ deleted_at: null, ...change.fields, id: change.id }) || changed;
+      else if (typeof change.fields['deleted_at'] === 'string') changed = forget[table](change.id) || changed;
     }
     if (changed) scheduleRecount();
   };

@@ -235,6 +235,8 @@ try {
   const contactId = await page.evaluate(async () => (await window.__fieldbook.db.contacts.limit(1).primaryKeys())[0]);
   const newActivity = [];
   for (let i = 0; i < ROUNDS; i += 1) {
+    // One call at a time, as a person logs them: the previous one has settled (its row read back).
+    await page.waitForTimeout(500);
     newActivity.push(
       await page.evaluate(
         async ({ selector, id }) => {
