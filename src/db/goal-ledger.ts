@@ -141,7 +141,7 @@ export function createGoalLedger(db: FieldbookDb, now: () => number, onCommit?: 
     },
     member_profiles: async () => {
       const profile = (await db.member_profiles.toArray()).find((row) => row.deleted_at === null);
-      const next = profile?.timezone ?? '';
+      const next = typeof profile?.timezone === 'string' ? profile.timezone : '';
       if (next !== zone || !loaded) {
         zone = next;
         clock = createDayClock(zone);

@@ -42,6 +42,16 @@ describe('saveGoals', () => {
   });
 });
 
+describe('saveGoals and plans set for a later day', () => {
+  it('retires a plan that would start after today (a clock that was ahead): the newest choice applies from now on', async () => {
+    const { db, store } = await open();
+    expect((await store.saveGoals(input({ conversations: 9 }), '2026-11-25')).ok).toBe(true);
+    expect((await store.saveGoals(input({ conversations: 4 }), '2026-11-24')).ok).toBe(true);
+    const live = (await db.daily_goals.toArray()).filter((row) => row.deleted_at === null);
+    expect(live.map((row) => [row.starts_on, row.conversations])).toEqual([['2026-11-24', 4]]);
+  });
+});
+
 describe('touches record the stage they happened at (follow-ups count from it)', () => {
   it('logOutreach writes from_stage before moving a new contact to contacted', async () => {
     const { db, store, clock } = await open();

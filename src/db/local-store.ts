@@ -240,14 +240,22 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
      * A second change the same day edits that day's plan instead of adding another.
      */
     async saveGoals(input: DailyGoalInput, startsOn: string): StoreResult<string> {
-      let existing: string | undefined;
+      let sameDay: string | undefined;
+      let later: string[];
       try {
-        existing = await withReopen(db, async () => (await db.daily_goals.where('starts_on').equals(startsOn).toArray()).find((row) => row.deleted_at === null)?.id);
+        const live = await withReopen(db, async () => (await db.daily_goals.where('starts_on').aboveOrEqual(startsOn).toArray()).filter((row) => row.deleted_at === null));
+        sameDay = live.find((row) => row.starts_on === startsOn)?.id;
+        later = live.filter((row) => row.starts_on > startsOn).map((row) => row.id);
       } catch (error) {
         return err(toStorageError(error));
       }
-      const id = existing ?? ctx.newId();
-      const result = await commit([{ table: 'daily_goals', op: existing ? 'update' : 'insert', id, fields: existing ? { ...input } : { ...input, starts_on: startsOn } }]);
+      const id = sameDay ?? ctx.newId();
+      const result = await commit([
+        { table: 'daily_goals', op: sameDay ? 'update' : 'insert', id, fields: sameDay ? { ...input } : { ...input, starts_on: startsOn } },
+        // A plan set for a later day (a clock that was ahead, a zone that moved) would take over from
+        // this newer choice on its day: the newest goals are the ones that apply from now on.
+        ...later.map((laterId): RowChange => ({ table: 'daily_goals', op: 'update', id: laterId, fields: { deleted_at: nowIso() } })),
+      ]);
       return result.ok ? ok(id) : result;
     },
 

@@ -211,15 +211,23 @@ describe('contacts', () => {
       options,
     );
     expect(result.won).toBe(12);
-    expect(result.sources).toEqual([
-      { label: 'Instagram', count: 3 },
-      { label: 'Facebook', count: 2 },
-      { label: 'Not recorded', count: 2 },
-      { label: 'Church', count: 1 },
-      { label: 'Gym', count: 1 },
-      { label: 'Market', count: 1 },
-      { label: 'Other', count: 2 },
+    expect(result.sources.map(({ label, count, kind }) => [label, count, kind])).toEqual([
+      ['Instagram', 3, 'source'],
+      ['Facebook', 2, 'source'],
+      ['Not recorded', 2, 'not_recorded'],
+      ['Church', 1, 'source'],
+      ['Gym', 1, 'source'],
+      ['Market', 1, 'source'],
+      ['Other', 2, 'other'],
     ]);
+  });
+
+  it('a source someone typed as "Other" or "Not recorded" stays a source of its own, with a key of its own', () => {
+    const won = (lead_source: string) => contact({ lead_source, stage: 'customer' });
+    const result = contactStats([won('Other'), won('Other'), won('Other'), won('Not recorded'), won('Not recorded'), won(''), won('A'), won('B'), won('C'), won('D')], options);
+    const keys = result.sources.map((source) => source.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(result.sources.map(({ label, kind }) => `${label}/${kind}`)).toEqual(['Other/source', 'Not recorded/source', 'A/source', 'B/source', 'C/source', 'D/source', 'Other/other']);
   });
 
   it('follow-ups: overdue as its own count, then today and the next six days; later ones are left out', () => {

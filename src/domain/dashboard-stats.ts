@@ -135,7 +135,11 @@ export type Conversion = {
   readonly share: number | null;
 };
 
-export type SourceCount = { readonly label: string; readonly count: number };
+/**
+ * One bar of the lead sources: a source members typed, the contacts with none, or the rest together.
+ * `key` is unique even when someone typed "Other" or "Not recorded" as a source.
+ */
+export type SourceCount = { readonly key: string; readonly kind: 'source' | 'not_recorded' | 'other'; readonly label: string; readonly count: number };
 export type FollowUpDay = { readonly day: string; readonly count: number };
 export type FollowUps = {
   /** Due before today. */
@@ -194,7 +198,7 @@ export function contactStats(contacts: readonly DashboardContact[], options: { t
     followUpCounts.push(0);
   }
   /** Lead source key (trimmed, lower case) → [count, the first spelling seen]. */
-  const sources = new Map<string, { count: number; label: string }>();
+  const sources = new Map<string, { count: number; label: string; key: string }>();
   let total = 0;
   let added = 0;
   let customers = 0;
@@ -220,7 +224,7 @@ export function contactStats(contacts: readonly DashboardContact[], options: { t
       const key = label === '' ? '' : label.toLowerCase();
       const entry = sources.get(key);
       if (entry) entry.count += 1;
-      else sources.set(key, { count: 1, label: label === '' ? NOT_RECORDED : label });
+      else sources.set(key, { count: 1, label: label === '' ? NOT_RECORDED : label, key });
     }
     const due = contact.next_follow_up_on;
     if (due !== null && due <= lastFollowUp) {
@@ -233,10 +237,12 @@ export function contactStats(contacts: readonly DashboardContact[], options: { t
   }
 
   const ranked = [...sources.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-  const top: SourceCount[] = ranked.slice(0, TOP_SOURCES).map(({ label, count }) => ({ label, count }));
+  const top: SourceCount[] = ranked
+    .slice(0, TOP_SOURCES)
+    .map(({ label, count, key }) => (key === '' ? { key: 'not-recorded', kind: 'not_recorded', label, count } : { key: `source:${key}`, kind: 'source', label, count }));
   let other = 0;
   for (let i = TOP_SOURCES; i < ranked.length; i += 1) other += (ranked[i] as { count: number }).count;
-  if (other > 0) top.push({ label: OTHER_SOURCES, count: other });
+  if (other > 0) top.push({ key: 'other', kind: 'other', label: OTHER_SOURCES, count: other });
 
   const converted = customers + teamMembers;
   const followUpDays = followUpCounts.map((count, i) => ({ day: shiftDay(followUpToday, i), count }));

@@ -826,3 +826,19 @@ describe('the weekly review', () => {
     expect(lastReviewDay(monday, '2026-09-30')).toBeNull();
   });
 });
+
+describe('malformed plans from storage', () => {
+  it('are left out of the history instead of breaking the rules (work_days null, a text review day, an impossible target)', () => {
+    const good = plan('2026-11-02');
+    const broken = [
+      { ...plan('2026-11-10'), work_days: null },
+      { ...plan('2026-11-11'), review_day: 'Sunday' },
+      { ...plan('2026-11-12'), conversations: Number.NaN },
+      { ...plan('2026-11-13'), starts_on: 'soon' },
+      { ...plan('2026-11-14'), work_days: [0, 9] },
+    ] as unknown as GoalPlan[];
+    const history = planHistory([good, ...broken]);
+    expect(history.map((row) => row.starts_on)).toEqual(['2026-11-02']);
+    expect(() => streaks(history, new Map(), '2026-11-20', '2026-10-01')).not.toThrow();
+  });
+});

@@ -102,6 +102,28 @@ export type CountSources = {
 // ---------------------------------------------------------------------------------------------------
 // Plans over time
 
+const isWeekday = (value: unknown) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 7;
+
+/**
+ * Whether a stored plan has the shape the rules need. The server's checks make any other shape
+ * impossible, but a row that arrives malformed anyway (a faulty server, an old export) is left out
+ * rather than breaking Today and the dashboard on every load.
+ */
+function isUsablePlan(row: GoalPlan): boolean {
+  return (
+    typeof row.starts_on === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(row.starts_on) &&
+    Array.isArray(row.work_days) &&
+    row.work_days.length > 0 &&
+    row.work_days.every(isWeekday) &&
+    isWeekday(row.week_min_days) &&
+    isWeekday(row.review_day) &&
+    typeof row.field_stamps === 'object' &&
+    row.field_stamps !== null &&
+    GOAL_KINDS.every((kind) => Number.isInteger(row[kind]) && row[kind] >= 0 && row[kind] <= MAX_DAILY_TARGET)
+  );
+}
+
 const editedAt = (plan: GoalPlan): string => {
   let newest = '';
   for (const stamp of Object.values(plan.field_stamps)) if (stamp > newest) newest = stamp;
@@ -116,7 +138,7 @@ const editedAt = (plan: GoalPlan): string => {
 export function planHistory(rows: Iterable<GoalPlan>): GoalPlan[] {
   const byDay = new Map<string, GoalPlan>();
   for (const row of rows) {
-    if (row.deleted_at !== null) continue;
+    if (row.deleted_at !== null || !isUsablePlan(row)) continue;
     const current = byDay.get(row.starts_on);
     const order = current ? editedAt(row).localeCompare(editedAt(current)) || row.id.localeCompare(current.id) : 1;
     if (order > 0) byDay.set(row.starts_on, row);

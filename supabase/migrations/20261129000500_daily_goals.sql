@@ -6,6 +6,13 @@
 -- devices that change the plan on the same day offline each write a row for that day; the one edited
 -- last wins (the app reads them that way), and neither is lost from the history.
 
+/** Whether a list of weekdays names each day at most once. */
+create function sync.distinct_weekdays(days smallint[]) returns boolean language sql immutable set search_path = '' as $$
+  select count(distinct d) = count(*) from pg_catalog.unnest(days) as d
+$$;
+revoke all on function sync.distinct_weekdays(smallint[]) from public, anon;
+grant execute on function sync.distinct_weekdays(smallint[]) to authenticated, service_role;
+
 create table public.daily_goals (
   id uuid primary key default gen_random_uuid(),
   member_id uuid not null default auth.uid() references public.members (id) on delete cascade,
@@ -19,8 +26,10 @@ create table public.daily_goals (
   new_team_members smallint not null default 0 constraint daily_goals_new_team_members_range check (new_team_members between 0 and 50),
   -- ISO weekdays that count: 1 = Monday … 7 = Sunday.
   work_days smallint[] not null default '{1,2,3,4,5}' constraint daily_goals_work_days_valid check (
-    cardinality(work_days) between 1 and 7 and work_days <@ '{1,2,3,4,5,6,7}'::smallint[]),
+    array_ndims(work_days) = 1 and cardinality(work_days) between 1 and 7 and work_days <@ '{1,2,3,4,5,6,7}'::smallint[]
+    and sync.distinct_weekdays(work_days)),
   week_min_days smallint not null default 4 constraint daily_goals_week_min_days_range check (week_min_days between 1 and 7),
+  constraint daily_goals_week_min_days_within check (week_min_days <= cardinality(work_days)),
   review_day smallint not null default 7 constraint daily_goals_review_day_range check (review_day between 1 and 7),
   created_at timestamptz not null default now() constraint daily_goals_created_at_year check (sync.valid_time(created_at)),
   updated_at timestamptz not null default now(),
@@ -75,6 +84,7 @@ insert into sync.constraint_messages (constraint_name, message) values
   ('daily_goals_presentations_range', 'A daily goal is a number from 0 to 50'),
   ('daily_goals_new_customers_range', 'A daily goal is a number from 0 to 50'),
   ('daily_goals_new_team_members_range', 'A daily goal is a number from 0 to 50'),
-  ('daily_goals_work_days_valid', 'Choose at least one working day'),
+  ('daily_goals_work_days_valid', 'Choose at least one working day, each day once'),
+  ('daily_goals_week_min_days_within', 'A week cannot need more days than you work'),
   ('daily_goals_week_min_days_range', 'A week needs between 1 and 7 days that met the goal'),
   ('daily_goals_review_day_range', 'Choose a day of the week for the review');

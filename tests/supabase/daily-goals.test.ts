@@ -53,19 +53,29 @@ for (const backend of sqlBackends()) {
     it.each([
       ['a goal above 50', { conversations: 51 }, 'A daily goal is a number from 0 to 50'],
       ['a negative goal', { follow_ups: -1 }, 'A daily goal is a number from 0 to 50'],
-      ['no working day', { work_days: [] }, 'Choose at least one working day'],
-      ['a weekday 8', { work_days: [1, 8] }, 'Choose at least one working day'],
+      ['no working day', { work_days: [], week_min_days: 1 }, /Choose at least one working day|more days than you work/],
+      ['a weekday 8', { work_days: [1, 8], week_min_days: 1 }, 'Choose at least one working day'],
       ['text in the work days', { work_days: ['Mon'] }, 'wrong type'],
       ['an unknown preset', { preset: 'hustle' }, 'Choose part-time, full-time or custom'],
       ['a review day 0', { review_day: 0 }, 'Choose a day of the week for the review'],
       ['a week needing 9 days', { week_min_days: 9 }, 'A week needs between 1 and 7 days that met the goal'],
+      ['a day twice', { work_days: [1, 1, 1, 1, 1, 1, 1], week_min_days: 7 }, 'each day once'],
+      ['nested work days', { work_days: [[1, 2], [3, 4]] }, 'wrong type'],
+      ['more good days than working days', { work_days: [1, 2], week_min_days: 4 }, 'A week cannot need more days than you work'],
     ])('refuses %s with a readable reason, keeping the member’s other changes', async (_, overrides, reason) => {
       const bad = crypto.randomUUID();
       const good = crypto.randomUUID();
       const result = await db.push(member, [mutation('daily_goals', bad, plan(overrides), stamp(), 'insert'), mutation('daily_goals', good, plan(), stamp(), 'insert')]);
       expect(result.results.map((r) => r.status)).toEqual(['rejected', 'applied']);
-      expect(result.results[0]?.reason).toContain(reason);
+      expect(result.results[0]?.reason).toMatch(reason);
       expect(await db.query(`select 1 from public.daily_goals where id = $1`, [bad])).toEqual([]);
+    });
+
+    it('refuses a two-dimensional work_days written through REST', async () => {
+      const insert = db.as({ role: 'authenticated', sub: member }, (query) =>
+        query(`insert into public.daily_goals (member_id, starts_on, work_days) values ($1, '2026-12-01', '{{1,2},{3,4}}')`, [member]),
+      );
+      await expect(insert).rejects.toThrow(/daily_goals_work_days_valid/);
     });
 
     it("another member's plan cannot be read or overwritten", async () => {

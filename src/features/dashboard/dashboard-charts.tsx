@@ -11,7 +11,7 @@ import { GOAL_KINDS, GOAL_LABELS, type GoalKind } from '../../domain/goals';
 import { dayToDate } from '../../domain/dates';
 import { WEEKDAY_NAMES, WEEKDAY_SHORT } from '../../domain/zone-days';
 import type { ActivityByKind, ContactStats, GoalWeek, GoalWeekDay } from '../../domain/dashboard-stats';
-import { NOT_RECORDED, OTHER_SOURCES, weekdayIndex } from '../../domain/dashboard-stats';
+import { weekdayIndex } from '../../domain/dashboard-stats';
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -226,17 +226,17 @@ export const SourcesChart = memo(function SourcesChart({ stats }: { readonly sta
   const data = useMemo<BarDatum[]>(
     () =>
       stats.sources.map((source) => ({
-        key: source.label,
+        key: source.key,
         label: source.label,
         value: source.count,
         // Recorded sources in one style; "Not recorded" and "Other" set apart (grey, hatched).
-        styleIndex: source.label === NOT_RECORDED || source.label === OTHER_SOURCES ? 2 : 0,
+        styleIndex: source.kind === 'source' ? 0 : 2,
         title: `${source.label}: ${source.count}`,
       })),
     [stats.sources],
   );
   const rows = useMemo<ChartTableRow[]>(
-    () => stats.sources.map((source) => ({ key: source.label, header: source.label, cells: [source.count, percent(source.count / Math.max(1, stats.won))] })),
+    () => stats.sources.map((source) => ({ key: source.key, header: source.label, cells: [source.count, percent(source.count / Math.max(1, stats.won))] })),
     [stats.sources, stats.won],
   );
   const summary =
