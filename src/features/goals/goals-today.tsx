@@ -117,7 +117,7 @@ function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan:
         <p className="subtle">Your goals have no daily targets yet. Choose some in Edit goals.</p>
       ) : (
         <>
-          {!workDay ? <p className="goals-today__off">Today is a day off: it counts if you work, and breaks no streak if you don't.</p> : null}
+          {!workDay ? <p className="goals-today__off">Today is a day off: it breaks no streak, and what you log still shows in your weekly totals.</p> : null}
           <ul className="goal-rings" aria-label="Progress today">
             {progress.map((goal) => (
               <GoalRing key={goal.kind} kind={goal.kind} done={goal.done} target={goal.target} celebrate={celebrated.has(goal.kind)} />
@@ -130,12 +130,12 @@ function TodayGoals({ stats, plan }: { readonly stats: GoalStats; readonly plan:
           ) : null}
         </>
       )}
-      <div className="streaks" aria-label="Streaks">
+      <div className="streaks" role="group" aria-label="Streaks">
         <p className="streak">
           <StreakIcon kind="days" />
           <span>
             <strong>{streak.days === 0 ? 'No day streak yet' : `${streak.days}-day streak`}</strong>
-            <span className="streak__detail">{streak.todayDone ? 'Today counts' : workDay ? 'Log one activity to keep it going' : 'Day off'}</span>
+            <span className="streak__detail">{!workDay ? 'Day off' : streak.todayDone ? 'Today counts' : 'Log one activity to keep it going'}</span>
           </span>
         </p>
         <p className="streak">

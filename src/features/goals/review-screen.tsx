@@ -83,7 +83,8 @@ function WeekReview({ stats }: { readonly stats: GoalStats }) {
   // An earlier week is worth showing while it ends on or after the first goals and is still in the counts.
   const canGoBack = shiftDay(review.to, -7) >= first && shiftDay(review.from, -7) >= stats.oldest;
   const plan = planOn(stats.plans, review.to) ?? planOn(stats.plans, stats.today);
-  const needed = plan ? Math.min(plan.week_min_days, Math.max(1, review.workDays)) : null;
+  // The same bar as the week streak (goals.ts): the plan's good-week days, at most its working days.
+  const needed = plan ? Math.min(plan.week_min_days, plan.work_days.length) : null;
   const goodWeek = needed !== null && review.workDays > 0 && review.metDays >= needed;
   const range = `${dayLabel(review.from, { day: 'numeric', month: 'short' })} – ${dayLabel(review.to, { day: 'numeric', month: 'short', year: 'numeric' })}`;
 
