@@ -37,12 +37,12 @@ const MAX_DAY_SLOTS = 104;
  */
 export function createDayClock(requestedZone: string): DayClock {
   let zone = requestedZone.trim();
-  let format = zone === '' ? null : formatterFor(zone);
-  if (format === null) {
+  let found = zone === '' ? null : formatterFor(zone);
+  if (found === null) {
     zone = deviceZone();
-    format = formatterFor(zone) ?? (formatterFor('UTC') as Intl.DateTimeFormat);
+    found = formatterFor(zone);
   }
-  const formatter = format;
+  const formatter = found ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
   const cache = new Map<number, string>();
   const daySlot = (slot: number) => cache.get(slot) ?? formatDay(formatter, slot * SLOT_MS);
   return {

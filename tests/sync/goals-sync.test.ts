@@ -4,7 +4,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { createGoalLedger } from '../../src/db/goal-ledger';
 import { createSyncLocal } from '../../src/db/sync-local';
 import type { DailyGoalInput } from '../../src/domain/daily-goal-schema';
-import { planHistory, planOn, type GoalPlan } from '../../src/domain/goals';
+import { planHistory, planOn } from '../../src/domain/goals';
 import { createDayClock } from '../../src/domain/zone-days';
 import { signedInClient } from '../support/local-stack';
 import { connectSyncDevice, type SyncClientDevice } from '../support/sync-client';
@@ -68,7 +68,7 @@ const plan = (overrides: Partial<DailyGoalInput> = {}): DailyGoalInput => ({
   ...overrides,
 });
 
-const plansOn = async (device: SyncClientDevice) => planHistory((await device.db.daily_goals.toArray()) as unknown as GoalPlan[]);
+const plansOn = async (device: SyncClientDevice) => planHistory(await device.db.daily_goals.toArray());
 const today = () => createDayClock('').dayOf(Date.now());
 
 describe('daily goals across two devices (local stack)', () => {
