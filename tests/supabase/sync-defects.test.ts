@@ -271,13 +271,13 @@ for (const backend of sqlBackends()) {
     it('[SV7] API roles hold only what the app uses', async () => {
       const wide = await db.query<{ grantee: string; table_name: string; privilege_type: string }>(
         `select grantee, table_name, privilege_type from information_schema.role_table_grants
-         where table_schema in ('public', 'sync') and grantee in ('anon', 'authenticated', 'service_role', 'PUBLIC')
+         where table_schema in ('public', 'sync', 'team_private') and grantee in ('anon', 'authenticated', 'service_role', 'PUBLIC')
            and (grantee in ('anon', 'PUBLIC') or privilege_type in ('TRUNCATE', 'TRIGGER', 'REFERENCES'))`,
       );
       expect(wide).toEqual([]);
       const callable = await db.query<{ name: string }>(
         `select format('%s.%s', n.nspname, p.proname) as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-         where n.nspname in ('public', 'sync') and (has_function_privilege('anon', p.oid, 'execute')
+         where n.nspname in ('public', 'sync', 'team_private') and (has_function_privilege('anon', p.oid, 'execute')
            or exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a where a.grantee = 0 and a.privilege_type = 'EXECUTE'))
          order by 1`,
       );

@@ -691,6 +691,107 @@ export type Database = {
           },
         ]
       }
+      team_invites: {
+        Row: {
+          code: string
+          created_at: string
+          expires_at: string
+          id: string
+          inviter_id: string
+          revoked_at: string | null
+        }
+        Insert: {
+          code?: string
+          created_at?: string
+          expires_at?: string
+          id?: string
+          inviter_id?: string
+          revoked_at?: string | null
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          expires_at?: string
+          id?: string
+          inviter_id?: string
+          revoked_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_invites_inviter_id_fkey"
+            columns: ["inviter_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      team_paths: {
+        Row: {
+          ancestor_id: string
+          depth: number
+          descendant_id: string
+        }
+        Insert: {
+          ancestor_id: string
+          depth: number
+          descendant_id: string
+        }
+        Update: {
+          ancestor_id?: string
+          depth?: number
+          descendant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_paths_ancestor_id_fkey"
+            columns: ["ancestor_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "team_paths_descendant_id_fkey"
+            columns: ["descendant_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      team_sponsors: {
+        Row: {
+          joined_at: string
+          member_id: string
+          sponsor_id: string
+        }
+        Insert: {
+          joined_at?: string
+          member_id: string
+          sponsor_id: string
+        }
+        Update: {
+          joined_at?: string
+          member_id?: string
+          sponsor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_sponsors_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: true
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "team_sponsors_sponsor_id_fkey"
+            columns: ["sponsor_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       tracked_links: {
         Row: {
           created_at: string
@@ -758,6 +859,22 @@ export type Database = {
       sync_push: {
         Args: { mutations: Json }
         Returns: Json
+      }
+      team_accept_invite: {
+        Args: { invite_code: string }
+        Returns: string
+      }
+      team_leave: {
+        Args: never
+        Returns: unknown
+      }
+      team_my_team: {
+        Args: never
+        Returns: unknown
+      }
+      team_remove_member: {
+        Args: { member: string }
+        Returns: unknown
       }
     }
     Enums: {
