@@ -13,6 +13,9 @@
 --   * the auth schema with auth.users and the auth.uid()/role()/jwt()/email() helpers, which read the
 --     request's JWT claims from the `request.jwt.claims` setting, as PostgREST sets it;
 --   * the empty supabase_realtime publication;
+--   * Realtime Authorization's schema `realtime`: the table realtime.messages (row-level security on,
+--     no policy, so private channels are closed until a migration opens them) and realtime.topic(),
+--     with hosted Supabase's grants;
 --   * supabase_migrations.schema_migrations, where the Supabase CLI records applied migrations.
 
 -- Local-only helpers, absent on hosted Supabase.
@@ -118,6 +121,38 @@ begin
 end
 $$;
 
+-- Realtime Authorization (private channels): the local Realtime server (realtime.ts) decides who may
+-- join, receive, send and track presence on a private channel from the policies on realtime.messages,
+-- as hosted Realtime does: it inserts a broadcast and a presence row for the channel's topic, then,
+-- as the client's role with its claims in request.jwt.claims and the topic in realtime.topic, selects
+-- them (read) and inserts its own (write), and rolls everything back. Nothing is ever kept here.
+-- Hosted partitions this table by inserted_at and adds binary_payload; neither matters to a policy.
+create schema if not exists realtime;
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+create index if not exists messages_inserted_at_topic_index on realtime.messages (inserted_at desc, topic)
+  where extension = 'broadcast' and private is true;
+-- No policy: deny by default, as on a new hosted project.
+alter table realtime.messages enable row level security;
+
+-- The channel's topic (without the `realtime:` prefix) while Realtime checks a join; null otherwise.
+create or replace function realtime.topic() returns text language sql stable as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+
+grant usage on schema realtime to anon, authenticated, service_role;
+grant select, insert, update on realtime.messages to anon, authenticated, service_role;
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (
   version text primary key,
@@ -141,6 +176,12 @@ begin
   execute format('grant all on auth.users to %I', migrator);
   execute format('grant execute on all functions in schema auth to %I', migrator);
   execute format('alter publication supabase_realtime owner to %I', migrator);
+  -- Migrations create and drop the policies of realtime.messages. Hosted lets `postgres` do that
+  -- through supautils' policy_grants while supabase_realtime_admin owns the table; here the
+  -- migration role owns it instead (which would also let it ALTER the table: hosted refuses that).
+  execute format('grant usage on schema realtime to %I', migrator);
+  execute format('alter table realtime.messages owner to %I', migrator);
+  execute format('grant execute on function realtime.topic() to %I', migrator);
   execute format('alter default privileges for role %I in schema public grant all on tables to anon, authenticated, service_role', migrator);
   execute format('alter default privileges for role %I in schema public grant all on functions to anon, authenticated, service_role', migrator);
   execute format('alter default privileges for role %I in schema public grant all on sequences to anon, authenticated, service_role', migrator);

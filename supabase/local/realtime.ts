@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Database } from './database';
 import type { Keys } from './keys';
+import { authorizeTopic, mayJoin, parsePrivate, readRefusal, readRevoked, readWasRevoked, type TopicPolicies } from './realtime-authorization';
 
 /*
  * Supabase Realtime over Phoenix channels, protocol versions 1.0.0 and 2.0.0: heartbeats, joins with
@@ -17,6 +18,13 @@ import type { Keys } from './keys';
  * never by re-reading the current row (which may since have been deleted, or its id reused by someone
  * else). DELETE carries only the primary key in old_record, is filtered on that alone, and has no RLS
  * check, as on Supabase.
+ *
+ * Private channels (config.private) are authorized by the policies on realtime.messages, checked at
+ * join and again when the channel's access token changes (see realtime-authorization.ts): a client
+ * that may read neither broadcast nor presence is refused; broadcasts reach only channels that may
+ * read broadcast, presence only those that may read presence; a broadcast from a channel that may not
+ * write is dropped (no ack, as hosted), a presence track is answered with an error. A private channel
+ * and a public one with the same name are two different channels, as on hosted Realtime.
  */
 
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -33,6 +41,14 @@ type Channel = {
   broadcastSelf: boolean;
   broadcastAck: boolean;
   presenceKey: string | null;
+  /** config.private: authorized by the policies on realtime.messages. */
+  private: boolean;
+  /** The access token the claims came from (null: the socket's API key). */
+  token: string | null;
+  /** What a private channel may do (null on a public one). */
+  policies: TopicPolicies | null;
+  /** Bumped by every re-authorization, so only the latest one's answer is kept. */
+  authorizations: number;
 };
 type Client = { socket: WebSocket; vsn: '1.0.0' | '2.0.0'; apiClaims: JWTPayload; channels: Map<string, Channel>; lastSeen: number };
 type Change = { id: string | number; table_name: string; type: 'INSERT' | 'UPDATE' | 'DELETE'; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; committed_at: Date | string };
@@ -86,6 +102,15 @@ function filterMatches(filter: Filter | null, row: Record<string, unknown> | nul
 
 /** The database role a token's claims act as. */
 const roleOf = (claims: JWTPayload) => (typeof claims['role'] === 'string' ? claims['role'] : 'anon');
+
+/** The topic a policy sees through realtime.topic(): the channel's name, without `realtime:`. */
+const subTopicOf = (topic: string) => topic.replace(/^realtime:/, '');
+
+/** Private and public channels of one name are separate: presence is kept per scope. */
+const scopeOf = (topic: string, isPrivate: boolean) => (isPrivate ? `private\u0000${topic}` : topic);
+
+const mayReceive = (channel: Channel, extension: 'broadcast' | 'presence') => !channel.private || channel.policies?.[extension].read === true;
+const maySend = (channel: Channel, extension: 'broadcast' | 'presence') => !channel.private || channel.policies?.[extension].write === true;
 
 function bindingId(raw: Record<string, unknown>): number {
   let hash = 0;
@@ -146,7 +171,31 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const token = payload['access_token'] ?? null;
     const checked = token === null ? { claims: client.apiClaims } : await validToken(token);
     if ('reason' in checked) return reply(client, joinRef, ref, topic, 'error', { reason: checked.reason });
-    const config = (typeof payload['config'] === 'object' && payload['config'] !== null ? payload['config'] : {}) as Record<string, unknown>;
+    const rawConfig = payload['config'] ?? {};
+    if (typeof rawConfig !== 'object' || Array.isArray(rawConfig))
+      return reply(client, joinRef, ref, topic, 'error', { reason: 'InvalidJoinPayload: config: unable to parse, expected a map' });
+    const config = rawConfig as Record<string, unknown>;
+    // Stricter than hosted, which logs a malformed `private` and joins as public: a client that asked
+    // for a private channel must never end up on a public one.
+    const isPrivate = parsePrivate(config['private']);
+    if (isPrivate === 'invalid') return reply(client, joinRef, ref, topic, 'error', { reason: 'InvalidJoinPayload: config.private: unable to parse, expected boolean' });
+    let policies: TopicPolicies | null = null;
+    if (isPrivate) {
+      const subTopic = subTopicOf(topic);
+      if (subTopic === '') return reply(client, joinRef, ref, topic, 'error', { reason: 'TopicNameRequired: You must provide a topic name' });
+      policies = await authorizeTopic(db, checked.claims, subTopic, log);
+      if (!mayJoin(policies)) {
+        // A refused rejoin ends what the topic's previous join allowed.
+        const previous = client.channels.get(topic);
+        if (previous) {
+          untrack(client, topic);
+          client.channels.delete(topic);
+          send(client, previous.joinRef, previous.joinRef, topic, 'phx_close', {});
+        }
+        log(`realtime: refused a private join of "${subTopic}" as ${roleOf(checked.claims)}${typeof checked.claims.sub === 'string' ? ` (${checked.claims.sub})` : ''}`);
+        return reply(client, joinRef, ref, topic, 'error', { reason: readRefusal(subTopic) });
+      }
+    }
     const requested = Array.isArray(config['postgres_changes']) ? (config['postgres_changes'] as Record<string, unknown>[]) : [];
     const bindings: Binding[] = [];
     const problems: string[] = [];
@@ -170,6 +219,10 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       topic,
       joinRef,
       claims: checked.claims,
+      private: isPrivate,
+      token: typeof token === 'string' ? token : null,
+      policies,
+      authorizations: 0,
       bindings: problems.length > 0 ? [] : bindings,
       broadcastSelf: broadcast['self'] === true,
       broadcastAck: broadcast['ack'] === true,
@@ -183,38 +236,45 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       if (problems.length > 0) send(client, joinRef, null, topic, 'system', { extension: 'postgres_changes', status: 'error', message: problems.join('; '), channel: name });
       else send(client, joinRef, null, topic, 'system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: name });
     }
-    if (channel.presenceKey !== null) send(client, joinRef, null, topic, 'presence_state', presenceStateOf(topic));
+    if (channel.presenceKey !== null && mayReceive(channel, 'presence')) send(client, joinRef, null, topic, 'presence_state', presenceStateOf(topic, isPrivate));
   }
 
-  function presenceStateOf(topic: string) {
+  function presenceStateOf(topic: string, isPrivate: boolean) {
     const state: Record<string, { metas: Record<string, unknown>[] }> = {};
-    for (const [key, entry] of presence.get(topic) ?? []) state[key] = { metas: entry.metas };
+    for (const [key, entry] of presence.get(scopeOf(topic, isPrivate)) ?? []) state[key] = { metas: entry.metas };
     return state;
   }
 
-  function presenceDiff(topic: string, joins: Record<string, unknown>, leaves: Record<string, unknown>) {
+  /** To every channel of the topic and scope that has presence on and may read it. */
+  function presenceDiff(topic: string, isPrivate: boolean, joins: Record<string, unknown>, leaves: Record<string, unknown>) {
     for (const client of clients) {
       const channel = client.channels.get(topic);
-      if (channel?.presenceKey != null) send(client, channel.joinRef, null, topic, 'presence_diff', { joins, leaves });
+      if (channel?.presenceKey != null && channel.private === isPrivate && mayReceive(channel, 'presence'))
+        send(client, channel.joinRef, null, topic, 'presence_diff', { joins, leaves });
     }
   }
 
   function untrack(client: Client, topic: string) {
     const channel = client.channels.get(topic);
-    const entries = presence.get(topic);
-    const key = channel?.presenceKey;
+    if (!channel) return;
+    const scope = scopeOf(topic, channel.private);
+    const entries = presence.get(scope);
+    const key = channel.presenceKey;
     if (!entries || !key) return;
     const entry = entries.get(key);
     if (!entry || entry.client !== client) return;
     entries.delete(key);
-    if (entries.size === 0) presence.delete(topic);
-    presenceDiff(topic, {}, { [key]: { metas: entry.metas } });
+    if (entries.size === 0) presence.delete(scope);
+    presenceDiff(topic, channel.private, {}, { [key]: { metas: entry.metas } });
   }
 
+  /** To every channel of the sender's topic and scope that may read broadcasts (the sender's own only with `self`). */
   function broadcast(sender: Client, topic: string, message: { event: string; payload: unknown }, binary: Buffer | null) {
+    const from = sender.channels.get(topic);
+    if (!from) return;
     for (const client of clients) {
       const channel = client.channels.get(topic);
-      if (!channel || (client === sender && !sender.channels.get(topic)?.broadcastSelf)) continue;
+      if (!channel || channel.private !== from.private || !mayReceive(channel, 'broadcast') || (client === sender && !from.broadcastSelf)) continue;
       if (binary && client.vsn === '2.0.0') {
         if (client.socket.readyState === client.socket.OPEN) client.socket.send(binary);
       } else send(client, null, null, topic, 'broadcast', { type: 'broadcast', event: message.event, payload: message.payload });
@@ -255,7 +315,10 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (isBinary) {
       const message = decodeBinaryBroadcast(buffer);
-      if (!message || !client.channels.has(message.topic)) return log('realtime: ignored a malformed or unjoined binary frame');
+      const from = message ? client.channels.get(message.topic) : undefined;
+      if (!message || !from) return log('realtime: ignored a malformed or unjoined binary frame');
+      // Hosted drops a broadcast the policies do not allow, without an ack.
+      if (!maySend(from, 'broadcast')) return log(`realtime: dropped a broadcast to private "${subTopicOf(message.topic)}": no write permission`);
       broadcast(client, message.topic, message, message.outgoing);
       if (client.channels.get(message.topic)?.broadcastAck) reply(client, message.joinRef, message.ref, message.topic, 'ok', {});
       return;
@@ -287,12 +350,16 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     if (event === 'access_token') {
       const token = body['access_token'];
       if (token === null || token === undefined || (typeof token === 'string' && token.startsWith('sb_'))) return;
+      if (token === channel.token) return;
       const checked = await validToken(token);
       if ('reason' in checked) return expire(client, channel, checked.reason);
       channel.claims = checked.claims;
+      channel.token = token as string;
+      if (channel.private) return reauthorize(client, channel);
       return;
     }
     if (event === 'broadcast') {
+      if (!maySend(channel, 'broadcast')) return log(`realtime: dropped a broadcast to private "${subTopicOf(topic)}": no write permission`);
       broadcast(client, topic, { event: typeof body['event'] === 'string' ? body['event'] : '', payload: body['payload'] }, null);
       if (channel.broadcastAck) reply(client, joinRef, ref, topic, 'ok', {});
       return;
@@ -301,17 +368,37 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       const key = channel.presenceKey ?? crypto.randomUUID();
       channel.presenceKey = key;
       if (body['event'] === 'track') {
-        const entries = presence.get(topic) ?? new Map<string, { client: Client; metas: Record<string, unknown>[] }>();
-        presence.set(topic, entries);
+        if (!maySend(channel, 'presence')) {
+          log(`realtime: refused a presence track on private "${subTopicOf(topic)}": no write permission`);
+          return reply(client, joinRef, ref, topic, 'error', { reason: `Unauthorized: You do not have permissions to track presence on this Channel topic: ${subTopicOf(topic)}` });
+        }
+        const scope = scopeOf(topic, channel.private);
+        const entries = presence.get(scope) ?? new Map<string, { client: Client; metas: Record<string, unknown>[] }>();
+        presence.set(scope, entries);
         const previous = entries.get(key);
         presenceRef += 1;
         const metas = [{ ...(body['payload'] as Record<string, unknown>), phx_ref: `F${presenceRef}` }];
         entries.set(key, { client, metas });
-        presenceDiff(topic, { [key]: { metas } }, previous ? { [key]: { metas: previous.metas } } : {});
+        presenceDiff(topic, channel.private, { [key]: { metas } }, previous ? { [key]: { metas: previous.metas } } : {});
       } else if (body['event'] === 'untrack') untrack(client, topic);
       return reply(client, joinRef, ref, topic, 'ok', {});
     }
     return reply(client, joinRef, ref, topic, 'error', { reason: `unknown event "${event}"` });
+  }
+
+  /**
+   * A private channel's token changed: its policies are checked again with the new claims. A read the
+   * old token had and the new one has not ends the channel (hosted: "You no longer have permission…").
+   */
+  async function reauthorize(client: Client, channel: Channel) {
+    channel.authorizations += 1;
+    const attempt = channel.authorizations;
+    const policies = await authorizeTopic(db, channel.claims, subTopicOf(channel.topic), log);
+    // Left, rejoined or re-authorized again meanwhile: this answer is stale.
+    if (client.channels.get(channel.topic) !== channel || attempt !== channel.authorizations) return;
+    const before = channel.policies;
+    channel.policies = policies;
+    if (before && readWasRevoked(before, policies)) expire(client, channel, readRevoked(subTopicOf(channel.topic)));
   }
 
   /** May this role SELECT from the table at all? Checked at join and for every change. */
