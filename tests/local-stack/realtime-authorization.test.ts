@@ -108,6 +108,8 @@ describe.each(backends)('realtime authorization of private channels on $name', (
           using (exists (select 1 from public.team_rooms t where t.topic = realtime.topic() and t.member = auth.uid()));
         create policy "Team members write" on realtime.messages for insert to authenticated
           with check (exists (select 1 from public.team_rooms t where t.topic = realtime.topic() and t.member = auth.uid()));
+        create policy "News: broadcast only" on realtime.messages for select to authenticated
+          using (realtime.topic() = 'news' and extension = 'broadcast');
         create policy "Typed topics" on realtime.messages for select to authenticated
           using (realtime.topic() like 'typed:%' and split_part(realtime.topic(), ':', 2)::uuid = auth.uid());
       `);
@@ -224,6 +226,27 @@ describe.each(backends)('realtime authorization of private channels on $name', (
     await alice.client.removeAllChannels();
     await bob.client.removeAllChannels();
     await service.removeAllChannels();
+  });
+
+  it('grants each extension on its own: reading broadcast but not presence hears broadcasts and sees nobody', async () => {
+    const reader = join(alice.client, 'news', { presenceKey: 'alice' });
+    expect((await reader.outcome).status).toBe('SUBSCRIBED');
+    const desk = join(service, 'news', { presenceKey: 'desk' });
+    expect((await desk.outcome).status).toBe('SUBSCRIBED');
+    expect(await desk.channel.track({ staffed: true })).toBe('ok');
+    await desk.channel.send({ type: 'broadcast', event: 'msg', payload: { headline: 'one' } });
+    await expect.poll(() => reader.broadcasts, { timeout: 3000 }).toEqual([{ headline: 'one' }]);
+    // A late joiner with presence read gets the state (so the track happened); the reader never does.
+    const second = join(await device(alice), 'news', { presenceKey: 'second' });
+    expect((await second.outcome).status).toBe('SUBSCRIBED');
+    const watcherClient = clientFor(stack, stack.serviceRoleKey);
+    clients.push(watcherClient);
+    const watcher = join(watcherClient, 'news', { presenceKey: 'watcher' });
+    expect((await watcher.outcome).status).toBe('SUBSCRIBED');
+    await expect.poll(() => watcher.present(), { timeout: 3000 }).toEqual(['desk']);
+    await pause(200);
+    expect(reader.present()).toEqual([]);
+    expect(second.present()).toEqual([]);
   });
 
   it('checks again when the access token changes: a member removed from the team loses the channel', async () => {
