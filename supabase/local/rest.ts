@@ -382,7 +382,12 @@ export function createRest(db: Database, keys: Keys) {
         for (const group of groups) {
           const groupParams = new Params();
           const groupCols = group.keys.map((key) => ident(key)).join(', ');
-          const sql = `with written as (insert into ${tableSql} as t (${groupCols}) select ${groupCols} from jsonb_populate_recordset(null::${tableSql}, ${groupParams.add(JSON.stringify(group.rows))}::jsonb)${onConflict} returning *)
+          // Rows with no keys (`{}`) take every column's default, as PostgREST inserts them.
+          const source =
+            group.keys.length === 0
+              ? `select from jsonb_array_elements(${groupParams.add(JSON.stringify(group.rows))}::jsonb)`
+              : `(${groupCols}) select ${groupCols} from jsonb_populate_recordset(null::${tableSql}, ${groupParams.add(JSON.stringify(group.rows))}::jsonb)`;
+          const sql = `with written as (insert into ${tableSql} as t ${source}${onConflict} returning *)
                        select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
           written.push(...((await tx.query<{ rows: unknown[] }>(sql, groupParams.values)).rows[0]?.rows ?? []));
         }

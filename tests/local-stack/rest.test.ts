@@ -32,6 +32,16 @@ describe('REST under row-level security, with the real supabase-js client', () =
     expect(anon.status).toBe(401);
   });
 
+  it('an insert of {} (or of several) takes every default, as PostgREST does', async () => {
+    const one = await alice.client.from('team_invites').insert({}).select('code, inviter_id').single();
+    expect(one.error).toBeNull();
+    expect(one.data?.inviter_id).toBe(alice.userId);
+    expect(one.data?.code).toMatch(/^[A-HJKMNP-Z2-9]{8}$/);
+    const two = await alice.client.from('team_invites').insert([{}, {}]).select('code');
+    expect(two.error).toBeNull();
+    expect(new Set(two.data?.map((row) => row.code)).size).toBe(2);
+  });
+
   it('filters, orders, pages and counts as PostgREST does', async () => {
     const names = ['Cal', 'Dee', 'Eve', 'Fay', 'Gus'];
     await alice.client.from('contacts').insert(names.map((name, i) => newContact(name, { tags: i % 2 ? ['vip'] : [], stage: i < 2 ? 'new' : 'customer' })));
