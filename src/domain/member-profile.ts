@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MESSAGES } from './limit-messages';
 import { LIMITS, TIMEZONE_PATTERN } from './limits';
-import { optionalText, syncColumnsShape } from './sync-columns';
+import { optionalText, syncColumnsShape, timestampSchema } from './sync-columns';
+import { WIN_KINDS } from './team-feed-schema';
 import { phoneFieldSchema } from './contact-schema';
 
 export const memberProfileInputSchema = z.object({
@@ -17,6 +18,13 @@ export const memberProfileInputSchema = z.object({
 });
 export type MemberProfileInput = z.infer<typeof memberProfileInputSchema>;
 
-/** One profile per member; its id is the member id. */
-export const memberProfileSchema = memberProfileInputSchema.extend(syncColumnsShape);
+/**
+ * One profile per member; its id is the member id. Which wins the member shares with their team is
+ * set on its own (never by the profile form), so it is not part of the form's input.
+ */
+export const memberProfileSchema = memberProfileInputSchema.extend({
+  ...syncColumnsShape,
+  share_wins: z.array(z.enum(WIN_KINDS)).max(WIN_KINDS.length).default([]),
+  share_wins_asked_at: timestampSchema.nullable().default(null),
+});
 export type MemberProfile = z.infer<typeof memberProfileSchema>;

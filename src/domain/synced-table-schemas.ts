@@ -3,6 +3,7 @@ import { contactImportSchema } from './contact-import-schema';
 import { contactMergeSchema } from './contact-merge-schema';
 import { contactSchema } from './contact-schema';
 import { dailyGoalSchema } from './daily-goal-schema';
+import { teamCommentSchema, teamReactionSchema, teamWinSchema } from './team-feed-schema';
 import { emailClickSchema } from './email-click';
 import { emailTemplateSchema } from './email-template-schema';
 import { linkKeySchema } from './link-key-schema';
@@ -25,4 +26,7 @@ export const SYNCED_TABLE_SCHEMAS = {
   link_keys: linkKeySchema,
   tracked_links: trackedLinkSchema,
   daily_goals: dailyGoalSchema,
+  team_wins: teamWinSchema,
+  team_reactions: teamReactionSchema,
+  team_comments: teamCommentSchema,
 } as const satisfies Record<SyncedTable, z.ZodObject>;

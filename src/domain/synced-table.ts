@@ -36,6 +36,9 @@ export const SYNCED_TABLE_REGISTRY = {
   link_keys: { label: 'Link key', phrase: 'a link key', indexes: 'id', since: 4 },
   tracked_links: { label: 'Tracked link', phrase: 'a tracked link', indexes: 'id, sent_email_id', since: 4 },
   daily_goals: { label: 'Daily goals', phrase: 'your daily goals', indexes: 'id, starts_on', since: 5 },
+  team_wins: { label: 'Win', phrase: 'a win you shared', indexes: 'id, occurred_at', since: 6 },
+  team_reactions: { label: 'Reaction', phrase: 'a reaction', indexes: 'id, win_id', since: 6 },
+  team_comments: { label: 'Comment', phrase: 'a comment', indexes: 'id, win_id', since: 6 },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;

@@ -8,7 +8,7 @@ import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from 
  * B never reads, changes or deletes A's rows; anon sees nothing; nobody writes a row owned by someone else.
  */
 
-const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links', 'daily_goals'] as const;
+const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links', 'daily_goals', 'team_wins', 'team_reactions', 'team_comments'] as const;
 type Table = (typeof SYNCED)[number];
 
 let db: PGlite;
@@ -44,6 +44,12 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
       return { id, member_id: owner, url: 'https://example.com/kit' };
     case 'daily_goals':
       return { id, member_id: owner, starts_on: '2026-11-30', conversations: 2 };
+    case 'team_wins':
+      return { id, member_id: owner, kind: 'streak', amount: 5 };
+    case 'team_reactions':
+      return { id, member_id: owner, win_id: rowsOfA.team_wins, emoji: 'clap' };
+    case 'team_comments':
+      return { id, member_id: owner, win_id: rowsOfA.team_wins, body: 'Well done' };
   }
 }
 
@@ -64,6 +70,8 @@ beforeAll(async () => {
   db = await createSchemaDb({ seed: false });
   a = await createUser(db, 'a@example.com');
   b = await createUser(db, 'b@example.com');
+  // Both share streaks with their team (a win of a kind not shared is refused; tests/supabase/team-feed.test.ts).
+  await db.query(`update public.member_profiles set share_wins = '{streak}' where id in ($1, $2)`, [a, b]);
   rowsOfA.member_profiles = a;
   for (const table of SYNCED) {
     if (table === 'member_profiles') continue;

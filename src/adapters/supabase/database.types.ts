@@ -519,6 +519,8 @@ export type Database = {
           id: string
           member_id: string
           phone: string
+          share_wins: string[]
+          share_wins_asked_at: string | null
           sync_xid: string
           timezone: string
           updated_at: string
@@ -532,6 +534,8 @@ export type Database = {
           id?: string
           member_id?: string
           phone?: string
+          share_wins?: string[]
+          share_wins_asked_at?: string | null
           sync_xid?: string
           timezone?: string
           updated_at?: string
@@ -545,6 +549,8 @@ export type Database = {
           id?: string
           member_id?: string
           phone?: string
+          share_wins?: string[]
+          share_wins_asked_at?: string | null
           sync_xid?: string
           timezone?: string
           updated_at?: string
@@ -691,6 +697,70 @@ export type Database = {
           },
         ]
       }
+      team_comments: {
+        Row: {
+          body: string
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          hidden_at: string | null
+          hidden_by: string | null
+          id: string
+          member_id: string
+          sync_xid: string
+          updated_at: string
+          win_id: string
+        }
+        Insert: {
+          body: string
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          hidden_at?: string | null
+          hidden_by?: string | null
+          id?: string
+          member_id?: string
+          sync_xid?: string
+          updated_at?: string
+          win_id: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          hidden_at?: string | null
+          hidden_by?: string | null
+          id?: string
+          member_id?: string
+          sync_xid?: string
+          updated_at?: string
+          win_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_comments_hidden_by_fkey"
+            columns: ["hidden_by"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "team_comments_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "team_comments_win_id_fkey"
+            columns: ["win_id"]
+            isOneToOne: false
+            referencedRelation: "team_wins"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       team_invites: {
         Row: {
           code: string
@@ -759,6 +829,57 @@ export type Database = {
           },
         ]
       }
+      team_reactions: {
+        Row: {
+          created_at: string
+          deleted_at: string | null
+          emoji: string
+          field_stamps: Json
+          id: string
+          member_id: string
+          sync_xid: string
+          updated_at: string
+          win_id: string
+        }
+        Insert: {
+          created_at?: string
+          deleted_at?: string | null
+          emoji: string
+          field_stamps?: Json
+          id?: string
+          member_id?: string
+          sync_xid?: string
+          updated_at?: string
+          win_id: string
+        }
+        Update: {
+          created_at?: string
+          deleted_at?: string | null
+          emoji?: string
+          field_stamps?: Json
+          id?: string
+          member_id?: string
+          sync_xid?: string
+          updated_at?: string
+          win_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_reactions_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "team_reactions_win_id_fkey"
+            columns: ["win_id"]
+            isOneToOne: false
+            referencedRelation: "team_wins"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       team_sponsors: {
         Row: {
           joined_at: string
@@ -786,6 +907,53 @@ export type Database = {
           {
             foreignKeyName: "team_sponsors_sponsor_id_fkey"
             columns: ["sponsor_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      team_wins: {
+        Row: {
+          amount: number
+          created_at: string
+          deleted_at: string | null
+          field_stamps: Json
+          id: string
+          kind: string
+          member_id: string
+          occurred_at: string
+          sync_xid: string
+          updated_at: string
+        }
+        Insert: {
+          amount?: number
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          kind: string
+          member_id?: string
+          occurred_at?: string
+          sync_xid?: string
+          updated_at?: string
+        }
+        Update: {
+          amount?: number
+          created_at?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          id?: string
+          kind?: string
+          member_id?: string
+          occurred_at?: string
+          sync_xid?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "team_wins_member_id_fkey"
+            columns: ["member_id"]
             isOneToOne: false
             referencedRelation: "members"
             referencedColumns: ["id"]
@@ -863,6 +1031,10 @@ export type Database = {
       team_accept_invite: {
         Args: { invite_code: string }
         Returns: string
+      }
+      team_hide_comment: {
+        Args: { comment: string; hide?: unknown }
+        Returns: unknown
       }
       team_leave: {
         Args: never
