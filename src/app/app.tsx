@@ -26,6 +26,7 @@ const SyncReviewScreen = lazy(() => import('../features/sync/sync-review-screen'
 const DashboardScreen = lazy(() => import('../features/dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })));
 const GoalsScreen = lazy(() => import('../features/goals/goals-screen').then((m) => ({ default: m.GoalsScreen })));
 const ReviewScreen = lazy(() => import('../features/goals/review-screen').then((m) => ({ default: m.ReviewScreen })));
+const TeamScreen = lazy(() => import('../features/team/team-screen').then((m) => ({ default: m.TeamScreen })));
 const DevPanelScreen = lazy(() => import('../features/dev-panel/dev-panel-screen').then((m) => ({ default: m.DevPanelScreen })));
 import { Icon, type IconName } from '../ui/icon';
 import { ErrorBoundary } from './error-boundary';
@@ -42,6 +43,7 @@ const NAV: readonly { readonly path: string; readonly label: string; readonly ic
   { path: '/contacts', label: 'Contacts', icon: 'contacts', match: ['contacts', 'contact', 'contact-edit', 'contact-new', 'contacts-import', 'contacts-duplicates'] },
   { path: '/dashboard', label: 'Dashboard', icon: 'dashboard', match: ['dashboard', 'activity'] },
   { path: '/templates', label: 'Templates', icon: 'templates', match: ['templates'] },
+  { path: '/team', label: 'Team', icon: 'team', match: ['team'] },
   { path: '/settings', label: 'Settings', icon: 'settings', match: ['settings', 'dev', 'account', 'sync-review'] },
 ];
 
@@ -83,6 +85,8 @@ function Screen({ route }: { readonly route: Route }): ReactNode {
       return <AccountScreen />;
     case 'sync-review':
       return <SyncReviewScreen />;
+    case 'team':
+      return <TeamScreen code={route.code} />;
     case 'not-found':
       return <EmptyState title="Page not found">There is nothing at {route.path}.</EmptyState>;
   }

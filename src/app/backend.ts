@@ -1,6 +1,9 @@
 import { browserChannel, browserLocks, isOnline, onNetworkChange } from '../adapters/browser/tab-coordination';
 import { createSupabaseAuth, openSupabaseClient, type AuthAnswer, type AuthFailure } from '../adapters/supabase/supabase-auth';
 import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
+import { createTeamRemote, startTeamPresence, type TeamPresence } from '../adapters/supabase/team-remote';
+import { readTeam, replaceTeam } from '../db/team-cache';
+import { createStore } from '../shared/subscribable';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
 import type { LocalStore } from '../db/local-store';
@@ -8,7 +11,7 @@ import { moveWorkspace } from '../db/move-workspace';
 import { createSyncLocal, discardRejected, retryRejected, type Overwritten } from '../db/sync-local';
 import type { HlcClock } from '../domain/hlc';
 import { MESSAGES } from '../domain/limit-messages';
-import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort } from '../hooks/app-services';
+import type { AccountPort, AuthResult, PlatformPort, Session, SyncPort, TeamPort } from '../hooks/app-services';
 import { AUTH_STORAGE_KEY } from './stored-session';
 import type { Logger } from '../shared/logger';
 import { createSyncEngine } from '../sync/engine';
@@ -180,6 +183,104 @@ export function startSync(options: {
     async discardRejected(id) {
       orThrow(await discardRejected(db, id, writeContext));
       coordinator.command('try-now'); // the pull brings the server's version back
+    },
+  };
+}
+
+/**
+ * The team for the signed-in member: the remote calls, the cached copy refreshed from the server (at
+ * start, whenever the app comes back online, and when the screen asks), and presence on the member's
+ * own channel and their upline's, restarted when the upline changes.
+ */
+export function startTeam(options: {
+  readonly win: Window;
+  readonly backend: Backend;
+  readonly session: Session;
+  readonly db: FieldbookDb;
+  readonly platform: PlatformPort;
+  readonly logger: Logger;
+}): TeamPort {
+  const { win, backend, session, db, platform } = options;
+  const log = options.logger.scoped('team');
+  const remote = createTeamRemote(backend.client, () => platform.now());
+  const online = createStore<ReadonlySet<string>>(new Set());
+  let presence: TeamPresence | null = null;
+  let uplineKey: string | null = null;
+
+  // One restart at a time (a refresh can land while the previous restart still leaves its channels).
+  let restarting: Promise<void> = Promise.resolve();
+  const startPresence = () => (restarting = restarting.then(restartPresence, restartPresence));
+  const restartPresence = async () => {
+    const { upline } = await readTeam(db);
+    const key = upline.map((row) => row.member_id).join(',');
+    if (key === uplineKey) return;
+    uplineKey = key;
+    const previous = presence;
+    presence = null;
+    await previous?.stop();
+    presence = startTeamPresence(backend.client, {
+      memberId: session.userId,
+      uplineIds: upline.map((row) => row.member_id),
+      onOnline: (ids) => online.set(ids),
+      now: () => platform.now(),
+      onError: (topic, message) => log.warn('presence channel refused', { topic, message }),
+    });
+  };
+
+  const refresh = async () => {
+    const answer = await remote.myTeam();
+    if (!answer.ok) {
+      log.warn('team refresh failed', { message: answer.error });
+      return answer;
+    }
+    await replaceTeam(db, answer.value, platform.now());
+    void startPresence().catch((error: unknown) => log.warn('presence could not start', { error: String(error) }));
+    return { ok: true as const, value: true as const };
+  };
+
+  void startPresence().catch((error: unknown) => log.warn('presence could not start', { error: String(error) }));
+  if (isOnline(win)) void refresh();
+  onNetworkChange(win, (isNowOnline) => {
+    if (isNowOnline) void refresh();
+  });
+
+  const joinLink = (code: string) => `${win.location.origin}/join/${encodeURIComponent(code)}`;
+
+  const thenRefresh = async <T>(answer: Promise<{ ok: true; value: T } | { ok: false; error: string }>) => {
+    const result = await answer;
+    if (result.ok) await refresh();
+    return result;
+  };
+
+  return {
+    memberId: session.userId,
+    createInvite: remote.createInvite,
+    revokeInvite: remote.revokeInvite,
+    listInvites: remote.listInvites,
+    acceptInvite: (code) => thenRefresh(remote.acceptInvite(code)),
+    leave: () => thenRefresh(remote.leave()),
+    removeMember: (memberId) => thenRefresh(remote.removeMember(memberId)),
+    refresh,
+    presence: online,
+    joinLink,
+    async shareInvite(code) {
+      const url = joinLink(code);
+      const text = `Join my team on Fieldbook with the code ${code}`;
+      const nav = win.navigator;
+      if (typeof nav.share === 'function') {
+        try {
+          await nav.share({ title: 'Join my team on Fieldbook', text, url });
+          return 'shared';
+        } catch (error) {
+          if (error instanceof Error && error.name === 'AbortError') return 'failed';
+        }
+      }
+      try {
+        await nav.clipboard.writeText(url);
+        return 'copied';
+      } catch {
+        return 'failed';
+      }
     },
   };
 }

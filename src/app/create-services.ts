@@ -5,7 +5,7 @@ import { createDeviceClock } from '../db/commit-changes';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
 import { createLocalStore, ensureSetting, ensureWorkspaceMemberId, HLC_NODE_KEY } from '../db/local-store';
 import { toStorageError } from '../db/storage-error';
-import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, Toast } from '../hooks/app-services';
+import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, TeamPort, Toast } from '../hooks/app-services';
 import { createLogger, type LogEntry } from '../shared/logger';
 import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
@@ -75,13 +75,14 @@ export async function createServices(win: Window): Promise<AppServices> {
 
   let sync: SyncPort = createLocalOnlySync();
   let account: AccountPort | null = null;
+  let team: TeamPort | null = null;
   // If the sync code cannot load (an old cache, a flaky first visit), the data is still all here.
   const loaded = await backendModule?.catch((error: unknown) => {
     log.error('sync could not load; working from this device only', { error: String(error) });
     return null;
   });
   if (config && loaded) {
-    const { openBackend, startSync } = loaded;
+    const { openBackend, startSync, startTeam } = loaded;
     const backend = openBackend(win, config.url, config.anonKey, session);
     const contextFor = (userId: string) => ({ memberId: userId, clock, now: platform.now, newId, log });
     account = backend.account({ newContext: contextFor });
@@ -109,6 +110,7 @@ export async function createServices(win: Window): Promise<AppServices> {
           }
         },
       });
+      team = startTeam({ win, backend, session, db, platform, logger });
       // A person opened a link: say so on every device, once per click however many tabs hear of it
       // (each notice is claimed in IndexedDB; the code loads with the first click or sent message).
       sync.onRemoteChange((tables) => {
@@ -134,6 +136,7 @@ export async function createServices(win: Window): Promise<AppServices> {
     router,
     sync,
     account,
+    team,
     linkTracking: config && session ? { redirectBase: `${config.url.replace(/\/+$/, '')}/functions/v1/r`, ownOrigins: [win.location.origin] } : null,
     toasts,
     announcements,

@@ -29,12 +29,16 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
  * Every query a screen runs has an index here: Today (next_follow_up_on, last_touched_at), the feed
  * (occurred_at), the dashboard (occurred_at, sent_at, deleted_at), the outbox (seq, mutation_id, row).
  */
-/** Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review). */
-const CORE_VERSION = 2;
+/**
+ * Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review);
+ * version 6 `team_members` (the last answer of team_my_team(), so the team screen reads offline).
+ */
+const CORE_VERSION = 6;
 const CORE_STORES = {
   outbox: '++seq, &mutation_id, [table+row_id]',
   settings: 'key',
   rejected: 'id, created_at, [table+row_id]',
+  team_members: 'member_id, depth',
 } as const;
 
 class FieldbookDatabase extends Dexie {

@@ -6,6 +6,7 @@ import type { LinkTracking, LocalStore } from '../db/local-store';
 import type { DevicePlatform } from '../domain/contact-links';
 import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
+import type { Result } from '../shared/result';
 import type { Store, Subscribable } from '../shared/subscribable';
 import type { SyncedTable } from '../domain/synced-table';
 import type { ConvergenceReport } from '../sync/engine';
@@ -76,6 +77,30 @@ export type SyncPort = Subscribable<SyncStatus> & {
   readonly metrics?: Subscribable<MetricsSnapshot | null>;
 };
 
+export type TeamInvitation = { readonly code: string; readonly created_at: string; readonly expires_at: string };
+/** A team action's answer: the value, or a sentence to show (the server's own words where it has some). */
+export type TeamAnswer<T> = Result<T, string>;
+
+/** The team (present only for a signed-in member). Reads go to the local cache; see src/db/team-cache.ts. */
+export type TeamPort = {
+  readonly memberId: string;
+  readonly createInvite: () => Promise<TeamAnswer<TeamInvitation>>;
+  readonly revokeInvite: (code: string) => Promise<TeamAnswer<true>>;
+  readonly listInvites: () => Promise<TeamAnswer<readonly TeamInvitation[]>>;
+  /** The sponsor's id. */
+  readonly acceptInvite: (code: string) => Promise<TeamAnswer<string>>;
+  readonly leave: () => Promise<TeamAnswer<true>>;
+  readonly removeMember: (memberId: string) => Promise<TeamAnswer<true>>;
+  /** Asks the server for the team and replaces the cached copy (team_members). */
+  readonly refresh: () => Promise<TeamAnswer<true>>;
+  /** Member ids in the app right now (Realtime Presence; in memory only). */
+  readonly presence: Subscribable<ReadonlySet<string>>;
+  /** `<origin>/join/<CODE>`. */
+  readonly joinLink: (code: string) => string;
+  /** The system share sheet where there is one, else the clipboard. */
+  readonly shareInvite: (code: string) => Promise<'shared' | 'copied' | 'failed'>;
+};
+
 export type AppServices = {
   readonly db: FieldbookDb;
   readonly store: LocalStore;
@@ -86,6 +111,8 @@ export type AppServices = {
   readonly sync: SyncPort;
   /** null when no backend is configured: the app is local-only. */
   readonly account: AccountPort | null;
+  /** The team; absent or null when local-only or signed out (the team screen then asks for an account). */
+  readonly team?: TeamPort | null;
   /** Where tracked links point; absent or null without a backend (links are then sent as written). */
   readonly linkTracking?: LinkTracking | null;
   readonly toasts: Store<readonly Toast[]>;

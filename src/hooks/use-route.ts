@@ -18,6 +18,8 @@ export type Route =
   | { readonly name: 'dev' }
   | { readonly name: 'account' }
   | { readonly name: 'sync-review' }
+  /** `/team`, or `/join/<code>`: the team screen with an invitation code filled in. */
+  | { readonly name: 'team'; readonly code?: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decode(segment: string): string | null {
@@ -41,6 +43,11 @@ export function parseRoute(path: string): Route {
   if (first === 'settings' && parts.length === 1) return { name: 'settings' };
   if (first === 'dev' && parts.length === 1) return { name: 'dev' };
   if (first === 'account' && parts.length === 1) return { name: 'account' };
+  if (first === 'team' && parts.length === 1) return { name: 'team' };
+  if (first === 'join' && second !== undefined && parts.length === 2) {
+    const code = decode(second);
+    if (code !== null) return { name: 'team', code };
+  }
   if (first === 'sync' && second === 'review' && parts.length === 2) return { name: 'sync-review' };
   if (first === 'contacts') {
     if (second === undefined) return { name: 'contacts' };

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { AppServicesContext, type AppServices, type PendingOutreach, type PlatformPort, type StorageProblem, type Toast } from '../../src/hooks/app-services';
+import { AppServicesContext, type AppServices, type PendingOutreach, type PlatformPort, type StorageProblem, type TeamPort, type Toast } from '../../src/hooks/app-services';
 import { createContactIndex } from '../../src/db/contact-index';
 import { createLogger } from '../../src/shared/logger';
 import { createAnnouncer } from '../../src/shared/announcer';
@@ -38,7 +38,8 @@ export function createFakePlatform(now: () => number): FakePlatform {
 
 export type Harness = TestStore & { services: AppServices; platform: FakePlatform; path: () => string };
 
-export async function createHarness(): Promise<Harness> {
+/** `team`: a fake team port for the team screen (none by default: the local-only app). */
+export async function createHarness(options: { readonly team?: TeamPort | null } = {}): Promise<Harness> {
   const test = await createTestStore();
   const platform = createFakePlatform(test.clock.now);
   const route = createStore('/');
@@ -51,6 +52,7 @@ export async function createHarness(): Promise<Harness> {
     router: { subscribe: route.subscribe, getSnapshot: route.getSnapshot, navigate: (path) => route.set(path) },
     sync: createLocalOnlySync(),
     account: null,
+    team: options.team ?? null,
     toasts: createStore<readonly Toast[]>([]),
     announcements: createAnnouncer(),
     pendingOutreach: createStore<PendingOutreach | null>(null),

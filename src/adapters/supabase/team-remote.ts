@@ -1,0 +1,166 @@
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { err, ok, type Result } from '../../shared/result';
+import { remoteErrorOf } from './supabase-remote';
+import type { Database } from './database.types';
+
+/*
+ * The team over supabase-js: invitations (the table team_invites), the team RPCs of migration
+ * 20261129000600_team.sql, and presence on the private channels `team-presence:<leader id>`
+ * (20261129000700_team_presence.sql). Every failure comes back as a sentence a member can read: the
+ * server's own words for the team's refusals (raised as P0001, written for people), otherwise one per
+ * failure kind, classified from codes as the sync remote does (remoteErrorOf).
+ */
+
+export type TeamInvite = { readonly code: string; readonly created_at: string; readonly expires_at: string };
+/** One row of team_my_team(): depth < 0 upline (-1 the sponsor), depth > 0 downline (1 personally sponsored). */
+export type TeamMember = { readonly member_id: string; readonly full_name: string; readonly depth: number; readonly joined_at: string | null };
+
+type Answer = { data: unknown; error: { message: string; code?: string; details?: string | null } | null; status: number };
+
+const KIND_MESSAGES = {
+  offline: 'Could not reach the server. Check your connection and try again.',
+  auth: 'Sign in again to manage your team.',
+  forbidden: 'You are not allowed to do that.',
+  timeout: 'The server took too long to answer. Try again.',
+  conflict: 'That changed on the server meanwhile. Try again.',
+  invalid: 'The server did not accept that. Try again.',
+  server: 'The server is not answering right now. Try again in a minute.',
+} as const;
+
+/** A readable sentence for a failed answer: the team functions' own message (P0001), else one per kind. */
+export function teamErrorMessage(answer: Pick<Answer, 'error' | 'status'>): string {
+  if (answer.error?.code === 'P0001' && answer.error.message) return answer.error.message;
+  return KIND_MESSAGES[remoteErrorOf(answer).kind];
+}
+
+/** Upper case, no spaces or dashes: "abcd efgh" and "ABCD-EFGH" are the same code. */
+export const normalizeInviteCode = (code: string) => code.replace(/[\s-]+/g, '').toUpperCase();
+
+async function run<T>(request: () => PromiseLike<Answer>, parse: (data: unknown) => T | null): Promise<Result<T, string>> {
+  let answer: Answer;
+  try {
+    answer = await request();
+  } catch {
+    return err(KIND_MESSAGES.offline);
+  }
+  if (answer.error) return err(teamErrorMessage(answer));
+  const parsed = parse(answer.data);
+  return parsed === null ? err(KIND_MESSAGES.server) : ok(parsed);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+const parseInvite = (value: unknown): TeamInvite | null =>
+  isRecord(value) && typeof value['code'] === 'string' && typeof value['created_at'] === 'string' && typeof value['expires_at'] === 'string'
+    ? { code: value['code'], created_at: value['created_at'], expires_at: value['expires_at'] }
+    : null;
+
+const parseMember = (value: unknown): TeamMember | null =>
+  isRecord(value) && typeof value['member_id'] === 'string' && typeof value['depth'] === 'number' && value['depth'] !== 0
+    ? {
+        member_id: value['member_id'],
+        full_name: typeof value['full_name'] === 'string' ? value['full_name'] : '',
+        depth: value['depth'],
+        joined_at: typeof value['joined_at'] === 'string' ? value['joined_at'] : null,
+      }
+    : null;
+
+function parseList<T>(data: unknown, item: (value: unknown) => T | null): T[] | null {
+  if (!Array.isArray(data)) return null;
+  const out: T[] = [];
+  for (const value of data) {
+    const parsed = item(value);
+    if (parsed === null) return null;
+    out.push(parsed);
+  }
+  return out;
+}
+
+export function createTeamRemote(client: SupabaseClient<Database>, now: () => number = Date.now) {
+  return {
+    /** A fresh invitation (the server makes the code and the expiry). */
+    createInvite: () => run(() => client.from('team_invites').insert({}).select('code, created_at, expires_at').single(), parseInvite),
+    /** Withdraws one of the member's invitations. */
+    revokeInvite: (code: string) =>
+      run(
+        () => client.from('team_invites').update({ revoked_at: new Date(now()).toISOString() }).eq('code', normalizeInviteCode(code)).is('revoked_at', null),
+        () => true as const,
+      ),
+    /** The member's invitations still open (not withdrawn, not expired), newest first. */
+    listInvites: () =>
+      run(
+        () =>
+          client
+            .from('team_invites')
+            .select('code, created_at, expires_at')
+            .is('revoked_at', null)
+            .gt('expires_at', new Date(now()).toISOString())
+            .order('created_at', { ascending: false }),
+        (data) => parseList(data, parseInvite),
+      ),
+    /** Joins the inviter's team; the sponsor's id. */
+    acceptInvite: (code: string) =>
+      run(
+        () => client.rpc('team_accept_invite', { invite_code: normalizeInviteCode(code) }),
+        (data) => (typeof data === 'string' ? data : null),
+      ),
+    /** Leaves the sponsor's team (the member's own downline comes along). */
+    leave: () => run(() => client.rpc('team_leave'), () => true as const),
+    /** A sponsor removes one of their personally sponsored members. */
+    removeMember: (memberId: string) => run(() => client.rpc('team_remove_member', { member: memberId }), () => true as const),
+    /** Upline and downline with names, as team_my_team() answers. */
+    myTeam: () => run(() => client.rpc('team_my_team'), (data) => parseList(data, parseMember)),
+  };
+}
+
+export type TeamRemote = ReturnType<typeof createTeamRemote>;
+
+export type TeamPresence = { readonly stop: () => Promise<void> };
+
+/**
+ * Shows the member as in the app on their own channel and on each upline member's, and reports who
+ * else is present on any of them (member ids; the member themself left out). Tracks only
+ * `{ in_app: true, since }`: presence never carries anything about prospects.
+ */
+export function startTeamPresence(
+  client: SupabaseClient<Database>,
+  options: {
+    readonly memberId: string;
+    readonly uplineIds: readonly string[];
+    readonly onOnline: (online: ReadonlySet<string>) => void;
+    readonly now?: () => number;
+    readonly onError?: (topic: string, message: string) => void;
+  },
+): TeamPresence {
+  const { memberId, onOnline } = options;
+  const since = new Date((options.now ?? Date.now)()).toISOString();
+  const topics = [...new Set([memberId, ...options.uplineIds])].map((id) => `team-presence:${id}`);
+  let stopped = false;
+  let last = '';
+  const channels: RealtimeChannel[] = topics.map((topic) => client.channel(topic, { config: { private: true, presence: { key: memberId } } }));
+  const report = () => {
+    if (stopped) return;
+    const online = new Set<string>();
+    for (const channel of channels) for (const key of Object.keys(channel.presenceState())) if (key !== memberId) online.add(key);
+    const signature = [...online].sort().join(',');
+    if (signature === last) return;
+    last = signature;
+    onOnline(online);
+  };
+  for (const channel of channels) {
+    channel.on('presence', { event: 'sync' }, report);
+    channel.subscribe((status, error) => {
+      const state = String(status);
+      if (state === 'SUBSCRIBED') void channel.track({ in_app: true, since });
+      else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT') options.onError?.(channel.topic, error?.message ?? state);
+    });
+  }
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all(channels.map((channel) => client.removeChannel(channel)));
+      onOnline(new Set());
+    },
+  };
+}

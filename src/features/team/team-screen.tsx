@@ -1,0 +1,411 @@
+import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { formatRelative } from '../../domain/dates';
+import { useAppServices, type TeamInvitation, type TeamPort } from '../../hooks/app-services';
+import { useLinkTo } from '../../hooks/use-link-to';
+import { useStoreValue } from '../../hooks/use-store-value';
+import { useTeam, type TeamMemberRow, type TeamView } from '../../hooks/use-team';
+import { useTeamPresence } from '../../hooks/use-team-presence';
+import './team.css';
+
+/*
+ * The team: invite someone (a code and a link), join a team with a code, and the team itself (the
+ * sponsor line and the downline by level, with who is in the app now). The team is read from the
+ * device's copy (team_members), so it shows offline with when it was last updated; the actions need
+ * the server and say so when offline.
+ */
+
+const PRIVACY = "Your team sees your name and when you're in the app. Never your contacts, notes or messages.";
+const OFFLINE_REASON = 'You are offline. Invitations and changes to your team need a connection.';
+
+/** Upper case, without spaces or dashes, as the server compares codes. */
+const normalizeCode = (code: string) => code.replace(/[\s-]+/g, '').toUpperCase();
+
+const nameOf = (member: TeamMemberRow) => member.full_name.trim() || 'A member without a name yet';
+
+const formatExpiry = (iso: string) =>
+  new Date(iso).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+const levelTitle = (level: number) => (level === 1 ? 'Level 1 — personally sponsored' : `Level ${level}`);
+
+export function TeamScreen({ code }: { readonly code?: string | undefined }) {
+  const { team } = useAppServices();
+  return (
+    <section className="screen team" aria-labelledby="team-heading">
+      <h1 id="team-heading">Team</h1>
+      {team ? <SignedInTeam team={team} code={code} /> : <NoAccount />}
+      <p className="team__privacy">
+        <span aria-hidden="true">🔒 </span>
+        {PRIVACY}
+      </p>
+    </section>
+  );
+}
+
+function NoAccount() {
+  const linkTo = useLinkTo();
+  return (
+    <div className="card team__card">
+      <h2>A team needs an account</h2>
+      <p>Invitations, your sponsor and your downline live on the server, so everyone on the team can see them. This device is working on its own.</p>
+      <p>
+        <a className="button button--primary" {...linkTo('/account')}>
+          Create an account or sign in
+        </a>
+      </p>
+    </div>
+  );
+}
+
+function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?: string | undefined }) {
+  const { sync, platform } = useAppServices();
+  const offline = useStoreValue(sync).network === 'offline';
+  const view = useTeam();
+  const online = useTeamPresence();
+  const [refreshError, setRefreshError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    const answer = await team.refresh();
+    setRefreshError(answer.ok ? null : answer.error);
+  }, [team]);
+
+  useEffect(() => {
+    if (!offline) void refresh();
+  }, [refresh, offline]);
+
+  const joining = code !== undefined;
+  const join = <JoinCard key="join" team={team} offline={offline} initialCode={code ?? ''} />;
+  const invite = <InviteCard key="invite" team={team} offline={offline} />;
+  return (
+    <>
+      {offline ? (
+        <p className="team__offline" role="status">
+          {OFFLINE_REASON}
+        </p>
+      ) : null}
+      {joining ? join : null}
+      <YourTeam team={team} view={view} online={online} offline={offline} now={platform.now()} refreshError={refreshError} />
+      {invite}
+      {joining ? null : join}
+    </>
+  );
+}
+
+function YourTeam(props: {
+  readonly team: TeamPort;
+  readonly view: TeamView | undefined;
+  readonly online: ReadonlySet<string>;
+  readonly offline: boolean;
+  readonly now: number;
+  readonly refreshError: string | null;
+}) {
+  const { team, view, online, offline, now } = props;
+  const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  if (view === undefined) return <div className="card team__card" aria-busy="true" />;
+  const sponsor = view.upline[0];
+  const act = async (run: () => Promise<{ ok: boolean; error?: string }>) => {
+    setBusy(true);
+    setError(null);
+    const answer = await run();
+    setBusy(false);
+    if (!answer.ok) setError(answer.error ?? 'That did not work. Try again.');
+    setConfirmRemove(null);
+    setConfirmLeave(false);
+  };
+  const disabled = offline || busy;
+
+  return (
+    <section className="card team__card" aria-labelledby="your-team-title">
+      <h2 id="your-team-title">Your team</h2>
+      <p className="subtle">
+        {view.refreshedAt === null
+          ? offline
+            ? 'Not loaded on this device yet. Connect to see your team.'
+            : 'Loading your team…'
+          : `Last updated ${formatRelative(new Date(view.refreshedAt).toISOString(), now)}`}
+        {props.refreshError !== null && !offline ? ` · Could not update: ${props.refreshError}` : ''}
+      </p>
+
+      <h3 className="team__subtitle">Your sponsor line</h3>
+      {view.upline.length === 0 ? (
+        <p className="subtle">You have no sponsor. Join a team with an invitation code.</p>
+      ) : (
+        <ol className="team__list" aria-label="Your sponsor line, nearest first">
+          {view.upline.map((member) => (
+            <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} note={member.depth === -1 ? 'your sponsor' : `${-member.depth} levels up`} />
+          ))}
+        </ol>
+      )}
+
+      <h3 className="team__subtitle">Your downline</h3>
+      {view.levels.length === 0 ? (
+        <p className="subtle">Nobody on your team yet. Invite someone below.</p>
+      ) : (
+        view.levels.map(({ level, members }) => (
+          <section key={level} className="team__level" aria-label={levelTitle(level)}>
+            <h4 className="team__level-title">
+              {levelTitle(level)} <span className="count">{members.length}</span>
+            </h4>
+            <ul className="team__list">
+              {members.map((member) => (
+                <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} note={member.joined_at ? `joined ${formatRelative(member.joined_at, now)}` : undefined}>
+                  {level === 1 ? (
+                    confirmRemove === member.member_id ? (
+                      <div className="confirm team__confirm" role="alert">
+                        <p>Remove {nameOf(member)} from your team? Their own team goes with them.</p>
+                        <div className="form__actions form__actions--start">
+                          <button type="button" className="button button--danger button--small" disabled={disabled} onClick={() => void act(() => team.removeMember(member.member_id))}>
+                            Remove
+                          </button>
+                          <button type="button" className="button button--small" onClick={() => setConfirmRemove(null)}>
+                            Keep
+                          </button>
+                        </div>
+                      </div>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button button--small button--ghost team__remove"
+                        disabled={disabled}
+                        title={offline ? OFFLINE_REASON : undefined}
+                        aria-label={`Remove ${nameOf(member)}`}
+                        onClick={() => setConfirmRemove(member.member_id)}
+                      >
+                        Remove
+                      </button>
+                    )
+                  ) : null}
+                </MemberItem>
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+
+      {error ? (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      {sponsor ? (
+        confirmLeave ? (
+          <div className="confirm team__confirm" role="alert">
+            <p>
+              Leave {nameOf(sponsor)}’s team?{' '}
+              {view.downline.length > 0
+                ? `Your own team (${view.downline.length} ${view.downline.length === 1 ? 'person' : 'people'}) comes with you.`
+                : 'Anyone you invite later will be on your own team.'}{' '}
+              To join again you need a new invitation.
+            </p>
+            <div className="form__actions form__actions--start">
+              <button type="button" className="button button--danger" disabled={disabled} onClick={() => void act(() => team.leave())}>
+                Leave team
+              </button>
+              <button type="button" className="button" onClick={() => setConfirmLeave(false)}>
+                Stay
+              </button>
+            </div>
+          </div>
+        ) : (
+          <div className="team__leave">
+            <button type="button" className="button button--danger" disabled={disabled} onClick={() => setConfirmLeave(true)}>
+              Leave team
+            </button>
+            {offline ? <p className="subtle">{OFFLINE_REASON}</p> : null}
+          </div>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+function MemberItem(props: { readonly member: TeamMemberRow; readonly online: boolean; readonly note?: string | undefined; readonly children?: ReactNode }) {
+  const { member, online, note } = props;
+  return (
+    <li className="team__member">
+      <span className="avatar" aria-hidden="true">
+        {nameOf(member).slice(0, 1).toUpperCase()}
+      </span>
+      <span className="team__who">
+        <span className="team__name">{nameOf(member)}</span>
+        {note ? <span className="team__note">{note}</span> : null}
+      </span>
+      {online ? (
+        <span className="team__online">
+          <span className="team__dot" aria-hidden="true" />
+          online
+        </span>
+      ) : null}
+      {props.children}
+    </li>
+  );
+}
+
+function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offline: boolean }) {
+  const [invites, setInvites] = useState<readonly TeamInvitation[]>([]);
+  const [fresh, setFresh] = useState<TeamInvitation | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [shared, setShared] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const answer = await team.listInvites();
+    if (answer.ok) setInvites(answer.value);
+  }, [team]);
+  useEffect(() => {
+    if (!offline) void load();
+  }, [load, offline]);
+
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    setShared(null);
+    const answer = await team.createInvite();
+    setBusy(false);
+    if (!answer.ok) return setError(answer.error);
+    setFresh(answer.value);
+    await load();
+  };
+  const withdraw = async (code: string) => {
+    setBusy(true);
+    setError(null);
+    const answer = await team.revokeInvite(code);
+    setBusy(false);
+    if (!answer.ok) return setError(answer.error);
+    if (fresh?.code === code) setFresh(null);
+    await load();
+  };
+  const share = async (code: string) => {
+    const outcome = await team.shareInvite(code);
+    setShared(outcome === 'shared' ? 'Shared.' : outcome === 'copied' ? 'Link copied. Paste it into a message.' : 'Could not share. Copy the link above instead.');
+  };
+
+  return (
+    <section className="card team__card" aria-labelledby="invite-title">
+      <h2 id="invite-title">Invite someone</h2>
+      <p className="subtle">Each code works for one week or until you withdraw it. Whoever joins with it is on your team at level 1.</p>
+      {fresh ? (
+        <div className="team__invite">
+          <p className="team__code-label" id="invite-code-label">
+            Invitation code
+          </p>
+          <p className="team__code" aria-labelledby="invite-code-label">
+            {fresh.code}
+          </p>
+          <p className="team__link">
+            <a href={team.joinLink(fresh.code)}>{team.joinLink(fresh.code)}</a>
+          </p>
+          <p className="subtle">Valid until {formatExpiry(fresh.expires_at)}</p>
+          <div className="form__actions form__actions--start">
+            <button type="button" className="button button--primary" onClick={() => void share(fresh.code)}>
+              Share link
+            </button>
+          </div>
+          {shared ? (
+            <p className="subtle" role="status">
+              {shared}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="form__actions form__actions--start">
+        <button type="button" className={`button${fresh ? '' : ' button--primary'}`} disabled={offline || busy} onClick={() => void create()}>
+          {fresh ? 'Create another code' : 'Create an invitation code'}
+        </button>
+      </div>
+      {offline ? <p className="subtle">{OFFLINE_REASON}</p> : null}
+      {error ? (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {invites.length > 0 ? (
+        <>
+          <h3 className="team__subtitle">Open invitations</h3>
+          <ul className="team__list" aria-label="Open invitations">
+            {invites.map((invite) => (
+              <li key={invite.code} className="team__member team__open-invite">
+                <span className="team__who">
+                  <span className="team__name team__mono">{invite.code}</span>
+                  <span className="team__note">until {formatExpiry(invite.expires_at)}</span>
+                </span>
+                <button type="button" className="button button--small" disabled={offline || busy} aria-label={`Withdraw ${invite.code}`} onClick={() => void withdraw(invite.code)}>
+                  Withdraw
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function JoinCard({ team, offline, initialCode }: { readonly team: TeamPort; readonly offline: boolean; readonly initialCode: string }) {
+  const id = useId();
+  const [code, setCode] = useState(initialCode);
+  const [error, setError] = useState<string | null>(null);
+  const [joined, setJoined] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const clean = normalizeCode(code);
+    setJoined(false);
+    if (clean.length !== 8) return setError('A code has 8 letters and digits, like K7QM4XPA.');
+    setBusy(true);
+    setError(null);
+    const answer = await team.acceptInvite(clean);
+    setBusy(false);
+    if (!answer.ok) return setError(answer.error);
+    setJoined(true);
+    setCode('');
+  };
+
+  return (
+    <section className="card team__card" aria-labelledby="join-title">
+      <h2 id="join-title">Join a team</h2>
+      <form className="team__join" onSubmit={(event) => void submit(event)} noValidate>
+        <div className={`field${error ? ' field--invalid' : ''}`}>
+          <label htmlFor={`${id}-code`}>Invitation code</label>
+          <input
+            id={`${id}-code`}
+            name="code"
+            className="team__code-input"
+            value={code}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : `${id}-hint`}
+            onChange={(event) => setCode(event.target.value)}
+          />
+          {error ? (
+            <p className="field__error" id={`${id}-error`} role="alert">
+              {error}
+            </p>
+          ) : (
+            <p className="field__hint" id={`${id}-hint`}>
+              8 letters and digits from the person who invited you; spaces and case don’t matter.
+            </p>
+          )}
+        </div>
+        <div className="form__actions form__actions--start">
+          <button type="submit" className="button button--primary" disabled={offline || busy}>
+            Join team
+          </button>
+        </div>
+        {offline ? <p className="subtle">{OFFLINE_REASON}</p> : null}
+        {joined ? (
+          <p className="team__joined" role="status">
+            You joined the team. Your sponsor is shown under Your team.
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}
