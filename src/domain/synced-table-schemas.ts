@@ -3,6 +3,7 @@ import { contactImportSchema } from './contact-import-schema';
 import { contactMergeSchema } from './contact-merge-schema';
 import { contactSchema } from './contact-schema';
 import { dailyGoalSchema } from './daily-goal-schema';
+import { dailySummarySchema } from './daily-summary-schema';
 import { teamCommentSchema, teamReactionSchema, teamWinSchema } from './team-feed-schema';
 import { emailClickSchema } from './email-click';
 import { emailTemplateSchema } from './email-template-schema';
@@ -29,4 +30,5 @@ export const SYNCED_TABLE_SCHEMAS = {
   team_wins: teamWinSchema,
   team_reactions: teamReactionSchema,
   team_comments: teamCommentSchema,
+  daily_summaries: dailySummarySchema,
 } as const satisfies Record<SyncedTable, z.ZodObject>;

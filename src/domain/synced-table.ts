@@ -39,6 +39,7 @@ export const SYNCED_TABLE_REGISTRY = {
   team_wins: { label: 'Win', phrase: 'a win you shared', indexes: 'id, occurred_at', since: 6 },
   team_reactions: { label: 'Reaction', phrase: 'a reaction', indexes: 'id, win_id', since: 6 },
   team_comments: { label: 'Comment', phrase: 'a comment', indexes: 'id, win_id', since: 6 },
+  daily_summaries: { label: 'Day summary', phrase: "a day's summary", indexes: 'id, day', since: 6 },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type SyncedTable = keyof typeof SYNCED_TABLE_REGISTRY;

@@ -86,12 +86,26 @@ describe(`the team at scale on ${backend.name}`, () => {
       await db.as(member(joiner), (query) => query('select public.team_leave()'));
     }
 
+    // A leader with 100 direct members, each with goals and a summary of the day.
+    const leader = await db.createUser({ full_name: 'Leader' });
+    const day = new Date().toISOString().slice(0, 10);
+    for (let i = 0; i < 100; i += 1) {
+      const direct = await db.createUser({ full_name: `Direct ${i}` });
+      await db.query('insert into public.team_sponsors (member_id, sponsor_id) values ($1, $2)', [direct, leader]);
+      await db.query(`insert into public.daily_goals (member_id, starts_on, conversations) values ($1, current_date - 30, 3)`, [direct]);
+      await db.query(`insert into public.daily_summaries (member_id, day, conversations) values ($1, $2, $3)`, [direct, day, i % 5]);
+    }
+    const leaderView = () => db.as(member(leader), (query) => query('select * from public.team_leader_day($1::date, 1)', [day]));
+    expect((await leaderView()).length).toBe(100);
+    const leaderDay = await timed(leaderView);
+
     figures.push(
       line(`building the team (${MEMBERS - 1} joins, closure upkeep)`, buildMs, null),
       line(`writing ${ACTIVITIES.toLocaleString('en')} activities`, activitiesMs, null),
       line(`my team as the root (${(MEMBERS - 1).toLocaleString('en')} people below)`, rootTeam, 50),
       line('my team as a member six levels down', leafTeam, 50),
       line('joining at depth 7 (accept an invitation)', median(joins), 50),
+      line("leader's day view, 100 direct members (counts vs goals)", leaderDay, 100),
       line(`own pull of ${CONTACTS.toLocaleString('en')} contacts, no team`, pullAlone, null),
       line(`own pull of ${CONTACTS.toLocaleString('en')} contacts, in the team`, pullInTeam, null),
       `  own pull, in the team / alone: ratio ${(pullInTeam / pullAlone).toFixed(2)} (target: unchanged, ~1)`,

@@ -8,7 +8,7 @@ import { ANON, SERVICE, as, createSchemaDb, createUser, member, type Who } from 
  * B never reads, changes or deletes A's rows; anon sees nothing; nobody writes a row owned by someone else.
  */
 
-const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links', 'daily_goals', 'team_wins', 'team_reactions', 'team_comments'] as const;
+const SYNCED = ['member_profiles', 'contacts', 'member_activities', 'email_templates', 'sent_emails', 'email_clicks', 'contact_imports', 'contact_merges', 'link_keys', 'tracked_links', 'daily_goals', 'team_wins', 'team_reactions', 'team_comments', 'daily_summaries'] as const;
 type Table = (typeof SYNCED)[number];
 
 let db: PGlite;
@@ -50,6 +50,8 @@ function valuesFor(table: Table, owner: string, id: string): Record<string, unkn
       return { id, member_id: owner, win_id: rowsOfA.team_wins, emoji: 'clap' };
     case 'team_comments':
       return { id, member_id: owner, win_id: rowsOfA.team_wins, body: 'Well done' };
+    case 'daily_summaries':
+      return { id, member_id: owner, day: '2026-11-30', conversations: 3 };
   }
 }
 

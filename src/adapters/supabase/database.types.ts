@@ -286,6 +286,74 @@ export type Database = {
           },
         ]
       }
+      daily_summaries: {
+        Row: {
+          conversations: number
+          created_at: string
+          day: string
+          deleted_at: string | null
+          field_stamps: Json
+          follow_ups: number
+          follow_ups_due: number
+          follow_ups_overdue: number
+          id: string
+          invitations: number
+          last_active_at: string | null
+          member_id: string
+          new_customers: number
+          new_team_members: number
+          presentations: number
+          sync_xid: string
+          updated_at: string
+        }
+        Insert: {
+          conversations?: number
+          created_at?: string
+          day: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          follow_ups?: number
+          follow_ups_due?: number
+          follow_ups_overdue?: number
+          id?: string
+          invitations?: number
+          last_active_at?: string | null
+          member_id?: string
+          new_customers?: number
+          new_team_members?: number
+          presentations?: number
+          sync_xid?: string
+          updated_at?: string
+        }
+        Update: {
+          conversations?: number
+          created_at?: string
+          day?: string
+          deleted_at?: string | null
+          field_stamps?: Json
+          follow_ups?: number
+          follow_ups_due?: number
+          follow_ups_overdue?: number
+          id?: string
+          invitations?: number
+          last_active_at?: string | null
+          member_id?: string
+          new_customers?: number
+          new_team_members?: number
+          presentations?: number
+          sync_xid?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "daily_summaries_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_clicks: {
         Row: {
           clicked_at: string
@@ -1034,6 +1102,10 @@ export type Database = {
       }
       team_hide_comment: {
         Args: { comment: string; hide?: unknown }
+        Returns: unknown
+      }
+      team_leader_day: {
+        Args: { on_day: unknown; max_depth?: number }
         Returns: unknown
       }
       team_leave: {
