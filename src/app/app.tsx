@@ -14,6 +14,8 @@ const ContactNewScreen = lazy(() => import('../features/contacts/contact-new-scr
 const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-screen').then((m) => ({ default: m.ContactEditScreen })));
 // Mounted at start but needed only after a call or message: loaded just after the first render.
 const OutcomeSheet = lazy(() => import('../features/contacts/outcome-sheet').then((m) => ({ default: m.OutcomeSheet })));
+// A signed-in member's day summary for their upline (counts only), kept up to date in the background.
+const DailySummaryWriter = lazy(() => import('../features/goals/daily-summary-writer').then((m) => ({ default: m.DailySummaryWriter })));
 const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
 /** The Contact Picker adapter loads with the import screen, never in the first load. */
 const loadContactPicker = () => import('../adapters/browser/contact-picker').then((m) => m.createContactPicker());
@@ -156,6 +158,7 @@ function Shell({ services }: { readonly services: AppServices }) {
       </main>
       <Suspense fallback={null}>
         <OutcomeSheet />
+        {services.account !== null ? <DailySummaryWriter /> : null}
       </Suspense>
       <Toasts sticky={<PwaPrompts />} />
     </div>

@@ -5,6 +5,13 @@ import type { SentEmail } from '../domain/sent-email';
 import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-activity';
 import type { MemberProfileInput } from '../domain/member-profile';
 import type { DailyGoalInput } from '../domain/daily-goal-schema';
+import type { DailySummary } from '../domain/daily-summary-schema';
+
+/** What a day summary counts (see saveDailySummary). */
+export type DailySummaryCounts = Pick<
+  DailySummary,
+  'conversations' | 'invitations' | 'follow_ups' | 'presentations' | 'new_customers' | 'new_team_members' | 'follow_ups_due' | 'follow_ups_overdue'
+>;
 import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { createContactBatches, ImportRequest } from './contact-batches';
@@ -257,6 +264,22 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
         ...later.map((laterId): RowChange => ({ table: 'daily_goals', op: 'update', id: laterId, fields: { deleted_at: nowIso() } })),
       ]);
       return result.ok ? ok(id) : result;
+    },
+
+    /**
+     * This device's count of a day for the member's upline (team_leader_day): the day's row is updated
+     * in place, and nothing is written when the counts did not change.
+     */
+    async saveDailySummary(day: string, counts: DailySummaryCounts): StoreResult<void> {
+      let existing: DailySummary | undefined;
+      try {
+        existing = await withReopen(db, async () => (await db.daily_summaries.where('day').equals(day).toArray()).find((row) => row.deleted_at === null));
+      } catch (error) {
+        return err(toStorageError(error));
+      }
+      if (existing && (Object.keys(counts) as (keyof DailySummaryCounts)[]).every((key) => existing[key] === counts[key])) return ok(undefined);
+      const fields = { ...counts, last_active_at: nowIso() };
+      return commit([existing ? { table: 'daily_summaries', op: 'update', id: existing.id, fields } : { table: 'daily_summaries', op: 'insert', id: ctx.newId(), fields: { ...fields, day } }]);
     },
 
     async addTestActivity(note: string): StoreResult<void> {
