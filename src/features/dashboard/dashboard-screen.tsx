@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { useDashboardRealtime } from '../../hooks/use-dashboard-realtime';
 import { useGoalStats } from '../../hooks/use-goal-stats';
 import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
@@ -32,8 +32,10 @@ const NO_CONTACTS: readonly DashboardContact[] = [];
 export function DashboardScreen() {
   const { contactCount, emailCount, activityCount, activityTodayCount, pendingCount } = useDashboardRealtime();
   const { platform } = useAppServices();
-  const stats = useGoalStats();
-  const { contacts } = useContactsRealtime();
+  // The charts follow a step behind the counts: a write paints the counts first, then the charts
+  // (React renders deferred values after the urgent update, and drops them if newer ones arrive).
+  const stats = useDeferredValue(useGoalStats());
+  const contacts = useDeferredValue(useContactsRealtime().contacts);
   // Follow-up dates are local days (as on Today); goals and the 90-day window use the member's day.
   const followUpToday = toDay(new Date(platform.now()));
   const today = stats?.today ?? followUpToday;
