@@ -221,10 +221,24 @@ export function startTeam(options: {
     presence = startTeamPresence(backend.client, {
       memberId: session.userId,
       uplineIds: upline.map((row) => row.member_id),
-      onOnline: (ids) => online.set(ids),
+      onOnline: (ids) => {
+        online.set(ids);
+        void refreshForNewcomers(ids);
+      },
       now: () => platform.now(),
       onError: (topic, message) => log.warn('presence channel refused', { topic, message }),
     });
+  };
+
+  // Someone present who is not in the cached team has just joined (below or beside): ask once per id.
+  const asked = new Set<string>();
+  const refreshForNewcomers = async (ids: ReadonlySet<string>) => {
+    const { upline, downline } = await readTeam(db);
+    const known = new Set([...upline, ...downline].map((row) => row.member_id));
+    const newcomers = [...ids].filter((id) => !known.has(id) && !asked.has(id));
+    if (newcomers.length === 0) return;
+    for (const id of newcomers) asked.add(id);
+    await refresh();
   };
 
   const refresh = async () => {

@@ -15,10 +15,13 @@ import './team.css';
  */
 
 const PRIVACY = "Your team sees your name and when you're in the app. Never your contacts, notes or messages.";
+const JOINED = 'You joined the team. Your sponsor is shown under Your team.';
 const OFFLINE_REASON = 'You are offline. Invitations and changes to your team need a connection.';
 
 /** Upper case, without spaces or dashes, as the server compares codes. */
 const normalizeCode = (code: string) => code.replace(/[\s-]+/g, '').toUpperCase();
+
+const NOBODY: ReadonlySet<string> = new Set();
 
 const nameOf = (member: TeamMemberRow) => member.full_name.trim() || 'A member without a name yet';
 
@@ -32,11 +35,8 @@ export function TeamScreen({ code }: { readonly code?: string | undefined }) {
   return (
     <section className="screen team" aria-labelledby="team-heading">
       <h1 id="team-heading">Team</h1>
+      <p className="team__privacy">{PRIVACY}</p>
       {team ? <SignedInTeam team={team} code={code} /> : <NoAccount />}
-      <p className="team__privacy">
-        <span aria-hidden="true">🔒 </span>
-        {PRIVACY}
-      </p>
     </section>
   );
 }
@@ -60,7 +60,9 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
   const { sync, platform } = useAppServices();
   const offline = useStoreValue(sync).network === 'offline';
   const view = useTeam();
-  const online = useTeamPresence();
+  const present = useTeamPresence();
+  // Offline, presence is stale: nobody is shown as online rather than a guess.
+  const online = offline ? NOBODY : present;
   const [refreshError, setRefreshError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
@@ -78,9 +80,7 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
   return (
     <>
       {offline ? (
-        <p className="team__offline" role="status">
-          {OFFLINE_REASON}
-        </p>
+        <p className="team__offline">{OFFLINE_REASON}</p>
       ) : null}
       {joining ? join : null}
       <YourTeam team={team} view={view} online={online} offline={offline} now={platform.now()} refreshError={refreshError} />
@@ -168,7 +168,7 @@ function YourTeam(props: {
                     ) : (
                       <button
                         type="button"
-                        className="button button--small button--ghost team__remove"
+                        className="button button--small team__remove"
                         disabled={disabled}
                         title={offline ? OFFLINE_REASON : undefined}
                         aria-label={`Remove ${nameOf(member)}`}
@@ -246,6 +246,7 @@ function MemberItem(props: { readonly member: TeamMemberRow; readonly online: bo
 }
 
 function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offline: boolean }) {
+  const { announcements } = useAppServices();
   const [invites, setInvites] = useState<readonly TeamInvitation[]>([]);
   const [fresh, setFresh] = useState<TeamInvitation | null>(null);
   const [busy, setBusy] = useState(false);
@@ -268,6 +269,7 @@ function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offli
     setBusy(false);
     if (!answer.ok) return setError(answer.error);
     setFresh(answer.value);
+    announcements.announce(`Invitation code ${answer.value.code.split('').join(' ')} is ready to share`);
     await load();
   };
   const withdraw = async (code: string) => {
@@ -281,7 +283,9 @@ function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offli
   };
   const share = async (code: string) => {
     const outcome = await team.shareInvite(code);
-    setShared(outcome === 'shared' ? 'Shared.' : outcome === 'copied' ? 'Link copied. Paste it into a message.' : 'Could not share. Copy the link above instead.');
+    const message = outcome === 'shared' ? 'Shared.' : outcome === 'copied' ? 'Link copied. Paste it into a message.' : 'Could not share. Copy the link above instead.';
+    setShared(message);
+    announcements.announce(message);
   };
 
   return (
@@ -305,11 +309,7 @@ function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offli
               Share link
             </button>
           </div>
-          {shared ? (
-            <p className="subtle" role="status">
-              {shared}
-            </p>
-          ) : null}
+          {shared ? <p className="subtle">{shared}</p> : null}
         </div>
       ) : null}
       <div className="form__actions form__actions--start">
@@ -346,6 +346,7 @@ function InviteCard({ team, offline }: { readonly team: TeamPort; readonly offli
 }
 
 function JoinCard({ team, offline, initialCode }: { readonly team: TeamPort; readonly offline: boolean; readonly initialCode: string }) {
+  const { announcements } = useAppServices();
   const id = useId();
   const [code, setCode] = useState(initialCode);
   const [error, setError] = useState<string | null>(null);
@@ -364,6 +365,7 @@ function JoinCard({ team, offline, initialCode }: { readonly team: TeamPort; rea
     if (!answer.ok) return setError(answer.error);
     setJoined(true);
     setCode('');
+    announcements.announce(JOINED);
   };
 
   return (
@@ -400,11 +402,7 @@ function JoinCard({ team, offline, initialCode }: { readonly team: TeamPort; rea
           </button>
         </div>
         {offline ? <p className="subtle">{OFFLINE_REASON}</p> : null}
-        {joined ? (
-          <p className="team__joined" role="status">
-            You joined the team. Your sponsor is shown under Your team.
-          </p>
-        ) : null}
+        {joined ? <p className="team__joined">{JOINED}</p> : null}
       </form>
     </section>
   );
