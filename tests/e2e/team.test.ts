@@ -97,9 +97,25 @@ describe.skipIf(!available)('the team in Chromium: two members against the local
     await bRow.getByText('online').waitFor({ timeout: 15_000 });
     await bRow.getByRole('button', { name: `Remove ${people.b.name}` }).waitFor();
     await a.screenshot({ path: join(SHOTS, 'team-desktop.png'), fullPage: true });
+    // Every control on the screen is a 44 px touch target (links in running text excepted).
+    for (const page of [a, b])
+      expect(
+        await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('main a[href], main button, main input')]
+            .filter((element) => !(element.tagName === 'A' && element.closest('p')))
+            .map((element) => ({ text: element.textContent, box: element.getBoundingClientRect() }))
+            .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
+            .map(({ text, box }) => `${text ?? ''} ${Math.round(box.width)}×${Math.round(box.height)}`),
+        ),
+      ).toEqual([]);
     // The app keeps one status region; the screen announces through it.
     for (const page of [a, b]) expect(await page.getByRole('status').count()).toBe(1);
     await b.screenshot({ path: join(SHOTS, 'team-phone.png'), fullPage: true });
+    // A's downline at phone width too.
+    await a.setViewportSize({ width: 390, height: 844 });
+    await bRow.scrollIntoViewIfNeeded();
+    await a.screenshot({ path: join(SHOTS, 'team-sponsor-phone.png') });
+    await a.setViewportSize({ width: 1280, height: 800 });
 
     await b.getByRole('heading', { name: 'Invite someone' }).scrollIntoViewIfNeeded();
     await b.screenshot({ path: join(SHOTS, 'team-invite-phone.png') });
