@@ -94,8 +94,13 @@ for (const backend of sqlBackends()) {
       await as(member(ids.leader), 'select public.team_hide_comment($1)', [downComment]);
       const [hidden] = await db.query<{ hidden_by: string | null }>('select hidden_by::text from public.team_comments where id = $1', [downComment]);
       expect(hidden?.hidden_by).toBe(ids.leader);
+      // The author's attempt is refused (or, when the leader's later stamp wins the merge, answered with
+      // the row as it stands): either way the comment stays hidden.
       const unhide = await db.push(ids.downline, [mutation('team_comments', downComment, { hidden_at: null, hidden_by: null }, stamp())]);
-      expect(unhide.results[0]?.status).toBe('rejected');
+      expect(['rejected', 'applied']).toContain(unhide.results[0]?.status);
+      expect((await db.query<{ hidden_by: string | null }>('select hidden_by::text from public.team_comments where id = $1', [downComment]))[0]?.hidden_by).toBe(ids.leader);
+      const unhideLater = await db.push(ids.downline, [mutation('team_comments', downComment, { hidden_at: null, hidden_by: null }, formatHlc({ physical: Date.now() + 30_000, counter: 0, node: 'dev' }))]);
+      expect(unhideLater.results[0]?.status).toBe('rejected');
       await expect(as(member(ids.downline), 'update public.team_comments set hidden_at = null where id = $1', [downComment])).rejects.toThrow(/leader of the team/);
       // Born hidden is refused too.
       const born = await db.push(ids.downline, [mutation('team_comments', crypto.randomUUID(), { win_id: win, body: 'x', hidden_at: new Date().toISOString() }, stamp(), 'insert')]);
