@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { DailyGoalInput } from '../domain/daily-goal-schema';
-import { contactInput, testStores } from '../../tests/support/test-store';
+import { contactInput, goalPlanInput, testStores } from '../../tests/support/test-store';
 
 const open = testStores();
-
-const input = (overrides: Partial<DailyGoalInput> = {}): DailyGoalInput => ({
-  preset: 'part_time',
-  conversations: 2,
-  invitations: 1,
-  follow_ups: 2,
-  presentations: 0,
-  new_customers: 0,
-  new_team_members: 0,
-  work_days: [1, 2, 3, 4, 5],
-  week_min_days: 4,
-  review_day: 7,
-  ...overrides,
-});
 
 describe('saveGoals', () => {
   it("edits the same day's plan, and starts a new plan on a later day (the earlier one stays as history)", async () => {
     const { db, store } = await open();
-    const first = await store.saveGoals(input(), '2026-11-23');
-    const again = await store.saveGoals(input({ conversations: 3, preset: 'custom' }), '2026-11-23');
+    const first = await store.saveGoals(goalPlanInput(), '2026-11-23');
+    const again = await store.saveGoals(goalPlanInput({ conversations: 3, preset: 'custom' }), '2026-11-23');
     expect(first.ok && again.ok && first.value === again.value).toBe(true);
     expect((await db.daily_goals.toArray()).map((row) => [row.starts_on, row.conversations])).toEqual([['2026-11-23', 3]]);
 
-    const later = await store.saveGoals(input({ conversations: 5 }), '2026-11-24');
+    const later = await store.saveGoals(goalPlanInput({ conversations: 5 }), '2026-11-24');
     expect(later.ok).toBe(true);
     const rows = await db.daily_goals.orderBy('starts_on').toArray();
     expect(rows.map((row) => [row.starts_on, row.conversations])).toEqual([
@@ -45,8 +30,8 @@ describe('saveGoals', () => {
 describe('saveGoals and plans set for a later day', () => {
   it('retires a plan that would start after today (a clock that was ahead): the newest choice applies from now on', async () => {
     const { db, store } = await open();
-    expect((await store.saveGoals(input({ conversations: 9 }), '2026-11-25')).ok).toBe(true);
-    expect((await store.saveGoals(input({ conversations: 4 }), '2026-11-24')).ok).toBe(true);
+    expect((await store.saveGoals(goalPlanInput({ conversations: 9 }), '2026-11-25')).ok).toBe(true);
+    expect((await store.saveGoals(goalPlanInput({ conversations: 4 }), '2026-11-24')).ok).toBe(true);
     const live = (await db.daily_goals.toArray()).filter((row) => row.deleted_at === null);
     expect(live.map((row) => [row.starts_on, row.conversations])).toEqual([['2026-11-24', 4]]);
   });

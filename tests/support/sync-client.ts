@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
@@ -68,3 +69,27 @@ export async function connectSyncDevice(
 }
 
 export type SyncClientDevice = Awaited<ReturnType<typeof connectSyncDevice>>;
+
+const SETTLE_POLL = { timeout: 15_000 };
+
+/**
+ * A started device of a member, with a short apply window and poll, once its realtime channel is
+ * subscribed and its first sync is done; added to `devices` so the test's afterEach disposes it.
+ */
+export async function startedSyncDevice(stack: LocalStack, who: { readonly email: string; readonly userId: string }, devices: SyncClientDevice[]): Promise<SyncClientDevice> {
+  const device = await connectSyncDevice(stack, who, { engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
+  devices.push(device);
+  device.engine.start();
+  await expect.poll(() => device.engine.getSnapshot().realtime, SETTLE_POLL).toBe('subscribed');
+  await device.engine.idle();
+  return device;
+}
+
+/** Every device has pushed everything and pulled what the others did (a catch-up pull as well as realtime). */
+export async function settle(...all: SyncClientDevice[]): Promise<void> {
+  for (const device of all) await expect.poll(() => device.db.outbox.count(), SETTLE_POLL).toBe(0);
+  for (const device of all) {
+    device.engine.visible();
+    await device.engine.idle();
+  }
+}

@@ -5,6 +5,7 @@ import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, ensureWorkspaceMemberId, type LocalStore } from '../../src/db/local-store';
 import type { WriteContext } from '../../src/db/commit-changes';
 import type { ContactInput } from '../../src/domain/contact';
+import type { DailyGoalInput } from '../../src/domain/daily-goal-schema';
 
 export type TestClock = { now: () => number; advance: (ms: number) => void; set: (ms: number) => void };
 
@@ -58,6 +59,23 @@ export function contactInput(overrides: Partial<ContactInput> = {}): ContactInpu
     tags: ['vip'],
     notes: 'Met at the school fair',
     next_follow_up_on: null,
+    ...overrides,
+  };
+}
+
+/** A part-time goals form, Monday to Friday (a good week: 4 days; review on Sunday), with overrides. */
+export function goalPlanInput(overrides: Partial<DailyGoalInput> = {}): DailyGoalInput {
+  return {
+    preset: 'part_time',
+    conversations: 2,
+    invitations: 1,
+    follow_ups: 2,
+    presentations: 0,
+    new_customers: 0,
+    new_team_members: 0,
+    work_days: [1, 2, 3, 4, 5],
+    week_min_days: 4,
+    review_day: 7,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@ import { createSyncLocal } from '../../src/db/sync-local';
 import type { ContactFields } from '../../src/db/contact-batches';
 import type { ContactInput } from '../../src/domain/contact';
 import { signedInClient } from '../support/local-stack';
-import { connectSyncDevice, type SyncClientDevice } from '../support/sync-client';
+import { settle, startedSyncDevice, type SyncClientDevice } from '../support/sync-client';
 import { contactOn } from '../support/sync-device';
 import { contactInput } from '../support/test-store';
 
@@ -32,19 +32,10 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function connectDevice(email: string, userId: string) {
-  const device = await connectSyncDevice(stack, { email, userId }, { engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
-  devices.push(device);
-  device.engine.start();
-  await expect.poll(() => device.engine.getSnapshot().realtime, poll).toBe('subscribed');
-  await device.engine.idle();
-  return device;
-}
-
 /** Two started devices of a new member. */
 async function twoDevices() {
   const member = await signedInClient(stack, 'batches');
-  return [await connectDevice(member.email, member.userId), await connectDevice(member.email, member.userId)] as const;
+  return [await startedSyncDevice(stack, member, devices), await startedSyncDevice(stack, member, devices)] as const;
 }
 
 /** A contact whose single phone/email fields follow its lists (as the form writes it). */
@@ -59,15 +50,6 @@ async function add(device: SyncClientDevice, overrides: Partial<ContactInput>): 
   // Contacts added one after another are older and newer (a merge keeps the oldest record).
   await new Promise((resolve) => setTimeout(resolve, 5));
   return added.value;
-}
-
-/** Both devices have pushed everything and pulled what the other did. */
-async function settle(...all: SyncClientDevice[]) {
-  for (const device of all) await expect.poll(() => device.db.outbox.count(), poll).toBe(0);
-  for (const device of all) {
-    device.engine.visible(); // a catch-up pull as well as realtime
-    await device.engine.idle();
-  }
 }
 
 const liveNames = async (device: SyncClientDevice) =>

@@ -3,12 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { createGoalLedger } from '../../src/db/goal-ledger';
 import { createSyncLocal } from '../../src/db/sync-local';
-import type { DailyGoalInput } from '../../src/domain/daily-goal-schema';
 import { planHistory, planOn } from '../../src/domain/goals';
 import { createDayClock } from '../../src/domain/zone-days';
 import { signedInClient } from '../support/local-stack';
-import { connectSyncDevice, type SyncClientDevice } from '../support/sync-client';
+import { settle, startedSyncDevice, type SyncClientDevice } from '../support/sync-client';
 import { addContact } from '../support/sync-device';
+import { goalPlanInput } from '../support/test-store';
 
 /*
  * Daily goals are a synced table: a plan set on one device reaches the member's other devices, plans
@@ -32,41 +32,10 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function connectDevice(email: string, userId: string) {
-  const device = await connectSyncDevice(stack, { email, userId }, { engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
-  devices.push(device);
-  device.engine.start();
-  await expect.poll(() => device.engine.getSnapshot().realtime, poll).toBe('subscribed');
-  await device.engine.idle();
-  return device;
-}
-
 async function twoDevices() {
   const member = await signedInClient(stack, 'goals');
-  return [await connectDevice(member.email, member.userId), await connectDevice(member.email, member.userId)] as const;
+  return [await startedSyncDevice(stack, member, devices), await startedSyncDevice(stack, member, devices)] as const;
 }
-
-async function settle(...all: SyncClientDevice[]) {
-  for (const device of all) await expect.poll(() => device.db.outbox.count(), poll).toBe(0);
-  for (const device of all) {
-    device.engine.visible();
-    await device.engine.idle();
-  }
-}
-
-const plan = (overrides: Partial<DailyGoalInput> = {}): DailyGoalInput => ({
-  preset: 'part_time',
-  conversations: 2,
-  invitations: 1,
-  follow_ups: 2,
-  presentations: 0,
-  new_customers: 0,
-  new_team_members: 0,
-  work_days: [1, 2, 3, 4, 5],
-  week_min_days: 4,
-  review_day: 7,
-  ...overrides,
-});
 
 const plansOn = async (device: SyncClientDevice) => planHistory(await device.db.daily_goals.toArray());
 const today = () => createDayClock('').dayOf(Date.now());
@@ -74,13 +43,13 @@ const today = () => createDayClock('').dayOf(Date.now());
 describe('daily goals across two devices (local stack)', () => {
   it('a plan saved on A reaches B; a same-day edit on B updates that plan; both agree with the server', async () => {
     const [a, b] = await twoDevices();
-    const saved = await a.store.saveGoals(plan(), today());
+    const saved = await a.store.saveGoals(goalPlanInput(), today());
     expect(saved.ok).toBe(true);
     await settle(a, b);
     expect(await a.db.rejected.count()).toBe(0);
     await expect.poll(async () => (await plansOn(b)).map((row) => [row.starts_on, row.conversations]), poll).toEqual([[today(), 2]]);
 
-    const edited = await b.store.saveGoals(plan({ preset: 'custom', conversations: 4, work_days: [1, 2, 3, 4, 5, 6] }), today());
+    const edited = await b.store.saveGoals(goalPlanInput({ preset: 'custom', conversations: 4, work_days: [1, 2, 3, 4, 5, 6] }), today());
     expect(edited.ok).toBe(true);
     // The same day's plan is edited, not duplicated.
     expect(await b.db.daily_goals.count()).toBe(1);
@@ -94,9 +63,9 @@ describe('daily goals across two devices (local stack)', () => {
     const [a, b] = await twoDevices();
     await a.goOffline();
     await b.goOffline();
-    expect((await a.store.saveGoals(plan({ conversations: 3 }), today())).ok).toBe(true);
+    expect((await a.store.saveGoals(goalPlanInput({ conversations: 3 }), today())).ok).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await b.store.saveGoals(plan({ preset: 'full_time', conversations: 5, invitations: 2 }), today())).ok).toBe(true);
+    expect((await b.store.saveGoals(goalPlanInput({ preset: 'full_time', conversations: 5, invitations: 2 }), today())).ok).toBe(true);
     a.goOnline();
     b.goOnline();
     await settle(a, b);
@@ -112,7 +81,7 @@ describe('daily goals across two devices (local stack)', () => {
 
   it("a call logged as connected on A counts toward today's conversations on B", async () => {
     const [a, b] = await twoDevices();
-    expect((await a.store.saveGoals(plan(), today())).ok).toBe(true);
+    expect((await a.store.saveGoals(goalPlanInput(), today())).ok).toBe(true);
     const ledger = createGoalLedger(b.db, Date.now);
     const stop = ledger.subscribe(() => undefined);
     try {
