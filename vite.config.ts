@@ -38,10 +38,6 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/rest\//, /^\/auth\//, /^\/realtime\//, /^\/storage\//],
         cleanupOutdatedCaches: true,
-        // The first worker takes charge of the page that installed it, so a phone that goes offline
-        // right after its first visit still loads screens it has not opened yet (they are precached).
-        // Updates still wait for the member's "Reload" (registerType 'prompt').
-        clientsClaim: true,
       },
     }),
   ],

@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 
 /** Waits until this page's service worker is activated (ready resolves while it may still be activating). */
+/**
+ * Waits until the service worker is active and controls the page, so what the page loads next (lazy
+ * screens) comes from the precache, offline too. The worker that installs on a first visit does not
+ * take charge of that page (no clientsClaim: updates wait for the member's Reload), so the page is
+ * reloaded once when it is not controlled yet.
+ */
 export async function waitForActiveServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -10,6 +16,9 @@ export async function waitForActiveServiceWorker(page: Page): Promise<void> {
       worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
     });
   });
+  if (await page.evaluate(() => navigator.serviceWorker.controller !== null)) return;
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && document.getElementById('main') !== null);
 }
 
 export async function quickAdd(page: Page, name: string, phone: string): Promise<void> {
