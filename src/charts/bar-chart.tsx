@@ -1,8 +1,9 @@
 import { memo, useMemo } from 'react';
-import { scaleBand, scaleLinear } from 'd3-scale';
-import { CHART_GRID, CHART_INK, CHART_INK_SOFT, CHART_TRACK, SERIES_STYLES, type SeriesStyle } from './palette';
+import { scaleLinear } from 'd3-scale';
+import { CHART_INK, CHART_INK_SOFT, CHART_TRACK, SERIES_STYLES, type SeriesStyle } from './palette';
 import { PatternDefs, patternId } from './patterns';
-import { FONT_SIZE, placeAxisLabels, textWidth, useSvgId } from './chart-geometry';
+import { columnLayout, FONT_SIZE, textWidth, useSvgId } from './chart-geometry';
+import { ValueGrid } from './value-grid';
 import { useChartWidth } from './use-chart-width';
 
 export type BarDatum = {
@@ -45,40 +46,17 @@ export const ColumnChart = memo(function ColumnChart({
 }: Common & { readonly height?: number; readonly tickFormat?: (value: number) => string; readonly track?: boolean }) {
   const { ref, width } = useChartWidth();
   const id = useSvgId();
-  const layout = useMemo(() => {
-    const top = 20;
-    const bottom = 26;
-    const domainMax = max ?? Math.max(1, ...data.map((d) => d.value));
-    const y = scaleLinear().domain([0, domainMax]).nice().range([height - bottom, top]);
-    const ticks = y.ticks(4);
-    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tickFormat(tick))), 8)) + 12;
-    const x = scaleBand<string>()
-      .domain(data.map((d) => d.key))
-      .range([left, Math.max(left + 10, width - 4)])
-      .paddingInner(0.25)
-      .paddingOuter(0.15);
-    const labels = placeAxisLabels(
-      data.map((d) => (x(d.key) ?? 0) + x.bandwidth() / 2),
-      data.map((d) => d.label),
-      width,
-      x.step(),
-    );
-    return { x, y, ticks, left, labels, baseline: height - bottom };
-  }, [data, max, height, width, tickFormat]);
+  const layout = useMemo(
+    () => columnLayout({ categories: data, max: max ?? Math.max(1, ...data.map((d) => d.value)), width, height, top: 20, padding: [0.25, 0.15], tickFormat }),
+    [data, max, height, width, tickFormat],
+  );
   const { x, y, ticks, left, labels, baseline } = layout;
   const band = x.bandwidth();
   return (
     <div ref={ref} className="chart__plot">
       <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} aria-hidden="true" focusable="false" fontSize={FONT_SIZE}>
         <PatternDefs prefix={id} styles={styles} />
-        {ticks.map((tick) => (
-          <g key={tick} transform={`translate(0 ${y(tick)})`}>
-            <line x1={left} x2={width - 4} stroke={CHART_GRID} />
-            <text x={left - 6} dy="0.32em" textAnchor="end" fill={CHART_INK_SOFT}>
-              {tickFormat(tick)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} left={left} width={width} format={tickFormat} />
         {data.map((d, index) => {
           const bx = x(d.key) ?? 0;
           const cx = bx + band / 2;

@@ -1,4 +1,8 @@
 import { useId } from 'react';
+import { scaleBand, scaleLinear } from 'd3-scale';
+
+/** Room under the plot for the category labels. */
+const AXIS_BOTTOM = 26;
 
 /** Chart text is 12 px; an average glyph of the system UI font is a little over half an em wide. */
 export const FONT_SIZE = 12;
@@ -51,4 +55,34 @@ export function placeAxisLabels(centers: readonly number[], labels: readonly str
 /** A React id usable inside `url(#…)`. */
 export function useSvgId(): string {
   return `c${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+}
+
+/** The scales and axis labels of vertical bars over categories: what ColumnChart and StackedBarChart share. */
+export function columnLayout(options: {
+  readonly categories: readonly { readonly key: string; readonly label: string }[];
+  readonly max: number;
+  readonly width: number;
+  readonly height: number;
+  readonly top: number;
+  readonly padding: readonly [inner: number, outer: number];
+  readonly tickFormat: (value: number) => string;
+  readonly integerTicks?: boolean;
+}) {
+  const { categories, width, height, top, tickFormat } = options;
+  const baseline = height - AXIS_BOTTOM;
+  const y = scaleLinear().domain([0, options.max]).nice().range([baseline, top]);
+  const ticks = options.integerTicks ? y.ticks(4).filter((tick) => Number.isInteger(tick)) : y.ticks(4);
+  const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tickFormat(tick))), 8)) + 12;
+  const x = scaleBand<string>()
+    .domain(categories.map((category) => category.key))
+    .range([left, Math.max(left + 10, width - 4)])
+    .paddingInner(options.padding[0])
+    .paddingOuter(options.padding[1]);
+  const labels = placeAxisLabels(
+    categories.map((category) => (x(category.key) ?? 0) + x.bandwidth() / 2),
+    categories.map((category) => category.label),
+    width,
+    x.step(),
+  );
+  return { x, y, ticks, left, labels, baseline };
 }

@@ -1,10 +1,12 @@
 import { memo, useMemo } from 'react';
-import { scaleBand, scaleLinear } from 'd3-scale';
 import { stack } from 'd3-shape';
-import { CHART_GRID, CHART_INK, CHART_INK_SOFT, SERIES_STYLES, type SeriesStyle } from './palette';
+import { CHART_INK, CHART_INK_SOFT, SERIES_STYLES, type SeriesStyle } from './palette';
 import { PatternDefs, patternId } from './patterns';
-import { FONT_SIZE, placeAxisLabels, textWidth, useSvgId } from './chart-geometry';
+import { columnLayout, FONT_SIZE, textWidth, useSvgId } from './chart-geometry';
+import { ValueGrid } from './value-grid';
 import { useChartWidth } from './use-chart-width';
+
+const formatCount = (value: number) => value.toLocaleString('en');
 
 export type StackSeries = { readonly key: string; readonly label: string };
 export type StackRow = {
@@ -35,31 +37,13 @@ export const StackedBarChart = memo(function StackedBarChart({
   const { ref, width } = useChartWidth();
   const id = useSvgId();
   const layout = useMemo(() => {
-    const top = 18;
-    const bottom = 26;
     const keys = series.map((s) => s.key);
     const stacked = stack<StackRow, string>()
       .keys(keys)
       .value((row, key) => row.values[key] ?? 0)(rows as StackRow[]);
     const totals = rows.map((row) => keys.reduce((sum, key) => sum + (row.values[key] ?? 0), 0));
-    const y = scaleLinear()
-      .domain([0, Math.max(1, ...totals)])
-      .nice()
-      .range([height - bottom, top]);
-    const ticks = y.ticks(4).filter((tick) => Number.isInteger(tick));
-    const left = Math.ceil(Math.max(...ticks.map((tick) => textWidth(tick.toLocaleString('en'))), 8)) + 12;
-    const x = scaleBand<string>()
-      .domain(rows.map((row) => row.key))
-      .range([left, Math.max(left + 10, width - 4)])
-      .paddingInner(0.2)
-      .paddingOuter(0.1);
-    const labels = placeAxisLabels(
-      rows.map((row) => (x(row.key) ?? 0) + x.bandwidth() / 2),
-      rows.map((row) => row.label),
-      width,
-      x.step(),
-    );
-    return { stacked, totals, x, y, ticks, left, labels, baseline: height - bottom };
+    const axes = columnLayout({ categories: rows, max: Math.max(1, ...totals), width, height, top: 18, padding: [0.2, 0.1], tickFormat: formatCount, integerTicks: true });
+    return { stacked, totals, ...axes };
   }, [series, rows, height, width]);
   const { stacked, totals, x, y, ticks, left, labels, baseline } = layout;
   const band = x.bandwidth();
@@ -67,14 +51,7 @@ export const StackedBarChart = memo(function StackedBarChart({
     <div ref={ref} className="chart__plot">
       <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} aria-hidden="true" focusable="false" fontSize={FONT_SIZE}>
         <PatternDefs prefix={id} styles={styles} />
-        {ticks.map((tick) => (
-          <g key={tick} transform={`translate(0 ${y(tick)})`}>
-            <line x1={left} x2={width - 4} stroke={CHART_GRID} />
-            <text x={left - 6} dy="0.32em" textAnchor="end" fill={CHART_INK_SOFT}>
-              {tick.toLocaleString('en')}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} left={left} width={width} format={formatCount} />
         {stacked.map((layer, seriesIndex) => (
           <g key={layer.key} fill={`url(#${patternId(id, seriesIndex)})`}>
             {layer.map((point, rowIndex) => {
