@@ -7,20 +7,11 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
-import { quickAdd, waitForActiveServiceWorker } from '../support/page-helpers';
+import { quickAdd, signIn, waitForActiveServiceWorker } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 const { available } = browserAvailability();
 const SHOTS = join(process.cwd(), '.e2e', 'screenshots');
-
-async function signIn(page: Page, url: string, email: string, password: string) {
-  await page.goto(`${url}/account`);
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  // Signing in reloads into the member's own database; the chip then says it is in step.
-  await page.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
-}
 
 describe.skipIf(!available)('sync in Chromium: two devices of one member against the local stack', () => {
   let stack: LocalStack;

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
+import { signIn } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 /*
@@ -18,14 +18,6 @@ import { freePort, startPreview } from '../support/preview-server';
 const { available } = browserAvailability();
 const SHOTS = join(process.cwd(), 'tests', 'screenshots', 'out');
 const password = 'correct-horse-battery';
-
-async function signIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/account`);
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
-}
 
 describe.skipIf(!available)('the team in Chromium: two members against the local stack', () => {
   let stack: LocalStack;

@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
-import { quickAdd, waitForActiveServiceWorker } from '../support/page-helpers';
+import { quickAdd, signIn, waitForActiveServiceWorker } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 /*
@@ -24,14 +24,6 @@ const VIDEO = 'https://video.example.com/watch?v=starter-kit';
 const SHOP = 'https://shop.example.com/kit';
 const DESKTOP_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const WHATSAPP_UA = 'WhatsApp/2.24.6.77 A';
-
-async function signIn(page: Page, url: string, email: string, password: string) {
-  await page.goto(`${url}/account`);
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
-}
 
 describe.skipIf(!available)('tracked links in Chromium: sent from the phone, clicked, live on the laptop', () => {
   let stack: LocalStack;

@@ -29,3 +29,12 @@ export async function quickAdd(page: Page, name: string, phone: string): Promise
   await page.getByRole('button', { name: 'Save contact' }).click();
   await page.getByText(`Added ${name}`).first().waitFor();
 }
+
+/** Signs in on /account; signing in reloads into the member's own database, and the chip then says it is in step. */
+export async function signIn(page: Page, url: string, email: string, password = 'correct-horse-battery'): Promise<void> {
+  await page.goto(`${url}/account`);
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('.sync-chip', { hasText: 'Synced' }).waitFor({ timeout: 20_000 });
+}
