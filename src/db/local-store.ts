@@ -108,13 +108,19 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     }
   };
 
-  const loadContact = async (id: string): Promise<Result<Contact, CommitError>> => {
+  /** A read a command needs first: a storage failure answers like a failed write. */
+  const read = async <T,>(run: () => Promise<T>): Promise<Result<T, CommitError>> => {
     try {
-      const contact = await withReopen(db, () => db.contacts.get(id));
-      return contact ? ok(contact) : err({ kind: 'missing', message: 'This contact is no longer on this device.', cause: null });
+      return ok(await withReopen(db, run));
     } catch (error) {
       return err(toStorageError(error));
     }
+  };
+
+  const loadContact = async (id: string): Promise<Result<Contact, CommitError>> => {
+    const contact = await read(() => db.contacts.get(id));
+    if (!contact.ok) return contact;
+    return contact.value ? ok(contact.value) : err({ kind: 'missing', message: 'This contact is no longer on this device.', cause: null });
   };
 
   return {
@@ -247,15 +253,10 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
      * A second change the same day edits that day's plan instead of adding another.
      */
     async saveGoals(input: DailyGoalInput, startsOn: string): StoreResult<string> {
-      let sameDay: string | undefined;
-      let later: string[];
-      try {
-        const live = await withReopen(db, async () => (await db.daily_goals.where('starts_on').aboveOrEqual(startsOn).toArray()).filter((row) => row.deleted_at === null));
-        sameDay = live.find((row) => row.starts_on === startsOn)?.id;
-        later = live.filter((row) => row.starts_on > startsOn).map((row) => row.id);
-      } catch (error) {
-        return err(toStorageError(error));
-      }
+      const live = await read(async () => (await db.daily_goals.where('starts_on').aboveOrEqual(startsOn).toArray()).filter((row) => row.deleted_at === null));
+      if (!live.ok) return live;
+      const sameDay = live.value.find((row) => row.starts_on === startsOn)?.id;
+      const later = live.value.filter((row) => row.starts_on > startsOn).map((row) => row.id);
       const id = sameDay ?? ctx.newId();
       const result = await commit([
         { table: 'daily_goals', op: sameDay ? 'update' : 'insert', id, fields: sameDay ? { ...input } : { ...input, starts_on: startsOn } },
@@ -271,12 +272,9 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
      * in place, and nothing is written when the counts did not change.
      */
     async saveDailySummary(day: string, counts: DailySummaryCounts): StoreResult<void> {
-      let existing: DailySummary | undefined;
-      try {
-        existing = await withReopen(db, async () => (await db.daily_summaries.where('day').equals(day).toArray()).find((row) => row.deleted_at === null));
-      } catch (error) {
-        return err(toStorageError(error));
-      }
+      const found = await read(async () => (await db.daily_summaries.where('day').equals(day).toArray()).find((row) => row.deleted_at === null));
+      if (!found.ok) return found;
+      const existing = found.value;
       if (existing && (Object.keys(counts) as (keyof DailySummaryCounts)[]).every((key) => existing[key] === counts[key])) return ok(undefined);
       const fields = { ...counts, last_active_at: nowIso() };
       return commit([existing ? { table: 'daily_summaries', op: 'update', id: existing.id, fields } : { table: 'daily_summaries', op: 'insert', id: ctx.newId(), fields: { ...fields, day } }]);
