@@ -144,3 +144,17 @@ describe('dashboard charts', () => {
     expect(pipeline.querySelectorAll('rect.chart-bar')).toHaveLength(0);
   });
 });
+
+describe('dashboard counts', () => {
+  it('show a dash, not a zero, until IndexedDB has answered, then the real count', async () => {
+    harness = await createHarness();
+    await harness.store.addContact(contactInput({ first_name: 'Ana', last_name: 'Test' }));
+    renderWith(harness, <DashboardScreen />);
+    const statistics = document.querySelector('dl[aria-label="Statistics"]') as HTMLElement;
+    const contacts = () => within(statistics).getByText('Contacts').closest('.stat')?.querySelector('.stat__value')?.textContent;
+    expect(contacts()).toBe('–');
+    expect(statistics.getAttribute('aria-busy')).toBe('true');
+    await waitFor(() => expect(contacts()).toBe('1'));
+    expect(statistics.getAttribute('aria-busy')).toBe('false');
+  });
+});

@@ -54,14 +54,17 @@ describe.skipIf(!available)('in Chromium, built app served by vite preview', () 
     await first.goto(`${url}/dashboard`);
     await second.goto(`${url}/contacts`);
     await second.getByRole('searchbox', { name: 'Search contacts' }).waitFor();
-    const before = Number((await first.locator('.stat', { hasText: 'Contacts' }).locator('.stat__value').textContent()) ?? 'NaN');
+    // The stats show a dash until IndexedDB has answered; read the count once it has.
+    const contactStat = first.locator('.stat', { hasText: 'Contacts' }).locator('.stat__value');
+    await expect.poll(async () => Number.isFinite(Number(await contactStat.textContent()))).toBe(true);
+    const before = Number(await contactStat.textContent());
 
     await quickAdd(first, 'Marcus Reed', '555 010 0142');
     await second.getByRole('link', { name: /Marcus Reed/ }).waitFor({ timeout: 5000 });
 
     await quickAdd(second, 'Priya Shah', '+44 7700 900123');
     await first.getByRole('link', { name: 'Dashboard' }).click();
-    await expect.poll(async () => Number(await first.locator('.stat', { hasText: 'Contacts' }).locator('.stat__value').textContent())).toBe(before + 2);
+    await expect.poll(async () => Number(await contactStat.textContent())).toBe(before + 2);
     await first.getByText('Added Priya Shah').waitFor();
     await first.close();
     await second.close();

@@ -10,13 +10,14 @@ import { ActivityFeed } from '../activity-feed/activity-feed';
 import { ActivityChart, FollowUpsChart, GoalWeekChart, PipelineChart, SourcesChart } from './dashboard-charts';
 import './dashboard.css';
 
-function Stat({ label, value, detail }: { readonly label: string; readonly value: number; readonly detail?: string }) {
+/** `value` is undefined while IndexedDB has not answered yet: a dash, never a zero that is not true. */
+function Stat({ label, value, detail }: { readonly label: string; readonly value: number | undefined; readonly detail?: string }) {
   return (
     <div className="stat">
       <dt>{label}</dt>
       <dd>
-        <span className="stat__value">{value.toLocaleString('en')}</span>
-        {detail ? <span className="stat__detail">{detail}</span> : null}
+        <span className="stat__value">{value === undefined ? '–' : value.toLocaleString('en')}</span>
+        {detail && value !== undefined ? <span className="stat__detail">{detail}</span> : null}
       </dd>
     </div>
   );
@@ -30,7 +31,8 @@ const NO_CONTACTS: readonly DashboardContact[] = [];
  * aggregate is recomputed only when its own input changes.
  */
 export function DashboardScreen() {
-  const { contactCount, emailCount, activityCount, activityTodayCount, pendingCount } = useDashboardRealtime();
+  const { contactCount, emailCount, activityCount, activityTodayCount, pendingCount, isLoading } = useDashboardRealtime();
+  const shown = (value: number) => (isLoading ? undefined : value);
   const { platform } = useAppServices();
   // The charts follow a step behind the counts: a write paints the counts first, then the charts
   // (React renders deferred values after the urgent update, and drops them if newer ones arrive).
@@ -50,11 +52,11 @@ export function DashboardScreen() {
       <div className="screen__header">
         <h1 id="dashboard-title">Dashboard</h1>
       </div>
-      <dl className="stats" aria-label="Statistics">
-        <Stat label="Contacts" value={contactCount} />
-        <Stat label="Emails sent" value={emailCount} />
-        <Stat label="Activities today" value={activityTodayCount} detail={`${activityCount.toLocaleString('en')} in total`} />
-        <Stat label="Waiting to sync" value={pendingCount} detail={pendingCount === 0 ? 'All saved' : 'Saved on this device'} />
+      <dl className="stats" aria-label="Statistics" aria-busy={isLoading}>
+        <Stat label="Contacts" value={shown(contactCount)} />
+        <Stat label="Emails sent" value={shown(emailCount)} />
+        <Stat label="Activities today" value={shown(activityTodayCount)} detail={`${activityCount.toLocaleString('en')} in total`} />
+        <Stat label="Waiting to sync" value={shown(pendingCount)} detail={pendingCount === 0 ? 'All saved' : 'Saved on this device'} />
       </dl>
       <div className="dashboard__charts">
         {week ? <GoalWeekChart week={week} today={today} /> : <p className="loading">Loading goals…</p>}
