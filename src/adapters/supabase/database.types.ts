@@ -1100,6 +1100,10 @@ export type Database = {
         Args: { invite_code: string }
         Returns: string
       }
+      team_feed: {
+        Args: { before_at?: unknown; before_id?: string; page_size?: number; only_win?: string }
+        Returns: unknown
+      }
       team_hide_comment: {
         Args: { comment: string; hide?: unknown }
         Returns: unknown

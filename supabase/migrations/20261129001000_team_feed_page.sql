@@ -1,0 +1,142 @@
+-- The team feed, a page at a time; hidden comments kept from the team; policies evaluated once per query.
+--
+-- team_feed() returns a page of the wins the caller sees (the caller's, their upline's and their
+-- downline's; never a sibling's downline), newest first, each with its reactions and comments, so the
+-- Team screen reads one page in one request and pages on with a keyset (occurred_at, id). It runs with
+-- the caller's rights: what it returns is exactly what row-level security lets the caller read.
+--
+-- Hidden comments: a comment a leader hid (hidden_at set) is read only by its author and by the leaders
+-- (upline) of the win's author, through REST and through team_feed alike. Hiding or showing a comment
+-- also touches its win, so every member who sees the win gets a Realtime UPDATE of it and rereads its
+-- comments (team_feed(only_win => id)): Realtime never delivers the comment's own update to a member
+-- who may no longer read it.
+--
+-- Speed (Supabase's advice on row-level security): the team's policies ask "is this member in my line?"
+-- as `member_id in (select team_private.line_ids())`, a set computed once per query and probed per row,
+-- instead of a function call per row; the feed's order has its index.
+
+/** The caller and everyone on their sponsor line: their upline and their downline at any depth. */
+create function team_private.line_ids() returns setof uuid language sql stable security definer set search_path = '' rows 50 as $$
+  select auth.uid() where auth.uid() is not null
+  union all
+  select p.descendant_id from public.team_paths p where p.ancestor_id = auth.uid()
+  union all
+  select p.ancestor_id from public.team_paths p where p.descendant_id = auth.uid()
+$$;
+
+/** The caller's downline at any depth: the members the caller leads. */
+create function team_private.downline_ids() returns setof uuid language sql stable security definer set search_path = '' rows 50 as $$
+  select p.descendant_id from public.team_paths p where p.ancestor_id = auth.uid()
+$$;
+
+revoke all on function team_private.line_ids(), team_private.downline_ids() from public, anon;
+grant execute on function team_private.line_ids(), team_private.downline_ids() to authenticated;
+
+-- Wins: the line's, as a set computed once per query (was: team_private.in_line_with(member_id) per row).
+drop policy "The sponsor line sees a member's wins" on public.team_wins;
+create policy "The sponsor line sees a member's wins" on public.team_wins for select to authenticated
+  using (member_id in (select team_private.line_ids()));
+
+-- Reactions and comments: on wins the caller sees (the lookup of the win is by its primary key, and
+-- the win's own policy above is the set computed once).
+drop policy "Who sees a win sees its reactions" on public.team_reactions;
+create policy "Who sees a win sees its reactions" on public.team_reactions for select to authenticated
+  using (exists (select 1 from public.team_wins w where w.id = win_id));
+drop policy "Who sees a win sees its comments" on public.team_comments;
+create policy "Who sees a win sees its comments" on public.team_comments for select to authenticated
+  using (exists (select 1 from public.team_wins w where w.id = win_id));
+
+-- A hidden comment: only its author and the leaders of the win's author read it.
+create policy "Hidden comments only for their author and the win author's leaders" on public.team_comments as restrictive for select to authenticated
+  using (
+    hidden_at is null
+    or member_id = (select auth.uid())
+    or exists (select 1 from public.team_wins w where w.id = win_id and w.member_id in (select team_private.downline_ids())));
+
+-- The feed's order (newest first, ties by id), over all wins and per member for short lines.
+create index team_wins_feed on public.team_wins (occurred_at desc, id desc);
+create index team_wins_member_feed on public.team_wins (member_id, occurred_at desc, id desc);
+drop index public.team_wins_member_time;
+create index team_comments_win_order on public.team_comments (win_id, created_at, id);
+drop index public.team_comments_win;
+
+/**
+ * Marks a win changed without changing anything the author wrote: the stamp of its `kind` is raised by
+ * the least step (the same stamp with one more character), which the merge takes as a newer write of
+ * the same value. The row gets a new updated_at and sync_xid, so Realtime sends an UPDATE to everyone
+ * who sees the win and the author's devices pull the same values with that stamp; any real edit of the
+ * kind made later (a later stamp) still wins over it. (An update of updated_at alone changes no field,
+ * and the merge skips it.)
+ */
+create function team_private.touch_win(win uuid) returns void language plpgsql security definer set search_path = '' as $$
+declare
+  stored text;
+begin
+  select w.field_stamps ->> 'kind' into stored from public.team_wins w where w.id = win;
+  if not found then
+    return;
+  end if;
+  update public.team_wins w
+  set field_stamps = w.field_stamps || jsonb_build_object('kind',
+    case
+      when stored is null then '00000000000-00000-0'
+      when stored ~ '^[0-9a-z]{11}-[0-9a-z]{5}-[0-9a-z]{1,31}$' then stored || '0'
+      else sync.stamp_after(stored)
+    end)
+  where w.id = win;
+end;
+$$;
+revoke all on function team_private.touch_win(uuid) from public, anon, authenticated;
+
+/** A leader (anyone in the upline of the win's author) hides, or shows again, a comment in their team. */
+create or replace function team_private.hide_comment(comment uuid, hide boolean) returns void language plpgsql security definer set search_path = '' as $$
+declare
+  author_of_win uuid;
+  win uuid;
+  changed integer;
+begin
+  if auth.uid() is null then
+    raise exception 'Sign in to manage your team' using errcode = '28000';
+  end if;
+  select w.member_id, w.id into author_of_win, win from public.team_comments c join public.team_wins w on w.id = c.win_id where c.id = comment;
+  if author_of_win is null or not exists (select 1 from public.team_paths p where p.ancestor_id = auth.uid() and p.descendant_id = author_of_win) then
+    raise exception 'Only a leader of this member can hide comments on their wins' using errcode = 'P0001';
+  end if;
+  perform pg_catalog.set_config('team.hiding', 'on', true);
+  update public.team_comments c set hidden_at = case when hide then now() end, hidden_by = case when hide then auth.uid() end where c.id = comment;
+  get diagnostics changed = row_count;
+  perform pg_catalog.set_config('team.hiding', '', true);
+  if changed > 0 then
+    -- Members who could read the comment and now cannot hear of it only through its win.
+    perform team_private.touch_win(win);
+  end if;
+end;
+$$;
+
+/**
+ * A page of the caller's team feed: the wins they see, newest first (occurred_at, then id, both
+ * descending), strictly older than (before_at, before_id) when given, at most page_size (1 to 100) of
+ * them; or only the win only_win, if the caller sees it. Each with its reactions and its comments (in
+ * the order they were written), none deleted; hidden comments only for whom they are not hidden from.
+ */
+create function public.team_feed(before_at timestamptz default null, before_id uuid default null, page_size integer default 20, only_win uuid default null)
+returns table (id uuid, member_id uuid, kind text, amount integer, occurred_at timestamptz, updated_at timestamptz, reactions jsonb, comments jsonb)
+language sql stable security invoker set search_path = '' as $$
+  select w.id, w.member_id, w.kind, w.amount, w.occurred_at, w.updated_at,
+    coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'member_id', r.member_id, 'emoji', r.emoji) order by r.created_at, r.id)
+              from public.team_reactions r where r.win_id = w.id and r.deleted_at is null), '[]'::jsonb),
+    coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'member_id', c.member_id, 'body', c.body, 'hidden_at', c.hidden_at, 'hidden_by', c.hidden_by,
+                                                  'created_at', c.created_at, 'updated_at', c.updated_at) order by c.created_at, c.id)
+              from public.team_comments c where c.win_id = w.id and c.deleted_at is null), '[]'::jsonb)
+  from public.team_wins w
+  where w.member_id in (select team_private.line_ids())
+    and w.deleted_at is null
+    and (only_win is null or w.id = only_win)
+    and (before_at is null
+         or (before_id is null and w.occurred_at < before_at)
+         or (before_id is not null and (w.occurred_at, w.id) < (before_at, before_id)))
+  order by w.occurred_at desc, w.id desc
+  limit greatest(1, least(coalesce(page_size, 20), 100))
+$$;
+revoke all on function public.team_feed(timestamptz, uuid, integer, uuid) from public, anon;
+grant execute on function public.team_feed(timestamptz, uuid, integer, uuid) to authenticated;
