@@ -16,6 +16,7 @@ const ContactEditScreen = lazy(() => import('../features/contacts/contact-edit-s
 const OutcomeSheet = lazy(() => import('../features/contacts/outcome-sheet').then((m) => ({ default: m.OutcomeSheet })));
 // A signed-in member's day summary for their upline (counts only), kept up to date in the background.
 const DailySummaryWriter = lazy(() => import('../features/goals/daily-summary-writer').then((m) => ({ default: m.DailySummaryWriter })));
+const WinPoster = lazy(() => import('../features/team/win-poster').then((m) => ({ default: m.WinPoster })));
 const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
 /** The Contact Picker adapter loads with the import screen, never in the first load. */
 const loadContactPicker = () => import('../adapters/browser/contact-picker').then((m) => m.createContactPicker());
@@ -159,6 +160,7 @@ function Shell({ services }: { readonly services: AppServices }) {
       <Suspense fallback={null}>
         <OutcomeSheet />
         {services.account !== null ? <DailySummaryWriter /> : null}
+        {services.team ? <WinPoster /> : null}
       </Suspense>
       <Toasts sticky={<PwaPrompts />} />
     </div>

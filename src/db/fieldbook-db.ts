@@ -31,14 +31,17 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
  */
 /**
  * Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review);
- * version 6 `team_members` (the last answer of team_my_team(), so the team screen reads offline).
+ * version 6 `team_members` (the last answer of team_my_team(), so the team screen reads offline);
+ * version 7 `team_feed` and `team_leader_days` (the team feed and the leader's view, as last read).
  */
-const CORE_VERSION = 6;
+const CORE_VERSION = 7;
 const CORE_STORES = {
   outbox: '++seq, &mutation_id, [table+row_id]',
   settings: 'key',
   rejected: 'id, created_at, [table+row_id]',
   team_members: 'member_id, depth',
+  team_feed: 'id, occurred_at',
+  team_leader_days: 'key',
 } as const;
 
 class FieldbookDatabase extends Dexie {

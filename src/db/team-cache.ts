@@ -1,4 +1,6 @@
-import type { Table } from 'dexie';
+import { Dexie, type Table } from 'dexie';
+import type { FeedSources, LeaderDayMember } from '../domain/team-feed';
+import type { FeedWinRow } from '../domain/team-feed-wire';
 import type { FieldbookDb } from './fieldbook-db';
 
 /*
@@ -49,5 +51,106 @@ export async function readTeam(db: FieldbookDb): Promise<CachedTeam> {
     upline: rows.filter((row) => row.depth < 0).sort((a, b) => b.depth - a.depth),
     downline: rows.filter((row) => row.depth > 0).sort((a, b) => a.depth - b.depth || byName(a, b)),
     refreshedAt: typeof refreshed?.value === 'number' ? refreshed.value : null,
+  };
+}
+
+/*
+ * The team feed as the server last told it (team_feed()): the wins of the member's sponsor line
+ * with their reactions and comments, page by page, newest first. Realtime keeps it current (each
+ * change rereads its one win); each refresh replaces it with the first page. The member's own rows
+ * are also in the synced tables, which the feed prefers (they hold what is not pushed yet).
+ */
+
+export type CachedWin = FeedWinRow;
+
+/** Whether older wins remain on the server, and when the first page was last read (ms). */
+export type FeedState = { readonly hasMore: boolean; readonly refreshedAt: number | null };
+
+export const TEAM_FEED_STATE_KEY = 'team_feed_state';
+
+const feedTable = (db: FieldbookDb) => db.table<CachedWin, string>('team_feed');
+
+/** The first page, fresh from the server: replaces everything cached. */
+export async function replaceFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean, refreshedAt: number): Promise<void> {
+  const table = feedTable(db);
+  await db.transaction('rw', table, db.settings, async () => {
+    await table.clear();
+    await table.bulkPut([...wins]);
+    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { hasMore, refreshedAt } satisfies FeedState });
+  });
+}
+
+/** An older page, after the ones cached. */
+export async function appendFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean): Promise<void> {
+  const table = feedTable(db);
+  await db.transaction('rw', table, db.settings, async () => {
+    await table.bulkPut([...wins]);
+    const state = await readFeedState(db);
+    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { ...state, hasMore } satisfies FeedState });
+  });
+}
+
+/** One win as the server has it now; null: gone (deleted, or no longer visible to the member). */
+export async function putFeedWin(db: FieldbookDb, id: string, win: CachedWin | null): Promise<void> {
+  if (win) await feedTable(db).put(win);
+  else await feedTable(db).delete(id);
+}
+
+/** The cached win holding this reaction or comment (a hard delete tells only the row's id). */
+export async function feedWinHolding(db: FieldbookDb, rowId: string): Promise<string | null> {
+  const win = await feedTable(db)
+    .filter((row) => row.reactions.some((reaction) => reaction.id === rowId) || row.comments.some((comment) => comment.id === rowId))
+    .first();
+  return win?.id ?? null;
+}
+
+export async function readFeedState(db: FieldbookDb): Promise<FeedState> {
+  const value = (await db.settings.get(TEAM_FEED_STATE_KEY))?.value as Partial<FeedState> | undefined;
+  return { hasMore: value?.hasMore === true, refreshedAt: typeof value?.refreshedAt === 'number' ? value.refreshedAt : null };
+}
+
+/** Newest first. */
+export const readFeed = (db: FieldbookDb): Promise<CachedWin[]> => feedTable(db).orderBy('occurred_at').reverse().toArray();
+
+/** The oldest cached win: where the next page starts. */
+export const oldestFeedWin = (db: FieldbookDb): Promise<CachedWin | undefined> => feedTable(db).orderBy('occurred_at').first();
+
+/*
+ * The leader's view as the server last told it (team_leader_day()), per day and depth, so it shows
+ * offline with when it was read.
+ */
+
+export type LeaderDayRow = { readonly key: string; readonly day: string; readonly depth: number; readonly members: readonly LeaderDayMember[]; readonly refreshed_at: number };
+
+const leaderTable = (db: FieldbookDb) => db.table<LeaderDayRow, string>('team_leader_days');
+export const leaderDayKey = (day: string, depth: number) => `${day}:${depth}`;
+
+export async function putLeaderDay(db: FieldbookDb, day: string, depth: number, members: readonly LeaderDayMember[], refreshedAt: number): Promise<void> {
+  await leaderTable(db).put({ key: leaderDayKey(day, depth), day, depth, members: [...members], refreshed_at: refreshedAt });
+}
+
+export const readLeaderDay = (db: FieldbookDb, day: string, depth: number): Promise<LeaderDayRow | undefined> => leaderTable(db).get(leaderDayKey(day, depth));
+
+/** Everything the feed is built from (assembleFeed), read in one go so a live query follows them all. */
+export async function readFeedSources(db: FieldbookDb, memberId: string): Promise<FeedSources> {
+  const [cached, state, ownWins, ownReactions, ownComments, team, pendingEntries] = await Promise.all([
+    readFeed(db),
+    readFeedState(db),
+    db.team_wins.toArray(),
+    db.team_reactions.toArray(),
+    db.team_comments.toArray(),
+    teamTable(db).toArray(),
+    db.outbox.where('[table+row_id]').between(['team_comments', Dexie.minKey], ['team_comments', Dexie.maxKey]).toArray(),
+  ]);
+  return {
+    memberId,
+    cached,
+    hasMore: state.hasMore,
+    ownWins,
+    ownReactions,
+    ownComments,
+    names: new Map(team.map((row) => [row.member_id, row.full_name])),
+    downline: new Set(team.filter((row) => row.depth > 0).map((row) => row.member_id)),
+    pending: new Set(pendingEntries.map((entry) => entry.row_id)),
   };
 }

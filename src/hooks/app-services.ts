@@ -93,6 +93,14 @@ export type TeamPort = {
   readonly removeMember: (memberId: string) => Promise<TeamAnswer<true>>;
   /** Asks the server for the team and replaces the cached copy (team_members). */
   readonly refresh: () => Promise<TeamAnswer<true>>;
+  /** Reads the feed's first page into the cache (team_feed), replacing what was there. */
+  readonly refreshFeed: () => Promise<TeamAnswer<true>>;
+  /** Adds the next older page of wins to the cache. */
+  readonly loadOlderWins: () => Promise<TeamAnswer<true>>;
+  /** A leader hides a comment on a downline member's win, or shows it again (needs the network). */
+  readonly hideComment: (commentId: string, hide: boolean) => Promise<TeamAnswer<true>>;
+  /** Reads the leader's view of one day into the cache (team_leader_days); depth 1: direct members only. */
+  readonly refreshLeaderDay: (day: string, depth: number) => Promise<TeamAnswer<true>>;
   /** Member ids in the app right now (Realtime Presence; in memory only). */
   readonly presence: Subscribable<ReadonlySet<string>>;
   /** `<origin>/join/<CODE>`. */

@@ -1,4 +1,5 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { parseFeedPage, parseLeaderDay } from '../../domain/team-feed-wire';
 import { err, ok, type Result } from '../../shared/result';
 import { remoteErrorOf } from './supabase-remote';
 import type { Database } from './database.types';
@@ -163,4 +164,59 @@ export function startTeamPresence(
       onOnline(new Set());
     },
   };
+}
+
+/*
+ * The team feed (team_feed(), migration 20261129001000_team_feed_page.sql): a page of the sponsor
+ * line's wins with their reactions and comments, and the leader's day view (team_leader_day()),
+ * parsed by team-feed-wire.ts.
+ */
+
+export const FEED_PAGE_SIZE = 20;
+
+export function createTeamFeedRemote(client: SupabaseClient<Database>, onMalformed: (count: number) => void = () => {}) {
+  const page = (data: unknown) => {
+    const parsed = parseFeedPage(data);
+    if (parsed && parsed.malformed > 0) onMalformed(parsed.malformed);
+    return parsed?.wins ?? null;
+  };
+  return {
+    /** A page of wins, newest first, older than `before` when given. */
+    page: (before: { readonly at: string; readonly id: string } | null, pageSize = FEED_PAGE_SIZE) =>
+      run(() => client.rpc('team_feed', { before_at: before?.at ?? null, before_id: before?.id ?? null, page_size: pageSize } as never), page),
+    /** One win as the server has it now (null: gone or not visible). */
+    win: (id: string) =>
+      run(
+        () => client.rpc('team_feed', { only_win: id } as never),
+        (data) => {
+          const wins = page(data);
+          return wins === null ? null : { win: wins.find((win) => win.id === id) ?? null };
+        },
+      ),
+    hideComment: (commentId: string, hide: boolean) => run(() => client.rpc('team_hide_comment', { comment: commentId, hide }), () => true as const),
+    leaderDay: (day: string, maxDepth: number) => run(() => client.rpc('team_leader_day', { on_day: day, max_depth: maxDepth }), parseLeaderDay),
+  };
+}
+
+export type TeamFeedRemote = ReturnType<typeof createTeamFeedRemote>;
+
+export type FeedChange = { readonly table: 'team_wins' | 'team_reactions' | 'team_comments'; readonly winId: string | null; readonly rowId: string | null };
+
+/**
+ * Hears every change to the wins, reactions and comments the member may read (Realtime checks each
+ * against row-level security) and reports which win it touched; a hard delete tells only the row's id.
+ */
+export function listenToFeed(client: SupabaseClient<Database>, onChange: (change: FeedChange) => void, onStatus?: (status: string) => void): { readonly stop: () => Promise<void> } {
+  let channel = client.channel('team-feed');
+  for (const table of ['team_wins', 'team_reactions', 'team_comments'] as const) {
+    channel = channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
+      const record = isRecord(payload.new) ? payload.new : {};
+      const old = isRecord(payload.old) ? payload.old : {};
+      const id = typeof record['id'] === 'string' ? record['id'] : typeof old['id'] === 'string' ? old['id'] : null;
+      const win = table === 'team_wins' ? id : typeof record['win_id'] === 'string' ? record['win_id'] : null;
+      onChange({ table, winId: win, rowId: id });
+    });
+  }
+  channel.subscribe((status) => onStatus?.(String(status)));
+  return { stop: async () => void (await client.removeChannel(channel)) };
 }
