@@ -2,7 +2,7 @@ import { browserChannel, browserLocks, isOnline, onNetworkChange } from '../adap
 import { createSupabaseAuth, openSupabaseClient, type AuthAnswer, type AuthFailure } from '../adapters/supabase/supabase-auth';
 import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
 import { createTeamFeedRemote, createTeamRemote, FEED_PAGE_SIZE, listenToFeed, startTeamPresence, type TeamPresence } from '../adapters/supabase/team-remote';
-import { appendFeed, feedWinHolding, oldestFeedWin, putFeedWin, putLeaderDay, readTeam, replaceFeed, replaceTeam } from '../db/team-cache';
+import { appendFeed, feedWinHolding, oldestFeedWin, putFeedWin, putLeaderDay, readTeam, recordSeen, replaceFeed, replaceTeam } from '../db/team-cache';
 import { createStore } from '../shared/subscribable';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
@@ -223,6 +223,7 @@ export function startTeam(options: {
       uplineIds: upline.map((row) => row.member_id),
       onOnline: (ids) => {
         online.set(ids);
+        void recordSeen(db, ids, platform.now()).catch((error: unknown) => log.warn('last seen not saved', { error: String(error) }));
         void refreshForNewcomers(ids);
       },
       now: () => platform.now(),

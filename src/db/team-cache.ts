@@ -35,6 +35,26 @@ export async function replaceTeam(db: FieldbookDb, members: readonly TeamAnswerR
   });
 }
 
+/** The settings key holding when this device last saw each team member in the app (ms by member id). */
+export const TEAM_LAST_SEEN_KEY = 'team_last_seen';
+
+/**
+ * Notes that these members are in the app now, so the team screen can say who was active today
+ * after they leave. At most one write a minute per member.
+ */
+export async function recordSeen(db: FieldbookDb, ids: Iterable<string>, now: number): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const seen = { ...(((await db.settings.get(TEAM_LAST_SEEN_KEY))?.value as Record<string, number> | undefined) ?? {}) };
+    let changed = false;
+    for (const id of ids) {
+      if ((seen[id] ?? 0) > now - 60_000) continue;
+      seen[id] = now;
+      changed = true;
+    }
+    if (changed) await db.settings.put({ key: TEAM_LAST_SEEN_KEY, value: seen });
+  });
+}
+
 export type CachedTeam = {
   /** Nearest first: the sponsor, then their sponsor, … */
   readonly upline: readonly TeamMemberRow[];
@@ -42,15 +62,18 @@ export type CachedTeam = {
   readonly downline: readonly TeamMemberRow[];
   /** null: never refreshed on this device. */
   readonly refreshedAt: number | null;
+  /** When this device last saw each member in the app (ms). */
+  readonly lastSeen: Readonly<Record<string, number>>;
 };
 
 export async function readTeam(db: FieldbookDb): Promise<CachedTeam> {
-  const [rows, refreshed] = await Promise.all([teamTable(db).orderBy('depth').toArray(), db.settings.get(TEAM_REFRESHED_KEY)]);
+  const [rows, refreshed, seen] = await Promise.all([teamTable(db).orderBy('depth').toArray(), db.settings.get(TEAM_REFRESHED_KEY), db.settings.get(TEAM_LAST_SEEN_KEY)]);
   const byName = (a: TeamMemberRow, b: TeamMemberRow) => a.full_name.localeCompare(b.full_name);
   return {
     upline: rows.filter((row) => row.depth < 0).sort((a, b) => b.depth - a.depth),
     downline: rows.filter((row) => row.depth > 0).sort((a, b) => a.depth - b.depth || byName(a, b)),
     refreshedAt: typeof refreshed?.value === 'number' ? refreshed.value : null,
+    lastSeen: typeof seen?.value === 'object' && seen.value !== null ? (seen.value as Record<string, number>) : {},
   };
 }
 

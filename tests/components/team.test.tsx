@@ -2,7 +2,9 @@ import { act, cleanup, render, screen, waitFor, within } from '@testing-library/
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldbookDb } from '../../src/db/fieldbook-db';
-import { replaceTeam, type TeamAnswerRow } from '../../src/db/team-cache';
+import { putLeaderDay, recordSeen, replaceFeed, replaceTeam, type TeamAnswerRow } from '../../src/db/team-cache';
+import type { LeaderDayMember } from '../../src/domain/team-feed';
+import type { FeedWinRow } from '../../src/domain/team-feed-wire';
 import { TeamScreen } from '../../src/features/team/team-screen';
 import { AppServicesContext, type TeamInvitation, type TeamPort } from '../../src/hooks/app-services';
 import { err, ok } from '../../src/shared/result';
@@ -37,6 +39,8 @@ function fakeTeam(initial: readonly TeamAnswerRow[] = TEAM) {
   const presence = createStore<ReadonlySet<string>>(new Set());
   const shared: string[] = [];
   let next = 0;
+  let feed: FeedWinRow[] = [];
+  let leaderDay: LeaderDayMember[] = [];
   const refresh = async () => {
     calls.push('refresh');
     if (db) await replaceTeam(db, members, Date.parse('2026-11-29T12:00:00Z'));
@@ -78,6 +82,23 @@ function fakeTeam(initial: readonly TeamAnswerRow[] = TEAM) {
       return ok(true as const);
     },
     refresh,
+    refreshFeed: async () => {
+      calls.push('refreshFeed');
+      if (db) await replaceFeed(db, feed, false, Date.parse('2026-11-29T12:00:00Z'));
+      return ok(true as const);
+    },
+    loadOlderWins: () => Promise.resolve(ok(true as const)),
+    hideComment: async (id, hide) => {
+      calls.push(`hideComment ${id} ${String(hide)}`);
+      feed = feed.map((win) => ({ ...win, comments: win.comments.map((c) => (c.id === id ? { ...c, hidden_at: hide ? '2026-11-29T12:00:00Z' : null, hidden_by: hide ? ME : null } : c)) }));
+      if (db) await replaceFeed(db, feed, false, Date.parse('2026-11-29T12:00:00Z'));
+      return ok(true as const);
+    },
+    refreshLeaderDay: async (day, depth) => {
+      calls.push(`refreshLeaderDay ${day} ${depth}`);
+      if (db) await putLeaderDay(db, day, depth, leaderDay.filter((member) => member.depth <= depth), Date.parse('2026-11-29T12:00:00Z'));
+      return ok(true as const);
+    },
     presence,
     joinLink: (code) => `https://fieldbook.test/join/${code}`,
     shareInvite: (code) => {
@@ -85,7 +106,16 @@ function fakeTeam(initial: readonly TeamAnswerRow[] = TEAM) {
       return Promise.resolve('copied' as const);
     },
   };
-  return { port, calls, presence, shared, attach: (database: FieldbookDb) => (db = database), setMembers: (rows: TeamAnswerRow[]) => (members = rows) };
+  return {
+    port,
+    calls,
+    presence,
+    shared,
+    attach: (database: FieldbookDb) => (db = database),
+    setMembers: (rows: TeamAnswerRow[]) => (members = rows),
+    setFeed: (rows: FeedWinRow[]) => (feed = rows),
+    setLeaderDay: (rows: LeaderDayMember[]) => (leaderDay = rows),
+  };
 }
 
 describe('the team screen', () => {
@@ -96,7 +126,8 @@ describe('the team screen', () => {
     harness = undefined;
   });
 
-  const mount = async (team: ReturnType<typeof fakeTeam> | null, code?: string) => {
+  /** The screen as a signed-in member opens it; `tab`: the tab to open first (the feed opens by itself). */
+  const mount = async (team: ReturnType<typeof fakeTeam> | null, code?: string, tab: 'Feed' | 'Members' | 'Their day' = 'Members') => {
     harness = await createHarness({ team: team?.port ?? null });
     team?.attach(harness.db);
     const signedIn = { ...harness.services, sync: { ...harness.services.sync, ...createStore({ ...LOCAL_ONLY_STATUS, auth: 'signed-in' as const }) } };
@@ -105,6 +136,7 @@ describe('the team screen', () => {
         <TeamScreen code={code} />
       </AppServicesContext.Provider>,
     );
+    if (team && code === undefined && tab !== 'Feed') await userEvent.setup().click(await screen.findByRole('tab', { name: tab }));
     return view;
   };
 
@@ -221,6 +253,7 @@ describe('the team screen', () => {
         <TeamScreen />
       </AppServicesContext.Provider>,
     );
+    await userEvent.setup().click(await screen.findByRole('tab', { name: 'Members' }));
     expect(await screen.findByText('Ana Alves')).toBeTruthy();
     expect(screen.getByText(/Last updated/)).toBeTruthy();
     expect(screen.getAllByText(/You are offline. Invitations and changes to your team need a connection./).length).toBeGreaterThan(0);
@@ -234,5 +267,119 @@ describe('the team screen', () => {
     const link = screen.getByRole('link', { name: 'Create an account or sign in' });
     expect(link.getAttribute('href')).toBe('/account');
     expect(screen.queryByRole('button', { name: 'Join team' })).toBeNull();
+  });
+});
+
+describe('the team screen’s feed and their day', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    cleanup();
+    await harness?.db.delete();
+    harness = undefined;
+  });
+
+  const win = (id: string, member_id: string, occurred_at: string, extra: Partial<FeedWinRow> = {}): FeedWinRow => ({
+    id,
+    member_id,
+    kind: 'new_customer',
+    amount: 1,
+    occurred_at,
+    updated_at: occurred_at,
+    reactions: [],
+    comments: [],
+    ...extra,
+  });
+  const WIN_SUE = '00000000-0000-4000-8000-0000000000f1';
+  const WIN_BEN = '00000000-0000-4000-8000-0000000000f2';
+
+  const open = async (team: ReturnType<typeof fakeTeam>, network: 'online' | 'offline' = 'online') => {
+    harness = await createHarness({ team: team.port });
+    team.attach(harness.db);
+    await replaceTeam(harness.db, TEAM, Date.parse('2026-11-29T11:00:00Z'));
+    const services = { ...harness.services, sync: { ...harness.services.sync, ...createStore({ ...LOCAL_ONLY_STATUS, auth: 'signed-in' as const, network }) } };
+    render(
+      <AppServicesContext.Provider value={services}>
+        <TeamScreen />
+      </AppServicesContext.Provider>,
+    );
+    return harness;
+  };
+
+  it('opens on the feed: asks once which wins to share, shows the team’s wins by name, and reactions and comments go through the outbox', async () => {
+    const team = fakeTeam();
+    team.setFeed([
+      win(WIN_SUE, SPONSOR, '2026-11-24T08:00:00Z', { reactions: [{ id: 'r1', member_id: TOP, emoji: 'clap' }], comments: [{ id: 'c1', member_id: TOP, body: 'Great job', hidden_at: null, hidden_by: null, created_at: '2026-11-24T08:10:00Z', updated_at: '2026-11-24T08:10:00Z' }] }),
+    ]);
+    const { db, store } = await open(team);
+    const user = userEvent.setup();
+    expect(screen.getByRole('tab', { name: 'Feed' }).getAttribute('aria-selected')).toBe('true');
+    expect(await screen.findByText('Sue Sponsor enrolled a new customer')).toBeTruthy();
+    expect(team.calls).toContain('refreshFeed');
+    expect(screen.getByText('Great job')).toBeTruthy();
+
+    // Asked once: "Not now" counts as an answer, and the question does not come back.
+    await user.click(screen.getByRole('button', { name: 'Not now' }));
+    await waitFor(() => expect(screen.queryByRole('heading', { name: 'Share your wins with your team?' })).toBeNull());
+    expect((await db.member_profiles.get(store.memberId))?.share_wins_asked_at).not.toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Applause, 1' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Applause, 2' }).getAttribute('aria-pressed')).toBe('true'));
+    await user.type(screen.getByRole('textbox', { name: 'Comment on Sue Sponsor enrolled a new customer' }), 'Congratulations!');
+    await user.click(screen.getByRole('button', { name: 'Comment' }));
+    const mine = await screen.findByText('Congratulations!');
+    expect(mine.closest('li')?.textContent).toContain('Sending…');
+    expect((await db.outbox.toArray()).map((entry) => entry.table).sort()).toEqual(['member_profiles', 'team_comments', 'team_reactions']);
+  });
+
+  it('a leader hides a comment on a downline member’s win; on the sponsor’s win there is nothing to hide', async () => {
+    const team = fakeTeam();
+    const comment = (id: string, member_id: string) => ({ id, member_id, body: `said by ${id}`, hidden_at: null, hidden_by: null, created_at: '2026-11-24T09:00:00Z', updated_at: '2026-11-24T09:00:00Z' });
+    team.setFeed([win(WIN_BEN, BEN, '2026-11-24T10:00:00Z', { comments: [comment('cb', ANA)] }), win(WIN_SUE, SPONSOR, '2026-11-24T08:00:00Z', { comments: [comment('cs', TOP)] })]);
+    await open(team);
+    await screen.findByText('said by cb');
+    expect(screen.queryByRole('button', { name: 'Hide Tina Top’s comment' })).toBeNull();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Hide Ana Alves’s comment' }));
+    await waitFor(() => expect(team.calls).toContain('hideComment cb true'));
+    expect(await screen.findByRole('button', { name: 'Show Ana Alves’s comment again' })).toBeTruthy();
+  });
+
+  it('their day: only with a downline; reads today for direct members, then the whole downline', async () => {
+    const team = fakeTeam();
+    const counts = { conversations: 2, invitations: 0, follow_ups: 1, presentations: 0, new_customers: 0, new_team_members: 0 };
+    team.setLeaderDay([
+      { member_id: ANA, full_name: 'Ana Alves', depth: 1, counts, goals: { ...counts, conversations: 3 }, works_that_day: true, follow_ups_due: 2, follow_ups_overdue: 1, last_active_at: '2026-11-24T08:30:00Z' },
+      { member_id: CARA, full_name: 'Cara Cole', depth: 2, counts, goals: null, works_that_day: null, follow_ups_due: 0, follow_ups_overdue: 0, last_active_at: null },
+    ]);
+    await open(team);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Their day' }));
+    expect(await screen.findByText('Ana Alves')).toBeTruthy();
+    expect(team.calls).toContain('refreshLeaderDay 2026-11-24 1');
+    expect(screen.queryByText('Cara Cole')).toBeNull();
+    await user.click(screen.getByRole('button', { name: /Whole downline/ }));
+    expect(await screen.findByText('Cara Cole')).toBeTruthy();
+    expect(team.calls).toContain('refreshLeaderDay 2026-11-24 64');
+
+    cleanup();
+    await harness?.db.delete();
+    const alone = fakeTeam(TEAM.filter((member) => member.depth < 0));
+    await open(alone);
+    await screen.findByRole('tab', { name: 'Members' });
+    expect(screen.queryByRole('tab', { name: 'Their day' })).toBeNull();
+  });
+
+  it('members seen in the app earlier today say “active today”; the tabs move with the arrow keys', async () => {
+    const team = fakeTeam();
+    const { db, platform } = await open(team);
+    await recordSeen(db, [BEN], platform.now() - 60 * 60 * 1000);
+    await recordSeen(db, [ANA], platform.now() - 30 * 60 * 60 * 1000);
+    const user = userEvent.setup();
+    screen.getByRole('tab', { name: 'Feed' }).focus();
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Members' }).getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Members' }));
+    const ben = (await screen.findByText('Ben Brown')).closest('li')!;
+    await waitFor(() => expect(within(ben).getByText('active today')).toBeTruthy());
+    expect(within(screen.getByText('Ana Alves').closest('li')!).queryByText('active today')).toBeNull();
   });
 });

@@ -4,6 +4,8 @@ import { validate } from '../../domain/form-errors';
 import { memberProfileInputSchema, type MemberProfile, type MemberProfileInput } from '../../domain/member-profile';
 import { useAppServices } from '../../hooks/app-services';
 import { useProfile, useStoredDeviceSettings } from '../../hooks/use-local-data';
+import { useShareWins } from '../../hooks/use-team-feed';
+import { ShareWinsSettings } from '../team/share-wins';
 import { useForm } from '../../hooks/use-form';
 import { FormError } from '../../ui/form-error';
 import { useExportData } from '../../hooks/use-export-data';
@@ -86,7 +88,7 @@ export function SettingsScreen() {
   const settings = useStoredDeviceSettings();
   const navigate = useNavigate();
   const exportData = useExportData();
-  const { account } = useAppServices();
+  const { account, team } = useAppServices();
   return (
     <section className="screen" aria-labelledby="settings-title">
       <div className="screen__header">
@@ -110,6 +112,7 @@ export function SettingsScreen() {
           </div>
         ) : null}
       </section>
+      {team ? <TeamSharing /> : null}
       <section className="card" aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         <p className="subtle">Download everything stored on this device, including changes waiting to sync.</p>
@@ -118,6 +121,26 @@ export function SettingsScreen() {
           <button type="button" className="button button--ghost" onClick={() => navigate('/dev')}>Open diagnostics</button>
         </div>
       </section>
+    </section>
+  );
+}
+
+/** Which wins the team sees (the same choice as the question the team feed asks once). */
+function TeamSharing() {
+  const { store } = useAppServices();
+  const share = useShareWins();
+  return (
+    <section className="card" aria-labelledby="team-sharing-title">
+      <h2 id="team-sharing-title">Team sharing</h2>
+      {share === undefined ? null : (
+        <ShareWinsSettings
+          current={share.kinds}
+          onSave={async (kinds) => {
+            const result = await store.saveShareWins(kinds);
+            return result.ok ? null : result.error.message;
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { formatRelative } from '../../domain/dates';
+import { useCallback, useEffect, useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { formatRelative, startOfLocalDay, toDay } from '../../domain/dates';
 import { useAppServices, type TeamInvitation, type TeamPort } from '../../hooks/app-services';
 import { useLinkTo } from '../../hooks/use-link-to';
 import { useStoreValue } from '../../hooks/use-store-value';
 import { useTeam, type TeamMemberRow, type TeamView } from '../../hooks/use-team';
 import { useTeamPresence } from '../../hooks/use-team-presence';
+import { useLeaderDay, useShareWins, useTeamFeed } from '../../hooks/use-team-feed';
+import { LeaderDay, type LeaderDayDepth } from './leader-day';
+import { ShareWinsQuestion } from './share-wins';
+import { TeamFeed } from './team-feed';
 import './team.css';
 
 /*
@@ -75,18 +79,145 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
   }, [refresh, offline]);
 
   const joining = code !== undefined;
+  const hasDownline = (view?.downline.length ?? 0) > 0;
+  const tabs: readonly { readonly id: TeamTab; readonly label: string }[] = [
+    { id: 'feed', label: 'Feed' },
+    { id: 'members', label: 'Members' },
+    ...(hasDownline ? [{ id: 'day' as const, label: 'Their day' }] : []),
+  ];
+  const [chosen, setTab] = useState<TeamTab>(joining ? 'members' : 'feed');
+  const tab = tabs.some((item) => item.id === chosen) ? chosen : 'feed';
   const join = <JoinCard key="join" team={team} offline={offline} initialCode={code ?? ''} />;
   const invite = <InviteCard key="invite" team={team} offline={offline} />;
   return (
     <>
-      {offline ? (
-        <p className="team__offline">{OFFLINE_REASON}</p>
-      ) : null}
-      {joining ? join : null}
-      <YourTeam team={team} view={view} online={online} offline={offline} now={platform.now()} refreshError={refreshError} />
-      {invite}
-      {joining ? null : join}
+      {offline ? <p className="team__offline">{OFFLINE_REASON}</p> : null}
+      <Tabs tabs={tabs} selected={tab} onSelect={setTab} />
+      <div role="tabpanel" id={`team-panel-${tab}`} aria-labelledby={`team-tab-${tab}`} className="team__panel">
+        {tab === 'feed' ? <FeedPanel team={team} view={view} offline={offline} now={platform.now()} /> : null}
+        {tab === 'day' ? <LeaderPanel team={team} offline={offline} now={platform.now()} /> : null}
+        {tab === 'members' ? (
+          <>
+            {joining ? join : null}
+            <YourTeam team={team} view={view} online={online} offline={offline} now={platform.now()} refreshError={refreshError} />
+            {invite}
+            {joining ? null : join}
+          </>
+        ) : null}
+      </div>
     </>
+  );
+}
+
+type TeamTab = 'feed' | 'members' | 'day';
+
+/** Tabs as the ARIA pattern has them: one tab stop, arrow keys move between tabs. */
+function Tabs(props: { readonly tabs: readonly { readonly id: TeamTab; readonly label: string }[]; readonly selected: TeamTab; readonly onSelect: (tab: TeamTab) => void }) {
+  const { tabs, selected, onSelect } = props;
+  const move = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const index = tabs.findIndex((tab) => tab.id === selected);
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    if (!next) return;
+    onSelect(next.id);
+    event.currentTarget.querySelector<HTMLButtonElement>(`#team-tab-${next.id}`)?.focus();
+  };
+  return (
+    <div className="team__tabs" role="tablist" aria-label="Team" onKeyDown={move}>
+      {tabs.map((tab) => (
+        <button
+          key={tab.id}
+          id={`team-tab-${tab.id}`}
+          type="button"
+          role="tab"
+          className="team__tab"
+          aria-selected={tab.id === selected}
+          aria-controls={`team-panel-${tab.id}`}
+          tabIndex={tab.id === selected ? 0 : -1}
+          onClick={() => onSelect(tab.id)}
+        >
+          {tab.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A failed write as a sentence for the feed's inline errors (null: it worked). */
+const problem = (result: { readonly ok: true } | { readonly ok: false; readonly error: { readonly message: string } }) => (result.ok ? null : result.error.message);
+
+function FeedPanel({ team, view, offline, now }: { readonly team: TeamPort; readonly view: TeamView | undefined; readonly offline: boolean; readonly now: number }) {
+  const { store } = useAppServices();
+  const feed = useTeamFeed(team.memberId);
+  const share = useShareWins();
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  useEffect(() => {
+    if (offline) return;
+    void team.refreshFeed().then((answer) => setError(answer.ok ? null : answer.error));
+  }, [team, offline]);
+
+  const inTeam = view !== undefined && view.upline.length + view.downline.length > 0;
+  const stale =
+    offline && feed?.state.refreshedAt != null ? `You are offline: showing the feed as of ${formatRelative(new Date(feed.state.refreshedAt).toISOString(), now)}. Comments you write are sent when you are back.` : null;
+  return (
+    <>
+      {share && !share.asked && inTeam ? <ShareWinsQuestion current={share.kinds} onSave={async (kinds) => problem(await store.saveShareWins(kinds))} /> : null}
+      <TeamFeed
+        wins={feed?.wins}
+        now={now}
+        offline={offline}
+        loadingMore={loadingMore}
+        hasMore={feed?.state.hasMore ?? false}
+        error={error ?? stale}
+        onLoadMore={() => {
+          setLoadingMore(true);
+          void team.loadOlderWins().then((answer) => {
+            setLoadingMore(false);
+            setError(answer.ok ? null : answer.error);
+          });
+        }}
+        onReact={(winId, emoji) => void store.toggleTeamReaction(winId, emoji)}
+        onComment={async (winId, body) => problem(await store.addTeamComment(winId, body))}
+        onEditComment={async (id, body) => problem(await store.editTeamComment(id, body))}
+        onDeleteComment={async (id) => problem(await store.deleteTeamComment(id))}
+        onHideComment={async (id, hide) => {
+          const answer = await team.hideComment(id, hide);
+          return answer.ok ? null : answer.error;
+        }}
+      />
+    </>
+  );
+}
+
+function LeaderPanel({ team, offline, now }: { readonly team: TeamPort; readonly offline: boolean; readonly now: number }) {
+  const today = toDay(new Date(now));
+  const [day, setDay] = useState(today);
+  const [depth, setDepth] = useState<LeaderDayDepth>(1);
+  const [error, setError] = useState<string | null>(null);
+  const cached = useLeaderDay(day, depth);
+
+  useEffect(() => {
+    if (offline) return;
+    void team.refreshLeaderDay(day, depth).then((answer) => setError(answer.ok ? null : answer.error));
+  }, [team, offline, day, depth]);
+
+  return (
+    <LeaderDay
+      members={cached === undefined || (cached === null && !offline && error === null) ? undefined : (cached?.members ?? [])}
+      day={day}
+      today={today}
+      depth={depth}
+      refreshedAt={cached?.refreshed_at ?? null}
+      now={now}
+      offline={offline}
+      error={error}
+      onDay={setDay}
+      onDepth={setDepth}
+    />
   );
 }
 
@@ -106,6 +237,8 @@ function YourTeam(props: {
 
   if (view === undefined) return <div className="card team__card" aria-busy="true" />;
   const sponsor = view.upline[0];
+  const startOfToday = startOfLocalDay(new Date(now)).getTime();
+  const seenToday = (id: string) => (view.lastSeen[id] ?? 0) >= startOfToday;
   const act = async (run: () => Promise<{ ok: boolean; error?: string }>) => {
     setBusy(true);
     setError(null);
@@ -135,7 +268,7 @@ function YourTeam(props: {
       ) : (
         <ol className="team__list" aria-label="Your sponsor line, nearest first">
           {view.upline.map((member) => (
-            <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} note={member.depth === -1 ? 'your sponsor' : `${-member.depth} levels up`} />
+            <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} activeToday={seenToday(member.member_id)} note={member.depth === -1 ? 'your sponsor' : `${-member.depth} levels up`} />
           ))}
         </ol>
       )}
@@ -151,7 +284,7 @@ function YourTeam(props: {
             </h4>
             <ul className="team__list">
               {members.map((member) => (
-                <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} note={member.joined_at ? `joined ${formatRelative(member.joined_at, now)}` : undefined}>
+                <MemberItem key={member.member_id} member={member} online={online.has(member.member_id)} activeToday={seenToday(member.member_id)} note={member.joined_at ? `joined ${formatRelative(member.joined_at, now)}` : undefined}>
                   {level === 1 ? (
                     confirmRemove === member.member_id ? (
                       <div className="confirm team__confirm" role="alert">
@@ -223,7 +356,14 @@ function YourTeam(props: {
   );
 }
 
-function MemberItem(props: { readonly member: TeamMemberRow; readonly online: boolean; readonly note?: string | undefined; readonly children?: ReactNode }) {
+function MemberItem(props: {
+  readonly member: TeamMemberRow;
+  readonly online: boolean;
+  /** Seen in the app earlier today by this device (presence), though not now. */
+  readonly activeToday: boolean;
+  readonly note?: string | undefined;
+  readonly children?: ReactNode;
+}) {
   const { member, online, note } = props;
   return (
     <li className="team__member">
@@ -239,6 +379,8 @@ function MemberItem(props: { readonly member: TeamMemberRow; readonly online: bo
           <span className="team__dot" aria-hidden="true" />
           online
         </span>
+      ) : props.activeToday ? (
+        <span className="team__note">active today</span>
       ) : null}
       {props.children}
     </li>
