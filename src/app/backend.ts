@@ -1,8 +1,9 @@
 import { browserChannel, browserLocks, isOnline, onNetworkChange } from '../adapters/browser/tab-coordination';
 import { createSupabaseAuth, openSupabaseClient, type AuthAnswer, type AuthFailure } from '../adapters/supabase/supabase-auth';
 import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
-import { createTeamFeedRemote, createTeamRemote, FEED_PAGE_SIZE, listenToFeed, startTeamPresence, type TeamPresence } from '../adapters/supabase/team-remote';
-import { appendFeed, feedWinHolding, oldestFeedWin, putFeedWin, putLeaderDay, readTeam, recordSeen, replaceFeed, replaceTeam } from '../db/team-cache';
+import { createTeamRemote, startTeamPresence, type TeamPresence } from '../adapters/supabase/team-remote';
+import { readTeam, recordSeen, replaceTeam } from '../db/team-cache';
+import { startTeamFeed } from './team-feed';
 import { createStore } from '../shared/subscribable';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
@@ -253,45 +254,9 @@ export function startTeam(options: {
     return { ok: true as const, value: true as const };
   };
 
-  // The feed: the first page at start and on every return online; then each change heard through
-  // Realtime rereads just its win (changes arriving together reread each win once).
-  const feed = createTeamFeedRemote(backend.client, (count) => log.warn('team feed rows left out: malformed', { count }));
-  const refreshFeed = async () => {
-    const answer = await feed.page(null);
-    if (!answer.ok) {
-      log.warn('team feed refresh failed', { message: answer.error });
-      return answer;
-    }
-    await replaceFeed(db, answer.value, answer.value.length === FEED_PAGE_SIZE, platform.now());
-    return { ok: true as const, value: true as const };
-  };
-  const rereadWin = async (id: string) => {
-    const answer = await feed.win(id);
-    if (answer.ok) await putFeedWin(db, id, answer.value.win);
-    else log.warn('team feed win could not be reread', { message: answer.error });
-  };
-  const stale = new Set<string>();
-  let rereading: Promise<void> | null = null;
-  const reread = async () => {
-    await Promise.resolve();
-    while (stale.size > 0) {
-      const ids = [...stale];
-      stale.clear();
-      await Promise.all(ids.map(rereadWin));
-    }
-    rereading = null;
-  };
-  listenToFeed(backend.client, (change) => {
-    void (async () => {
-      const id = change.winId ?? (change.rowId === null ? null : await feedWinHolding(db, change.rowId));
-      if (id === null) return;
-      stale.add(id);
-      rereading ??= reread().catch((error: unknown) => {
-        rereading = null;
-        log.warn('team feed reread failed', { error: String(error) });
-      });
-    })();
-  });
+  // The feed: the first page at start and on every return online, then kept current by Realtime.
+  const feed = startTeamFeed({ client: backend.client, db, now: () => platform.now(), log });
+  const refreshFeed = feed.refresh;
 
   const refreshAll = () => {
     void refresh();
@@ -322,27 +287,9 @@ export function startTeam(options: {
     removeMember: (memberId) => thenRefresh(remote.removeMember(memberId)),
     refresh,
     refreshFeed,
-    async loadOlderWins() {
-      const oldest = await oldestFeedWin(db);
-      if (!oldest) return refreshFeed();
-      const answer = await feed.page({ at: oldest.occurred_at, id: oldest.id });
-      if (!answer.ok) return answer;
-      await appendFeed(db, answer.value, answer.value.length === FEED_PAGE_SIZE);
-      return { ok: true as const, value: true as const };
-    },
-    async hideComment(commentId, hide) {
-      const answer = await feed.hideComment(commentId, hide);
-      // Realtime tells the others; this device shows it at once.
-      const holder = answer.ok ? await feedWinHolding(db, commentId) : null;
-      if (holder) await rereadWin(holder);
-      return answer;
-    },
-    async refreshLeaderDay(day, depth) {
-      const answer = await feed.leaderDay(day, depth);
-      if (!answer.ok) return answer;
-      await putLeaderDay(db, day, depth, answer.value, platform.now());
-      return { ok: true as const, value: true as const };
-    },
+    loadOlderWins: feed.loadOlder,
+    hideComment: feed.hideComment,
+    refreshLeaderDay: feed.refreshLeaderDay,
     presence: online,
     joinLink,
     async shareInvite(code) {

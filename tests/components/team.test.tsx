@@ -318,7 +318,7 @@ describe('the team screen’s feed and their day', () => {
     expect(screen.getByText('Great job')).toBeTruthy();
 
     // Asked once: "Not now" counts as an answer, and the question does not come back.
-    await user.click(screen.getByRole('button', { name: 'Not now' }));
+    await user.click(await screen.findByRole('button', { name: 'Not now' }));
     await waitFor(() => expect(screen.queryByRole('heading', { name: 'Share your wins with your team?' })).toBeNull());
     expect((await db.member_profiles.get(store.memberId))?.share_wins_asked_at).not.toBeNull();
 

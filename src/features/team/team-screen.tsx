@@ -207,7 +207,8 @@ function LeaderPanel({ team, offline, now }: { readonly team: TeamPort; readonly
 
   return (
     <LeaderDay
-      members={cached === undefined || (cached === null && !offline && error === null) ? undefined : (cached?.members ?? [])}
+      // Never read on this device: loading (or the error, or the offline note), not an empty downline.
+      members={cached?.members}
       day={day}
       today={today}
       depth={depth}
