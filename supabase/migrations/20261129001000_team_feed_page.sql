@@ -24,13 +24,8 @@ create function team_private.line_ids() returns setof uuid language sql stable s
   select p.ancestor_id from public.team_paths p where p.descendant_id = auth.uid()
 $$;
 
-/** The caller's downline at any depth: the members the caller leads. */
-create function team_private.downline_ids() returns setof uuid language sql stable security definer set search_path = '' rows 50 as $$
-  select p.descendant_id from public.team_paths p where p.ancestor_id = auth.uid()
-$$;
-
-revoke all on function team_private.line_ids(), team_private.downline_ids() from public, anon;
-grant execute on function team_private.line_ids(), team_private.downline_ids() to authenticated;
+revoke all on function team_private.line_ids() from public, anon;
+grant execute on function team_private.line_ids() to authenticated;
 
 -- Wins: the line's, as a set computed once per query (was: team_private.in_line_with(member_id) per row).
 drop policy "The sponsor line sees a member's wins" on public.team_wins;
@@ -46,12 +41,19 @@ drop policy "Who sees a win sees its comments" on public.team_comments;
 create policy "Who sees a win sees its comments" on public.team_comments for select to authenticated
   using (exists (select 1 from public.team_wins w where w.id = win_id));
 
--- A hidden comment: only its author and the leaders of the win's author read it.
+/** Whether the caller leads (is in the upline of) the author of this win: two index lookups. */
+create function team_private.leads_author_of(win uuid) returns boolean language sql stable security definer set search_path = '' as $$
+  select exists (
+    select 1 from public.team_wins w join public.team_paths p on p.descendant_id = w.member_id
+    where w.id = win and p.ancestor_id = auth.uid())
+$$;
+revoke all on function team_private.leads_author_of(uuid) from public, anon;
+grant execute on function team_private.leads_author_of(uuid) to authenticated;
+
+-- A hidden comment: only its author and the leaders of the win's author read it. (Asked per hidden
+-- comment only, and in two index lookups, rather than as the caller's whole downline.)
 create policy "Hidden comments only for their author and the win author's leaders" on public.team_comments as restrictive for select to authenticated
-  using (
-    hidden_at is null
-    or member_id = (select auth.uid())
-    or exists (select 1 from public.team_wins w where w.id = win_id and w.member_id in (select team_private.downline_ids())));
+  using (hidden_at is null or member_id = (select auth.uid()) or team_private.leads_author_of(win_id));
 
 -- The feed's order (newest first, ties by id), over all wins and per member for short lines.
 create index team_wins_feed on public.team_wins (occurred_at desc, id desc);
@@ -115,28 +117,63 @@ $$;
 
 /**
  * A page of the caller's team feed: the wins they see, newest first (occurred_at, then id, both
- * descending), strictly older than (before_at, before_id) when given, at most page_size (1 to 100) of
- * them; or only the win only_win, if the caller sees it. Each with its reactions and its comments (in
- * the order they were written), none deleted; hidden comments only for whom they are not hidden from.
+ * descending), strictly older than (before_at, before_id) when given (before_at alone: older than that
+ * time), at most page_size (1 to 100) of them; or only the win only_win, if the caller sees it. Each with
+ * its reactions and its comments (in the order they were written), none deleted; hidden comments only
+ * for whom they are not hidden from. With the caller's rights: row-level security decides every row.
+ *
+ * How the page is found depends on the size of the caller's line: a short line (up to 200 members)
+ * reads each member's newest wins from their (member_id, occurred_at, id) index; a long one walks the
+ * (occurred_at, id) index of all wins, where most rows are the line's, and lets the policy's set (built
+ * once) pick them.
  */
 create function public.team_feed(before_at timestamptz default null, before_id uuid default null, page_size integer default 20, only_win uuid default null)
 returns table (id uuid, member_id uuid, kind text, amount integer, occurred_at timestamptz, updated_at timestamptz, reactions jsonb, comments jsonb)
-language sql stable security invoker set search_path = '' as $$
+language plpgsql stable security invoker set search_path = '' as $$
+#variable_conflict use_column
+declare
+  size constant integer := greatest(1, least(coalesce(page_size, 20), 100));
+  -- The keyset as one row comparison: no bound is (infinity, the greatest uuid); a time alone is
+  -- (that time, the least uuid), so its own instant is left out.
+  at_bound constant timestamptz := coalesce(before_at, 'infinity');
+  id_bound constant uuid := coalesce(before_id, case when before_at is null then 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid else '00000000-0000-0000-0000-000000000000'::uuid end);
+  line uuid[];
+  page uuid[];
+begin
+  if only_win is not null then
+    page := array(select w.id from public.team_wins w where w.id = only_win and w.deleted_at is null);
+  else
+    line := array(select team_private.line_ids());
+    if cardinality(line) <= 200 then
+      page := array(
+        select w.id
+        from unnest(line) as l (member)
+        cross join lateral (
+          select w.id, w.occurred_at from public.team_wins w
+          where w.member_id = l.member and w.deleted_at is null and (w.occurred_at, w.id) < (at_bound, id_bound)
+          order by w.occurred_at desc, w.id desc
+          limit size) w
+        order by w.occurred_at desc, w.id desc
+        limit size);
+    else
+      page := array(
+        select w.id from public.team_wins w
+        where w.deleted_at is null and (w.occurred_at, w.id) < (at_bound, id_bound)
+        order by w.occurred_at desc, w.id desc
+        limit size);
+    end if;
+  end if;
+  return query
   select w.id, w.member_id, w.kind, w.amount, w.occurred_at, w.updated_at,
     coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'member_id', r.member_id, 'emoji', r.emoji) order by r.created_at, r.id)
               from public.team_reactions r where r.win_id = w.id and r.deleted_at is null), '[]'::jsonb),
     coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'member_id', c.member_id, 'body', c.body, 'hidden_at', c.hidden_at, 'hidden_by', c.hidden_by,
                                                   'created_at', c.created_at, 'updated_at', c.updated_at) order by c.created_at, c.id)
               from public.team_comments c where c.win_id = w.id and c.deleted_at is null), '[]'::jsonb)
-  from public.team_wins w
-  where w.member_id in (select team_private.line_ids())
-    and w.deleted_at is null
-    and (only_win is null or w.id = only_win)
-    and (before_at is null
-         or (before_id is null and w.occurred_at < before_at)
-         or (before_id is not null and (w.occurred_at, w.id) < (before_at, before_id)))
-  order by w.occurred_at desc, w.id desc
-  limit greatest(1, least(coalesce(page_size, 20), 100))
+  from unnest(page) with ordinality as p (win, n)
+  join public.team_wins w on w.id = p.win
+  order by p.n;
+end;
 $$;
 revoke all on function public.team_feed(timestamptz, uuid, integer, uuid) from public, anon;
 grant execute on function public.team_feed(timestamptz, uuid, integer, uuid) to authenticated;
