@@ -140,9 +140,22 @@ describe('a leader’s day', () => {
     expect(screen.getByText('Nobody in your downline yet. Invite someone from the Team screen.')).toBeTruthy();
     expect(screen.queryByText(/active today/)).toBeNull();
     rerender({ members: undefined });
-    expect(screen.getByRole('status').textContent).toBe('Loading your team’s day…');
+    expect(screen.getByText('Loading your team’s day…')).toBeTruthy();
+    expect(screen.queryByRole('status')).toBeNull(); // the app keeps one status region
     rerender({ members: MEMBERS, error: 'Could not load the day. Try again.' });
     expect(screen.getByText('Could not load the day. Try again.')).toBeTruthy();
     expect(card('Ana Alves')).toBeTruthy();
+  });
+
+  it('says when it was updated and asks again on Refresh; no Refresh while one is under way or offline', async () => {
+    const onRefresh = vi.fn();
+    const { rerender } = mount({ onRefresh });
+    expect(screen.getByText(/Updated 5 min ago/)).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+    rerender({ onRefresh, refreshing: true });
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Refreshing…' }).disabled).toBe(true);
+    rerender({ onRefresh, offline: true });
+    expect(screen.queryByRole('button', { name: 'Refresh' })).toBeNull();
   });
 });

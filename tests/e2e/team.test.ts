@@ -6,13 +6,16 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { buildApp } from '../support/build-app';
 import { browserAvailability, launchContext, type LaunchedContext } from '../support/chromium';
 import { clientFor } from '../support/local-stack';
-import { signIn } from '../support/page-helpers';
+import { quickAdd, signIn } from '../support/page-helpers';
 import { freePort, startPreview } from '../support/preview-server';
 
 /*
  * The team screen in Chromium, two members in two browser contexts against the local stack: A (a
  * laptop) invites, B (a phone) opens /join/<code> and joins, and A's screen shows B at level 1 and
- * online without reloading (B's presence on A's channel makes A's app ask for the team again).
+ * online without reloading (B's presence on A's channel makes A's app ask for the team again). Then
+ * the feed: B chooses to share new customers, enrolls one, and A's open feed shows the win; A's
+ * comment reaches B's open feed live; B's comment written offline arrives once B is back; A sees
+ * the day's counts of B in "Their day".
  */
 
 const { available } = browserAvailability();
@@ -59,6 +62,9 @@ describe.skipIf(!available)('the team in Chromium: two members against the local
 
     await signIn(a, url, people.a.email);
     await a.getByRole('link', { name: 'Team' }).click();
+    // The team opens on its feed; the members are one tab along.
+    await a.getByRole('heading', { name: 'Team wins' }).waitFor();
+    await a.getByRole('tab', { name: 'Members' }).click();
     await a.getByRole('heading', { name: 'Your team' }).waitFor();
     await a.getByText('Nobody on your team yet. Invite someone below.').waitFor();
     await a.getByRole('button', { name: 'Create an invitation code' }).click();
@@ -138,6 +144,78 @@ describe.skipIf(!available)('the team in Chromium: two members against the local
     } finally {
       await laptop.context.setOffline(false);
     }
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('the feed: B shares a new customer, A comments and B sees it live; B comments offline and it arrives; A sees B’s day', async () => {
+    const a = await laptop.context.newPage();
+    const b = await phone.context.newPage();
+    const errors: string[] = [];
+    for (const page of [a, b]) page.on('pageerror', (error) => errors.push(error.message));
+    await a.goto(`${url}/team`);
+    await b.goto(`${url}/team`);
+
+    // B is asked once which wins to share; nothing is ticked until B chooses.
+    const question = b.getByRole('region', { name: 'Share your wins with your team?' });
+    await question.waitFor({ timeout: 15_000 });
+    await b.screenshot({ path: join(SHOTS, 'team-share-question-phone.png'), fullPage: true });
+    const customers = question.getByRole('checkbox', { name: /New customers/ });
+    expect(await customers.isChecked()).toBe(false);
+    await customers.check();
+    await question.getByRole('button', { name: 'Share these' }).click();
+    await question.waitFor({ state: 'detached' });
+
+    // B enrolls a customer: a stage move, counted by the goals, shared as a win naming nobody.
+    await quickAdd(b, 'Cara Client', '+1 555 010 0155');
+    await b.getByRole('button', { name: 'View' }).first().click();
+    await b.getByRole('button', { name: 'Edit' }).click();
+    await b.getByLabel('Stage').selectOption({ label: 'Customer' });
+    await b.getByRole('button', { name: 'Save changes' }).click();
+    await b.getByText('Saved Cara Client').first().waitFor();
+
+    const sentence = `${people.b.name} enrolled a new customer`;
+    await a.getByRole('article', { name: sentence }).waitFor({ timeout: 20_000 });
+    expect(await a.getByText('Cara Client').count()).toBe(0);
+    await a.getByRole('button', { name: 'Applause' }).first().click();
+    await a.getByRole('textbox', { name: `Comment on ${sentence}` }).fill('Wonderful, Bea!');
+    await a.getByRole('button', { name: 'Comment' }).click();
+
+    await b.getByRole('link', { name: 'Team' }).click();
+    await b.getByText('Wonderful, Bea!').waitFor({ timeout: 5_000 });
+    await b.getByRole('button', { name: 'Applause, 1' }).waitFor({ timeout: 5_000 });
+    await b.screenshot({ path: join(SHOTS, 'team-feed-phone.png'), fullPage: true });
+
+    // B comments offline: it waits, marked as sending, and arrives once B is back.
+    await phone.context.setOffline(true);
+    try {
+      await b.getByRole('textbox', { name: `Comment on You enrolled a new customer` }).fill('Thank you! Next one this week');
+      await b.getByRole('button', { name: 'Comment' }).click();
+      await b.getByText('Sending…').waitFor();
+      await b.screenshot({ path: join(SHOTS, 'team-feed-offline-phone.png'), fullPage: true });
+    } finally {
+      await phone.context.setOffline(false);
+    }
+    await a.getByText('Thank you! Next one this week').waitFor({ timeout: 20_000 });
+    await a.screenshot({ path: join(SHOTS, 'team-feed-desktop.png'), fullPage: true });
+
+    // A leads B: the day's counts, never the contact.
+    await a.getByRole('tab', { name: 'Their day' }).click();
+    const day = a.getByRole('region', { name: 'Your team’s day' });
+    await day.getByText(people.b.name).waitFor({ timeout: 15_000 });
+    // B's device sends the day's counts once they have been still a few seconds; Refresh asks again.
+    await expect
+      .poll(
+        async () => {
+          await day.getByRole('button', { name: 'Refresh' }).click();
+          return day.getByRole('listitem').filter({ hasText: people.b.name }).textContent();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toMatch(/New customers\s*1/);
+    expect(await day.getByText('Cara Client').count()).toBe(0);
+    await a.screenshot({ path: join(SHOTS, 'team-their-day-desktop.png'), fullPage: true });
+    await a.setViewportSize({ width: 390, height: 844 });
+    await a.screenshot({ path: join(SHOTS, 'team-their-day-phone.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -116,6 +116,18 @@ export function createTeamRemote(client: SupabaseClient<Database>, now: () => nu
 
 export type TeamRemote = ReturnType<typeof createTeamRemote>;
 
+/**
+ * Joins once Realtime holds the member's token: a channel joined before supabase-js has read the
+ * stored session joins as anon, and row-level security then lets it hear nothing.
+ */
+async function subscribeSignedIn(client: SupabaseClient<Database>, subscribe: () => void): Promise<void> {
+  try {
+    await client.realtime.setAuth();
+  } finally {
+    subscribe();
+  }
+}
+
 export type TeamPresence = { readonly stop: () => Promise<void> };
 
 /**
@@ -150,10 +162,13 @@ export function startTeamPresence(
   };
   for (const channel of channels) {
     channel.on('presence', { event: 'sync' }, report);
-    channel.subscribe((status, error) => {
-      const state = String(status);
-      if (state === 'SUBSCRIBED') void channel.track({ in_app: true, since });
-      else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT') options.onError?.(channel.topic, error?.message ?? state);
+    void subscribeSignedIn(client, () => {
+      if (stopped) return;
+      channel.subscribe((status, error) => {
+        const state = String(status);
+        if (state === 'SUBSCRIBED') void channel.track({ in_app: true, since });
+        else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT') options.onError?.(channel.topic, error?.message ?? state);
+      });
     });
   }
   return {
@@ -217,6 +232,14 @@ export function listenToFeed(client: SupabaseClient<Database>, onChange: (change
       onChange({ table, winId: win, rowId: id });
     });
   }
-  channel.subscribe((status) => onStatus?.(String(status)));
-  return { stop: async () => void (await client.removeChannel(channel)) };
+  let stopped = false;
+  void subscribeSignedIn(client, () => {
+    if (!stopped) channel.subscribe((status) => onStatus?.(String(status)));
+  });
+  return {
+    stop: async () => {
+      stopped = true;
+      await client.removeChannel(channel);
+    },
+  };
 }

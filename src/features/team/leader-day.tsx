@@ -28,6 +28,9 @@ export type LeaderDayProps = {
   readonly error: string | null;
   readonly onDay: (day: string) => void;
   readonly onDepth: (depth: LeaderDayDepth) => void;
+  /** Asks the server again (the counts change as the team works); absent: no button. */
+  readonly onRefresh?: (() => void) | undefined;
+  readonly refreshing?: boolean;
 };
 
 export const LEADER_DAY_PRIVACY = 'Counts only — never their contacts or notes.';
@@ -86,6 +89,16 @@ export function LeaderDay(props: LeaderDayProps) {
         </div>
       </div>
 
+      {!offline && refreshedAt !== null ? (
+        <p className="leader-day__updated subtle">
+          Updated {formatRelative(new Date(refreshedAt).toISOString(), now)}
+          {props.onRefresh ? (
+            <button type="button" className="button button--small button--ghost" disabled={props.refreshing === true} onClick={props.onRefresh}>
+              {props.refreshing === true ? 'Refreshing…' : 'Refresh'}
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       {offline ? (
         <p className="team-feed__note">
           {refreshedAt === null
@@ -96,9 +109,7 @@ export function LeaderDay(props: LeaderDayProps) {
       {error !== null ? <p className="team-feed__note team-feed__note--problem">{error}</p> : null}
 
       {neverLoaded ? null : members === undefined ? (
-        <p className="subtle" role="status">
-          Loading your team’s day…
-        </p>
+        <p className="subtle">Loading your team’s day…</p>
       ) : members.length === 0 ? (
         <p className="team-feed__empty">{LEADER_DAY_EMPTY}</p>
       ) : (

@@ -67,9 +67,7 @@ export function TeamFeed(props: TeamFeedProps) {
       <h2 id="team-feed-title">Team wins</h2>
       {error !== null ? <p className="team-feed__note team-feed__note--problem">{error}</p> : null}
       {wins === undefined ? (
-        <p className="subtle" role="status">
-          Loading the team feed…
-        </p>
+        <p className="subtle">Loading the team feed…</p>
       ) : wins.length === 0 ? (
         <p className="team-feed__empty">{FEED_EMPTY}</p>
       ) : (

@@ -111,6 +111,8 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
 
 type TeamTab = 'feed' | 'members' | 'day';
 
+const LEADER_REFRESH_MS = 60_000;
+
 /** Tabs as the ARIA pattern has them: one tab stop, arrow keys move between tabs. */
 function Tabs(props: { readonly tabs: readonly { readonly id: TeamTab; readonly label: string }[]; readonly selected: TeamTab; readonly onSelect: (tab: TeamTab) => void }) {
   const { tabs, selected, onSelect } = props;
@@ -198,12 +200,24 @@ function LeaderPanel({ team, offline, now }: { readonly team: TeamPort; readonly
   const [day, setDay] = useState(today);
   const [depth, setDepth] = useState<LeaderDayDepth>(1);
   const [error, setError] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
   const cached = useLeaderDay(day, depth);
 
+  const refresh = useCallback(async () => {
+    setRefreshing(true);
+    const answer = await team.refreshLeaderDay(day, depth);
+    setRefreshing(false);
+    setError(answer.ok ? null : answer.error);
+  }, [team, day, depth]);
+  // The counts change as the team works: read again every minute while the screen is in view.
   useEffect(() => {
-    if (offline) return;
-    void team.refreshLeaderDay(day, depth).then((answer) => setError(answer.ok ? null : answer.error));
-  }, [team, offline, day, depth]);
+    if (offline) return undefined;
+    void refresh();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void refresh();
+    }, LEADER_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh, offline]);
 
   return (
     <LeaderDay
@@ -218,6 +232,8 @@ function LeaderPanel({ team, offline, now }: { readonly team: TeamPort; readonly
       error={error}
       onDay={setDay}
       onDepth={setDepth}
+      onRefresh={() => void refresh()}
+      refreshing={refreshing}
     />
   );
 }
