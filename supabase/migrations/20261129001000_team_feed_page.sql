@@ -124,8 +124,9 @@ $$;
  *
  * How the page is found depends on the size of the caller's line: a short line (up to 200 members)
  * reads each member's newest wins from their (member_id, occurred_at, id) index; a long one walks the
- * (occurred_at, id) index of all wins, where most rows are the line's, and lets the policy's set (built
- * once) pick them.
+ * (occurred_at, id) index of all wins, where most rows are the line's, and the policy's set (built
+ * once) picks them. Either way the line is also asked for explicitly, so the page is the caller's line
+ * whoever calls (a role that bypasses row-level security too).
  */
 create function public.team_feed(before_at timestamptz default null, before_id uuid default null, page_size integer default 20, only_win uuid default null)
 returns table (id uuid, member_id uuid, kind text, amount integer, occurred_at timestamptz, updated_at timestamptz, reactions jsonb, comments jsonb)
@@ -158,7 +159,7 @@ begin
     else
       page := array(
         select w.id from public.team_wins w
-        where w.deleted_at is null and (w.occurred_at, w.id) < (at_bound, id_bound)
+        where w.deleted_at is null and (w.occurred_at, w.id) < (at_bound, id_bound) and w.member_id = any (line)
         order by w.occurred_at desc, w.id desc
         limit size);
     end if;
