@@ -305,4 +305,17 @@ describe('the team feed', () => {
     expect(screen.queryByRole('button', { name: 'Show older wins' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Loading…' }).hasAttribute('disabled')).toBe(true);
   });
+
+  it('the member’s own win can be removed after confirming; others’ wins have no Remove', async () => {
+    const onRemoveWin = vi.fn(() => Promise.resolve(null));
+    mount({ wins: [win({ id: 'w-mine', member_id: ME, author: 'You', mine: true }), win({ id: 'w-ana', member_id: ANA, author: 'Ana Alves', mine: false })], onRemoveWin });
+    const user = userEvent.setup();
+    const others = winCard(/^Ana Alves/);
+    expect(within(others).queryByRole('button', { name: /^Remove/ })).toBeNull();
+    const mine = winCard(/^You/);
+    await user.click(within(mine).getByRole('button', { name: /^Remove/ }));
+    expect(onRemoveWin).not.toHaveBeenCalled();
+    await user.click(within(mine).getByRole('button', { name: 'Remove win' }));
+    expect(onRemoveWin).toHaveBeenCalledWith('w-mine');
+  });
 });

@@ -27,6 +27,8 @@ export type TeamFeedProps = {
   readonly onEditComment: (commentId: string, body: string) => Promise<string | null>;
   readonly onDeleteComment: (commentId: string) => Promise<string | null>;
   readonly onHideComment: (commentId: string, hide: boolean) => Promise<string | null>;
+  /** Takes one of the member's own wins off the feed (absent: no button). */
+  readonly onRemoveWin?: ((winId: string) => Promise<string | null>) | undefined;
 };
 
 type CommentActions = Pick<TeamFeedProps, 'onEditComment' | 'onDeleteComment' | 'onHideComment'>;
@@ -103,6 +105,7 @@ function WinCard(props: TeamFeedProps & { readonly win: FeedWin }) {
       <p className="team-feed__meta">
         <When iso={win.occurred_at} now={now} />
       </p>
+      {win.mine && props.onRemoveWin ? <RemoveWin winId={win.id} sentence={sentence} onRemoveWin={props.onRemoveWin} /> : null}
       <div className="team-feed__reactions" role="group" aria-label={`Reactions to ${sentence}`}>
         {win.reactions.map((reaction) => {
           const label = REACTION_LABELS[reaction.emoji];
@@ -360,5 +363,42 @@ function CommentForm({ winId, sentence, onComment }: { readonly winId: string; r
         </button>
       </div>
     </form>
+  );
+}
+
+/** The member's own win: taken off the feed after a confirmation (it stays off on every device). */
+function RemoveWin(props: { readonly winId: string; readonly sentence: string; readonly onRemoveWin: (winId: string) => Promise<string | null> }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!confirming)
+    return (
+      <button type="button" className="button button--ghost button--small team-feed__remove" onClick={() => setConfirming(true)}>
+        Remove<span className="visually-hidden"> “{props.sentence}” from the feed</span>
+      </button>
+    );
+  return (
+    <div className="team-feed__confirm" role="group" aria-label="Remove this win from the feed?">
+      <p>Remove this win from your team’s feed? Its reactions and comments go with it.</p>
+      <button
+        type="button"
+        className="button button--danger button--small"
+        onClick={() =>
+          void props.onRemoveWin(props.winId).then((problem) => {
+            setError(problem);
+            if (problem === null) setConfirming(false);
+          })
+        }
+      >
+        Remove win
+      </button>{' '}
+      <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+      {error !== null ? (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -186,6 +186,7 @@ function FeedPanel({ team, view, offline, now }: { readonly team: TeamPort; read
         onComment={async (winId, body) => problem(await store.addTeamComment(winId, body))}
         onEditComment={async (id, body) => problem(await store.editTeamComment(id, body))}
         onDeleteComment={async (id) => problem(await store.deleteTeamComment(id))}
+        onRemoveWin={async (id) => problem(await store.removeWin(id))}
         onHideComment={async (id, hide) => {
           const answer = await team.hideComment(id, hide);
           return answer.ok ? null : answer.error;
