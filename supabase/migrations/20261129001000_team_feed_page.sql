@@ -169,7 +169,9 @@ begin
     coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'member_id', r.member_id, 'emoji', r.emoji) order by r.created_at, r.id)
               from public.team_reactions r where r.win_id = w.id and r.deleted_at is null), '[]'::jsonb),
     coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'member_id', c.member_id, 'body', c.body, 'hidden_at', c.hidden_at, 'hidden_by', c.hidden_by,
-                                                  'created_at', c.created_at, 'updated_at', c.updated_at) order by c.created_at, c.id)
+                                                  'created_at', c.created_at, 'updated_at', c.updated_at,
+                                                  -- Every field of a new comment carries its insert's stamp; an edit restamps the body.
+                                                  'edited', (c.field_stamps ->> 'body') is distinct from (c.field_stamps ->> 'win_id')) order by c.created_at, c.id)
               from public.team_comments c where c.win_id = w.id and c.deleted_at is null), '[]'::jsonb)
   from unnest(page) with ordinality as p (win, n)
   join public.team_wins w on w.id = p.win

@@ -121,7 +121,13 @@ describe('the team feed across members (local stack)', () => {
     const first = (await shown(sponsor))[0]!.comments.find((comment) => comment.mine)!;
     expect((await sponsor.device.store.editTeamComment(first.id, 'Ten days: keep going!')).ok).toBe(true);
     await settle(sponsor.device);
-    await expect.poll(async () => (await shown(ana))[0]?.comments.find((comment) => comment.id === first.id)?.body, { timeout: 5_000 }).toBe('Ten days: keep going!');
+    await expect
+      .poll(async () => {
+        const edited = (await shown(ana))[0]?.comments.find((comment) => comment.id === first.id);
+        return [edited?.body, edited?.edited];
+      }, { timeout: 5_000 })
+      .toEqual(['Ten days: keep going!', true]);
+    expect((await shown(ana))[0]?.comments.find((comment) => comment.mine)?.edited).toBe(false);
     expect((await sponsor.device.store.deleteTeamComment(first.id)).ok).toBe(true);
     await settle(sponsor.device);
     await expect.poll(async () => (await shown(ana))[0]?.comments.some((comment) => comment.id === first.id), { timeout: 5_000 }).toBe(false);

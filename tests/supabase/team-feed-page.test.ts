@@ -157,7 +157,7 @@ for (const backend of sqlBackends()) {
         [earlier, ids.downline, 'First!', null, null],
         [kept, ids.leader, 'Great', null, null],
       ]);
-      expect(Object.keys(one!.comments[0]!).sort()).toEqual(['body', 'created_at', 'hidden_at', 'hidden_by', 'id', 'member_id', 'updated_at']);
+      expect(Object.keys(one!.comments[0]!).sort()).toEqual(['body', 'created_at', 'edited', 'hidden_at', 'hidden_by', 'id', 'member_id', 'updated_at']);
       expect(await feed(member(ids.sibling), { only_win: target })).toEqual([]);
       expect(await feed(member(ids.stranger), { only_win: target })).toEqual([]);
       expect(await feed(member(ids.member), { only_win: deletedWin })).toEqual([]);
