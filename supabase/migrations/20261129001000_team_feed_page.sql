@@ -32,6 +32,9 @@ drop policy "The sponsor line sees a member's wins" on public.team_wins;
 create policy "The sponsor line sees a member's wins" on public.team_wins for select to authenticated
   using (member_id in (select team_private.line_ids()));
 
+-- Nothing else asked the old per-row question.
+drop function team_private.in_line_with(uuid);
+
 -- Reactions and comments: on wins the caller sees (the lookup of the win is by its primary key, and
 -- the win's own policy above is the set computed once).
 drop policy "Who sees a win sees its reactions" on public.team_reactions;
