@@ -4,6 +4,8 @@ import { createSupabaseRemote } from '../adapters/supabase/supabase-remote';
 import { createTeamRemote, startTeamPresence, type TeamPresence } from '../adapters/supabase/team-remote';
 import { readTeam, recordSeen, replaceTeam } from '../db/team-cache';
 import { startTeamFeed } from './team-feed';
+
+export { startNotifications } from './notifications';
 import { createStore } from '../shared/subscribable';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';

@@ -5,7 +5,7 @@ import { createDeviceClock } from '../db/commit-changes';
 import { createFieldbookDb, LOCAL_DATABASE_NAME, memberDatabaseName } from '../db/fieldbook-db';
 import { createLocalStore, ensureSetting, ensureWorkspaceMemberId, HLC_NODE_KEY } from '../db/local-store';
 import { toStorageError } from '../db/storage-error';
-import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, TeamPort, Toast } from '../hooks/app-services';
+import type { AccountPort, AppServices, PendingOutreach, StorageProblem, SyncPort, TeamPort, NotificationsPort, Toast } from '../hooks/app-services';
 import { createLogger, type LogEntry } from '../shared/logger';
 import { createAnnouncer } from '../shared/announcer';
 import { createStore } from '../shared/subscribable';
@@ -76,13 +76,14 @@ export async function createServices(win: Window): Promise<AppServices> {
   let sync: SyncPort = createLocalOnlySync();
   let account: AccountPort | null = null;
   let team: TeamPort | null = null;
+  let notifications: NotificationsPort | null = null;
   // If the sync code cannot load (an old cache, a flaky first visit), the data is still all here.
   const loaded = await backendModule?.catch((error: unknown) => {
     log.error('sync could not load; working from this device only', { error: String(error) });
     return null;
   });
   if (config && loaded) {
-    const { openBackend, startSync, startTeam } = loaded;
+    const { openBackend, startSync, startTeam, startNotifications } = loaded;
     const backend = openBackend(win, config.url, config.anonKey, session);
     const contextFor = (userId: string) => ({ memberId: userId, clock, now: platform.now, newId, log });
     account = backend.account({ newContext: contextFor });
@@ -111,6 +112,16 @@ export async function createServices(win: Window): Promise<AppServices> {
         },
       });
       team = startTeam({ win, backend, session, db, platform, logger });
+      const push = startNotifications({ win, client: backend.client, functionsUrl: `${config.url.replace(/\/+$/, '')}/functions/v1`, db, now: platform.now, log: logger.scoped('notifications') });
+      notifications = push;
+      // Sent again at every start (see startNotifications); offline, the next start does it.
+      void push.refresh();
+      // Signing out: this device stops receiving the member's pushes.
+      const signedIn = account;
+      account = { ...signedIn, signOut: async () => {
+        await push.forgetDevice();
+        await signedIn.signOut();
+      } };
       // A person opened a link: say so on every device, once per click however many tabs hear of it
       // (each notice is claimed in IndexedDB; the code loads with the first click or sent message).
       sync.onRemoteChange((tables) => {
@@ -137,6 +148,7 @@ export async function createServices(win: Window): Promise<AppServices> {
     sync,
     account,
     team,
+    notifications,
     linkTracking: config && session ? { redirectBase: `${config.url.replace(/\/+$/, '')}/functions/v1/r`, ownOrigins: [win.location.origin] } : null,
     toasts,
     announcements,

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import type { LinkTracking, LocalStore } from '../db/local-store';
+import type { CachedPushPreferences } from '../db/notification-cache';
 import type { DevicePlatform } from '../domain/contact-links';
 import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
@@ -109,6 +110,26 @@ export type TeamPort = {
   readonly shareInvite: (code: string) => Promise<'shared' | 'copied' | 'failed'>;
 };
 
+/** What this browser can do about push (see adapters/browser/web-push-subscription.ts). */
+export type PushSupport = 'supported' | 'ios-needs-home-screen' | 'denied' | 'unsupported';
+
+/**
+ * Notifications for a signed-in member: this device's push subscription and its preferences, and
+ * the member's digest email. Reads go to the local cache (src/db/notification-cache.ts); every
+ * change needs the server and answers with a sentence on failure.
+ */
+export type NotificationsPort = {
+  readonly support: () => PushSupport;
+  /** Asks for permission and subscribes this device (call from a user gesture). */
+  readonly enable: () => Promise<Result<true, string>>;
+  /** Unsubscribes this device, in the browser and on the server. */
+  readonly disable: () => Promise<Result<true, string>>;
+  readonly savePreferences: (preferences: CachedPushPreferences) => Promise<Result<true, string>>;
+  readonly saveDigest: (digest: { readonly digest_enabled: boolean; readonly digest_hour: number }) => Promise<Result<true, string>>;
+  /** Reads the server's view into the cache. */
+  readonly refresh: () => Promise<Result<true, string>>;
+};
+
 export type AppServices = {
   readonly db: FieldbookDb;
   readonly store: LocalStore;
@@ -121,6 +142,8 @@ export type AppServices = {
   readonly account: AccountPort | null;
   /** The team; absent or null when local-only or signed out (the team screen then asks for an account). */
   readonly team?: TeamPort | null;
+  /** Notifications; absent or null when local-only or signed out. */
+  readonly notifications?: NotificationsPort | null;
   /** Where tracked links point; absent or null without a backend (links are then sent as written). */
   readonly linkTracking?: LinkTracking | null;
   readonly toasts: Store<readonly Toast[]>;

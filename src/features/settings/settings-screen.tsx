@@ -6,6 +6,7 @@ import { useAppServices } from '../../hooks/app-services';
 import { useProfile, useStoredDeviceSettings } from '../../hooks/use-local-data';
 import { useShareWins } from '../../hooks/use-team-feed';
 import { ShareWinsSettings } from '../team/share-wins';
+import { NotificationsSettings } from './notifications-settings';
 import { useForm } from '../../hooks/use-form';
 import { FormError } from '../../ui/form-error';
 import { useExportData } from '../../hooks/use-export-data';
@@ -88,7 +89,7 @@ export function SettingsScreen() {
   const settings = useStoredDeviceSettings();
   const navigate = useNavigate();
   const exportData = useExportData();
-  const { account, team } = useAppServices();
+  const { account, team, notifications } = useAppServices();
   return (
     <section className="screen" aria-labelledby="settings-title">
       <div className="screen__header">
@@ -112,6 +113,7 @@ export function SettingsScreen() {
           </div>
         ) : null}
       </section>
+      {notifications ? <NotificationsSettings notifications={notifications} /> : null}
       {team ? <TeamSharing /> : null}
       <section className="card" aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
