@@ -97,15 +97,26 @@ revoke all on function team_private.touch_win(uuid) from public, anon, authentic
 create or replace function team_private.hide_comment(comment uuid, hide boolean) returns void language plpgsql security definer set search_path = '' as $$
 declare
   author_of_win uuid;
+  author_of_comment uuid;
+  hider uuid;
   win uuid;
   changed integer;
 begin
   if auth.uid() is null then
     raise exception 'Sign in to manage your team' using errcode = '28000';
   end if;
-  select w.member_id, w.id into author_of_win, win from public.team_comments c join public.team_wins w on w.id = c.win_id where c.id = comment;
+  select w.member_id, w.id, c.member_id, c.hidden_by into author_of_win, win, author_of_comment, hider
+  from public.team_comments c join public.team_wins w on w.id = c.win_id where c.id = comment;
   if author_of_win is null or not exists (select 1 from public.team_paths p where p.ancestor_id = auth.uid() and p.descendant_id = author_of_win) then
     raise exception 'Only a leader of this member can hide comments on their wins' using errcode = 'P0001';
+  end if;
+  if author_of_comment = auth.uid() then
+    raise exception 'A leader above you decides about your own comments' using errcode = 'P0001';
+  end if;
+  -- Shown again only by the leader who hid it, or by a leader above them.
+  if not hide and hider is not null and hider <> auth.uid()
+     and not exists (select 1 from public.team_paths p where p.ancestor_id = auth.uid() and p.descendant_id = hider) then
+    raise exception 'Only the leader who hid this comment, or one above them, can show it again' using errcode = 'P0001';
   end if;
   perform pg_catalog.set_config('team.hiding', 'on', true);
   update public.team_comments c set hidden_at = case when hide then now() end, hidden_by = case when hide then auth.uid() end where c.id = comment;

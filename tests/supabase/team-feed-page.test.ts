@@ -266,5 +266,20 @@ for (const backend of sqlBackends()) {
       await as(member(ids.leader), 'select public.team_hide_comment($1, false)', [hidden]);
       expect((await state()).sync_xid).toBe(shown.sync_xid);
     });
+  
+    it('a hidden comment is shown again only by the leader who hid it or one above them; nobody hides or shows their own', async () => {
+      const downWin = await win(ids.downline, new Date(Date.now() - 60_000).toISOString());
+      const said = await comment(ids.sibling, downWin, 'off topic');
+      await as(member(ids.leader), 'select public.team_hide_comment($1)', [said]);
+      await expect(as(member(ids.member), 'select public.team_hide_comment($1, false)', [said])).rejects.toThrow(/Only the leader who hid this comment, or one above them/);
+      await as(member(ids.leader), 'select public.team_hide_comment($1, false)', [said]);
+      // Hidden by the member (a leader of the win's author), shown again by the leader above them.
+      await as(member(ids.member), 'select public.team_hide_comment($1)', [said]);
+      await as(member(ids.leader), 'select public.team_hide_comment($1, false)', [said]);
+      const own = await comment(ids.member, downWin, 'my own words');
+      await expect(as(member(ids.member), 'select public.team_hide_comment($1)', [own])).rejects.toThrow(/decides about your own comments/);
+      const [row] = await db.query<{ hidden_at: string | null }>('select hidden_at from public.team_comments where id = $1', [said]);
+      expect(row?.hidden_at).toBeNull();
+    });
   });
 }

@@ -219,9 +219,10 @@ for (const backend of sqlBackends()) {
         },
       ],
       team_hide_comment: [
-        { name: "hide L's comment on M's win", run: called('select public.team_hide_comment($1)', () => [row.commentL]), expected: signedIn(error(/leader of this member/), { leader: 'ok' }) },
+        // One's own comment is deleted, not hidden: hiding is a leader's decision about someone else's words.
+        { name: "hide L's comment on M's win", run: called('select public.team_hide_comment($1)', () => [row.commentL]), expected: signedIn(error(/leader of this member/), { leader: error(/decides about your own comments/) }) },
         { name: "show D's hidden comment on M's win", run: called('select public.team_hide_comment($1, false)', () => [row.hiddenD]), expected: signedIn(error(/leader of this member/), { leader: 'ok' }) },
-        { name: "show M's hidden comment on D's win", run: called('select public.team_hide_comment($1, false)', () => [row.hiddenM]), expected: signedIn(error(/leader of this member/), { member: 'ok', leader: 'ok' }) },
+        { name: "show M's hidden comment on D's win", run: called('select public.team_hide_comment($1, false)', () => [row.hiddenM]), expected: signedIn(error(/leader of this member/), { member: error(/decides about your own comments/), leader: 'ok' }) },
       ],
       team_leader_day: [
         {
