@@ -32,12 +32,23 @@ export default defineConfig({
           { name: 'Today', short_name: 'Today', url: '/today?source=shortcut', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
         ],
       },
-      workbox: {
+      // A service worker of our own (src/sw.ts) for push notifications; it keeps what the generated one did:
+      // the precached app shell, the navigation fallback to /index.html, outdated caches removed, and the
+      // 'prompt' update flow (a new version waits for SKIP_WAITING).
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectManifest: {
         // App shell only: data lives in IndexedDB, and Supabase API/auth responses are never cached.
         globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
-        navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/rest\//, /^\/auth\//, /^\/realtime\//, /^\/storage\//],
-        cleanupOutdatedCaches: true,
+        // One classic script, as the generated worker was (registered without type: 'module').
+        rollupFormat: 'iife',
+      },
+      // The worker's own Vite build prints only warnings and errors; the plugin still reports the precache.
+      integration: {
+        configureCustomSWViteBuild(config) {
+          config.logLevel = 'warn';
+        },
       },
     }),
   ],
