@@ -79,7 +79,28 @@ class MissingRowError extends Error {
   }
 }
 
+/** Rows a commit of this tab stored, per table, as stored (see onRowsCommitted). */
+type WrittenRows = Map<SyncedTable, AnyRow[]>;
+export type RowsCommittedListener = (table: SyncedTable, rows: readonly AnyRow[]) => void;
+const rowsCommittedListeners = new WeakMap<FieldbookDb, Set<RowsCommittedListener>>();
+
+/**
+ * Calls `listener` after each commitChanges of this tab that stored rows, with those rows exactly as
+ * stored, once the transaction has committed (never for one that failed). Whoever keeps an in-memory
+ * copy of a table (the contact index) can take them instead of reading back rows this tab just wrote.
+ * Dexie's `storagemutated` event for the same transaction fires just before (it fires inside the
+ * transaction's complete event).
+ */
+export function onRowsCommitted(db: FieldbookDb, listener: RowsCommittedListener): () => void {
+  const listeners = rowsCommittedListeners.get(db) ?? new Set<RowsCommittedListener>();
+  rowsCommittedListeners.set(db, listeners);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 const SYNC_COLUMN_SET: ReadonlySet<string> = new Set(SYNC_COLUMNS);
+/** The most rows one bulk write may hold for Dexie to report their keys rather than the whole table. */
+const KEYED_BULK = 49;
 const UNSTAMPED: ReadonlySet<string> = new Set(['id', 'member_id', 'created_at']);
 const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
@@ -99,18 +120,22 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
   const tables = [...new Set(changes.map((change) => change.table))];
   const resolving = changes.some((change) => change.op === 'requeue' || change.op === 'give-back');
   const scope = [...tables.map((table) => db.table(table)), db.outbox, ...(resolving ? [db.rejected, db.settings] : [])];
+  const listeners = rowsCommittedListeners.get(db);
+  let written: WrittenRows | null = null;
   const run = () =>
     db.transaction('rw', scope, async () => {
+      // Collected afresh by each attempt (withReopen may run this twice); handed over only after commit.
+      written = listeners && listeners.size > 0 ? new Map() : null;
       const mutationIds: string[] = [];
       for (let i = 0; i < changes.length; ) {
         // A run of inserts into one table (an import) is written with two bulk writes, not two per row.
         const run = insertRun(changes, i);
         if (run.length > 1) {
-          mutationIds.push(...(await insertMany(db, run, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') })));
+          mutationIds.push(...(await insertMany(db, run, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') }, written)));
           i += run.length;
           continue;
         }
-        const mutationId = await applyAny(db, changes[i]!, ctx);
+        const mutationId = await applyAny(db, changes[i]!, ctx, written);
         if (mutationId !== null) mutationIds.push(mutationId);
         i += 1;
       }
@@ -118,6 +143,8 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
     });
   try {
     const mutationIds = await withReopen(db, run);
+    const committed = written as WrittenRows | null;
+    if (committed !== null && listeners) for (const [table, rows] of committed) for (const listener of [...listeners]) listener(table, rows);
     ctx.log?.debug(`committed ${changes.length} change(s) to ${tables.join(', ')}`, {
       mutations: mutationIds.length,
       ms: Math.round((ctx.now() - started) * 10) / 10,
@@ -137,14 +164,14 @@ function needs<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Partial<WriteContext>): Promise<string | null> {
+function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Partial<WriteContext>, written: WrittenRows | null): Promise<string | null> {
   switch (change.op) {
     case 'requeue':
       return requeue(db, change, { ...ctx, clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
     case 'give-back':
       return giveBack(db, change).then(() => null);
     default:
-      return applyChange(db, change, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
+      return applyChange(db, change, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') }, written);
   }
 }
 
@@ -213,7 +240,14 @@ async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
   return entry.mutation_id;
 }
 
-async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext): Promise<string | null> {
+function remember(written: WrittenRows | null, table: SyncedTable, rows: readonly AnyRow[]) {
+  if (written === null) return;
+  const list = written.get(table);
+  if (list) list.push(...rows);
+  else written.set(table, [...rows]);
+}
+
+async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext, written: WrittenRows | null): Promise<string | null> {
   const table = db.table<AnyRow, string>(change.table);
   const nowIso = new Date(ctx.now()).toISOString();
   const current = change.op === 'insert' ? undefined : await table.get(change.id);
@@ -226,6 +260,7 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
     const { row, entry } = newRow(change, dataFields, stamp, ctx);
     // add, not put: a colliding id must fail loudly rather than replace someone's row.
     await table.add(row);
+    remember(written, change.table, [row]);
     return queue(db, entry);
   } else {
     // A deleted row takes no edits (another tab may have deleted it) except the undo of the delete itself.
@@ -238,7 +273,9 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
       if ('emails' in changed) changed['email'] = dataFields['email'];
     }
     const stamps = { ...current.field_stamps, ...Object.fromEntries(Object.keys(changed).map((key) => [key, stamp])) };
-    await table.put({ ...current, ...changed, updated_at: nowIso, field_stamps: stamps });
+    const row = { ...current, ...changed, updated_at: nowIso, field_stamps: stamps } as AnyRow;
+    await table.put(row);
+    remember(written, change.table, [row]);
     return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'update', changes: changed, stamp, created_at: ctx.now() });
   }
 }
@@ -278,10 +315,17 @@ function insertRun(changes: readonly AnyChange[], start: number): RowChange[] {
   return run;
 }
 
-async function insertMany(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext): Promise<string[]> {
+async function insertMany(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext, written: WrittenRows | null): Promise<string[]> {
   const built = changes.map((change) => newRow(change, dataFieldsOf(change, undefined), ctx.clock.next(), ctx));
   // bulkAdd, not bulkPut: a colliding id fails the whole transaction, as add does for one row.
-  await db.table<AnyRow, string>(changes[0]!.table).bulkAdd(built.map((item) => item.row));
+  const rows = built.map((item) => item.row);
+  const table = db.table<AnyRow, string>(changes[0]!.table);
+  // Slices under Dexie's threshold of 50, below which it reports the keys written (storagemutated,
+  // live queries) instead of "the whole table changed": an import's chunk then reruns only the live
+  // queries it touches, and the contact index takes the rows handed over (onRowsCommitted) instead of
+  // reading the whole table again while the import goes on. Same requests, same transaction.
+  await Promise.all(Array.from({ length: Math.ceil(rows.length / KEYED_BULK) }, (_, at) => table.bulkAdd(rows.slice(at * KEYED_BULK, (at + 1) * KEYED_BULK))));
+  remember(written, changes[0]!.table, rows);
   await db.outbox.bulkAdd(built.map((item) => item.entry));
   return built.map((item) => item.entry.mutation_id);
 }

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contactInput, createTestStore, type TestStore } from '../../tests/support/test-store';
 import { createContactIndex, type ContactIndex } from './contact-index';
 
@@ -71,10 +71,34 @@ describe('contact index', () => {
     expect((await commitChanges(tab.db, changes, tab.ctx)).ok).toBe(true);
     await expect.poll(() => names(index)?.length).toBe(130);
     expect(names(index)).toEqual(await expected());
-    // Inserts in bulk are reported as a range of keys: one reload.
+    // Inserts in bulk (commitChanges writes them in keyed slices) are merged in too.
     await tab.store.seedContacts(200, 'M');
     await expect.poll(() => names(index)?.length).toBe(330);
     expect(names(index)).toEqual(await expected());
     stop();
+  });
+
+  it("takes the rows of this tab's own large commit as handed over, reading nothing back, and never keeps a version older than the table's", async () => {
+    const { tab, index, stop } = await setup();
+    const { commitChanges } = await import('./commit-changes');
+    const inserts = Array.from({ length: 300 }, (_, i) => ({ table: 'contacts' as const, op: 'insert' as const, id: crypto.randomUUID(), fields: { ...contactInput({ first_name: `P${String(i).padStart(3, '0')}` }), last_touched_at: new Date().toISOString() } }));
+    const reads = [vi.spyOn(tab.db.contacts, 'bulkGet'), vi.spyOn(tab.db.contacts, 'orderBy'), vi.spyOn(tab.db.contacts, 'where')];
+    expect((await commitChanges(tab.db, inserts, tab.ctx)).ok).toBe(true);
+    await expect.poll(() => names(index)?.length).toBe(300);
+    expect(names(index)?.slice(0, 2)).toEqual(['P000', 'P001']);
+    for (const read of reads) expect(read).not.toHaveBeenCalled();
+    for (const read of reads) read.mockRestore();
+
+    // A write of another tab after the handover: the index shows it, not the handed-over version.
+    const other = await createTestStore({ name: tab.name });
+    await other.store.updateContact(inserts[0]!.id, { first_name: 'Zara' });
+    await expect.poll(() => names(index)?.at(-1)).toBe('Zara');
+    // And a large commit of updates (an undo) is handed over too.
+    const deletes = inserts.slice(1, 201).map((insert) => ({ table: 'contacts' as const, op: 'update' as const, id: insert.id, fields: { deleted_at: new Date().toISOString() } }));
+    expect((await commitChanges(tab.db, deletes, tab.ctx)).ok).toBe(true);
+    await expect.poll(() => names(index)?.length).toBe(100);
+    expect(names(index)?.at(-1)).toBe('Zara');
+    stop();
+    other.db.close();
   });
 });

@@ -2,6 +2,7 @@ import { Dexie, RangeSet, type ObservabilitySet } from 'dexie';
 import type { Contact } from '../domain/contact';
 import { compareContactsByName, searchTextFor, sortContactsByName, type SearchableContact } from '../domain/contact-search';
 import type { Subscribable } from '../shared/subscribable';
+import { onRowsCommitted } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
 
 export type ContactIndexSnapshot = {
@@ -80,6 +81,11 @@ function changedContactKeys(parts: ObservabilitySet, part: string): string[] | n
  * table once, then listens to Dexie's `storagemutated` event, which reports the primary keys changed by
  * this tab and, over BroadcastChannel, by other tabs; it fetches just those rows and moves them to their
  * sorted place. A range change (clear, bulk delete) or a large batch falls back to one full reload.
+ *
+ * A large batch this tab committed itself (an import's chunk of 1,000, its undo) is not read back at
+ * all: commitChanges hands over the rows it stored (onRowsCommitted) just after the storagemutated
+ * event, and the index takes them from there. Reading them back would cost IndexedDB as much again
+ * while the import is still writing its next chunk.
  */
 export function createContactIndex(db: FieldbookDb): ContactIndex {
   const part = `idb://${db.name}/contacts/`;
@@ -90,6 +96,11 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   let started = false;
   let stale = false;
   let retryDelay = FIRST_RETRY_MS / 2;
+  /**
+   * Rows this tab's commits stored, by id, each the newest version of its row: a mutation of a row
+   * drops its entry (a later commit of this tab puts it back), so no stale version is ever taken.
+   */
+  const handedOver = new Map<string, Contact>();
 
   const publish = (items: SearchableContact[]) => {
     snapshot = { items };
@@ -155,8 +166,21 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
     });
   };
 
+  /** The changed rows: those this tab's commit handed over, the rest read from the table. */
+  const changedRows = async (keys: readonly string[]): Promise<(Contact | undefined)[]> => {
+    const rows = keys.map((key) => handedOver.get(key));
+    for (const key of keys) handedOver.delete(key);
+    const missing = keys.filter((_, at) => rows[at] === undefined);
+    if (missing.length === 0) return rows;
+    const read = new Map((await db.contacts.bulkGet(missing)).map((row, at) => [missing[at]!, row]));
+    return keys.map((key, at) => rows[at] ?? read.get(key));
+  };
+
   const onMutated = (parts: ObservabilitySet) => {
     const keys = changedContactKeys(parts, part);
+    // Whatever was handed over for these rows is older than this mutation.
+    if (keys === null) handedOver.clear();
+    else for (const key of keys) handedOver.delete(key);
     if (keys === null || (stale && keys.length > 0)) {
       // Large batches come in bursts (an import writes one per 1,000 rows): reload once the burst has
       // been quiet for RELOAD_QUIET_MS (at most RELOAD_MAX_WAIT_MS after its first batch), not per batch.
@@ -171,13 +195,27 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
         enqueue(reloadAll);
       }, wait);
     } else if (reloadQueued || reloadTimer !== null) return;
+    else if (keys.length > MAX_SPLICED_KEYS)
+      // A large batch is most likely this tab's own commit, whose rows arrive just after this event:
+      // look for them once the commit's continuation has run (a macrotask later).
+      enqueue(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        applyRows(keys, await changedRows(keys));
+      });
     else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
+  };
+
+  const onCommitted = (table: string, rows: readonly unknown[]) => {
+    // Small commits (a quick add, an edit) are read back as before; only batches are worth keeping.
+    if (table !== 'contacts' || rows.length <= MAX_SPLICED_KEYS) return;
+    for (const row of rows as readonly Contact[]) handedOver.set(row.id, row);
   };
 
   const start = () => {
     if (started) return;
     started = true;
     Dexie.on('storagemutated', onMutated);
+    onRowsCommitted(db, onCommitted);
     enqueue(reloadAll);
   };
 
