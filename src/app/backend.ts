@@ -192,8 +192,8 @@ export function startSync(options: {
 
 /**
  * The team for the signed-in member: the remote calls, the cached copy refreshed from the server (at
- * start, whenever the app comes back online, and when the screen asks), and presence on the member's
- * own channel and their upline's, restarted when the upline changes.
+ * start, whenever the app comes back online, when the screen asks, and when a new member knocks), and
+ * presence: the member's own channel, and the line's (upline, levels 1 and 2), restarted when it changes.
  */
 export function startTeam(options: {
   readonly win: Window;
@@ -208,33 +208,43 @@ export function startTeam(options: {
   const remote = createTeamRemote(backend.client, () => platform.now());
   const online = createStore<ReadonlySet<string>>(new Set());
   let presence: TeamPresence | null = null;
-  let uplineKey: string | null = null;
+  let watchKey: string | null = null;
+  let uplineSeen: ReadonlySet<string> | null = null;
 
   // One restart at a time (a refresh can land while the previous restart still leaves its channels).
   let restarting: Promise<void> = Promise.resolve();
   const startPresence = () => (restarting = restarting.then(restartPresence, restartPresence));
+  // The line as cached, nearest first: the upline, then levels 1 and 2, each on its owner's channel.
+  // A sponsor or grand-sponsor new since the last start is knocked on, so their app reads the team
+  // again and starts watching this member.
   const restartPresence = async () => {
-    const { upline } = await readTeam(db);
-    const key = upline.map((row) => row.member_id).join(',');
-    if (key === uplineKey) return;
-    uplineKey = key;
+    const { upline, downline } = await readTeam(db);
+    const watchIds = [...upline, ...downline.filter((row) => row.depth <= 2)].map((row) => row.member_id);
+    const knockIds = upline.filter((row) => uplineSeen !== null && row.depth >= -2 && !uplineSeen.has(row.member_id)).map((row) => row.member_id);
+    uplineSeen = new Set(upline.map((row) => row.member_id));
+    const key = watchIds.join(',');
+    if (key === watchKey && knockIds.length === 0) return;
+    watchKey = key;
     const previous = presence;
     presence = null;
     await previous?.stop();
     presence = startTeamPresence(backend.client, {
       memberId: session.userId,
-      uplineIds: upline.map((row) => row.member_id),
+      watchIds,
+      knockIds,
       onOnline: (ids) => {
         online.set(ids);
         void recordSeen(db, ids, platform.now()).catch((error: unknown) => log.warn('last seen not saved', { error: String(error) }));
         void refreshForNewcomers(ids);
       },
+      onKnock: knocked,
       now: () => platform.now(),
       onError: (topic, message) => log.warn('presence channel refused', { topic, message }),
     });
   };
 
-  // Someone present who is not in the cached team has just joined (below or beside): ask once per id.
+  // Online ids are only ever owners of watched channels (any other presence key is ignored), so
+  // from the cached team; one no longer in it (a refresh landed meanwhile) asks once per id.
   const asked = new Set<string>();
   const refreshForNewcomers = async (ids: ReadonlySet<string>) => {
     const { upline, downline } = await readTeam(db);
@@ -243,6 +253,20 @@ export function startTeam(options: {
     if (newcomers.length === 0) return;
     for (const id of newcomers) asked.add(id);
     await refresh();
+  };
+
+  // A new member at level 1 or 2 knocked on this member's channel: read the team again, at most once
+  // every 10 seconds however many knocks come.
+  let knockTimer: number | null = null;
+  let lastKnockRefresh = Number.NEGATIVE_INFINITY;
+  const knocked = () => {
+    if (knockTimer !== null) return;
+    const wait = Math.max(0, lastKnockRefresh + 10_000 - platform.now());
+    knockTimer = win.setTimeout(() => {
+      knockTimer = null;
+      lastKnockRefresh = platform.now();
+      void refresh();
+    }, wait);
   };
 
   const refresh = async () => {

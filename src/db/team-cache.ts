@@ -40,14 +40,22 @@ export const TEAM_LAST_SEEN_KEY = 'team_last_seen';
 
 /**
  * Notes that these members are in the app now, so the team screen can say who was active today
- * after they leave. At most one write a minute per member.
+ * after they leave. Only members of the cached team are noted, and entries for anyone no longer in
+ * it are dropped, so the row never grows past the team. At most one write a minute per member.
  */
 export async function recordSeen(db: FieldbookDb, ids: Iterable<string>, now: number): Promise<void> {
-  await db.transaction('rw', db.settings, async () => {
-    const seen = { ...(((await db.settings.get(TEAM_LAST_SEEN_KEY))?.value as Record<string, number> | undefined) ?? {}) };
+  const table = teamTable(db);
+  await db.transaction('rw', db.settings, table, async () => {
+    const team = new Set(await table.toCollection().primaryKeys());
+    const stored = ((await db.settings.get(TEAM_LAST_SEEN_KEY))?.value as Record<string, number> | undefined) ?? {};
+    const seen: Record<string, number> = {};
     let changed = false;
+    for (const [id, at] of Object.entries(stored)) {
+      if (team.has(id)) seen[id] = at;
+      else changed = true;
+    }
     for (const id of ids) {
-      if ((seen[id] ?? 0) > now - 60_000) continue;
+      if (!team.has(id) || (seen[id] ?? 0) > now - 60_000) continue;
       seen[id] = now;
       changed = true;
     }

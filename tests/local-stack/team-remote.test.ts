@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
-import { createTeamRemote, startTeamPresence, type TeamPresence } from '../../src/adapters/supabase/team-remote';
-import { signedInClient, type Client } from '../support/local-stack';
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import { createTeamRemote, MAX_PRESENCE_CHANNELS, startTeamPresence } from '../../src/adapters/supabase/team-remote';
+import { clientFor, signedInClient, type Client } from '../support/local-stack';
 
 /*
  * The team adapter (src/adapters/supabase/team-remote.ts) against the local stack with three real
  * supabase-js clients: a sponsor, a member and a stranger. Every answer is a Result with a sentence
- * a member can read; presence reports who is in the app.
+ * a member can read; presence reports who of the watched members is in the app, believing on each
+ * channel only its owner's own entry.
  */
 
 describe('team remote (local stack)', () => {
@@ -73,7 +75,7 @@ describe('team remote (local stack)', () => {
     expect(await member.team.acceptInvite(invite.value.code)).toEqual({ ok: false, error: 'This invitation is not valid (it may have expired or been withdrawn)' });
   }, 60_000);
 
-  it('presence: the sponsor sees the member online, then offline after stop; only in_app and since are tracked', async () => {
+  it('presence: each member tracks on their own channel; the sponsor sees the member and the member the sponsor; a new member knocks once', async () => {
     const [sponsor, member] = [await person('Pat Sponsor'), await person('Max Member')];
     const invite = await sponsor.team.createInvite();
     if (!invite.ok) throw new Error(invite.error);
@@ -81,12 +83,20 @@ describe('team remote (local stack)', () => {
 
     let sponsorSees: ReadonlySet<string> = new Set();
     let memberSees: ReadonlySet<string> = new Set();
+    let knocks = 0;
     const errors: string[] = [];
-    const running: TeamPresence[] = [];
-    running.push(startTeamPresence(sponsor.client, { memberId: sponsor.userId, uplineIds: [], onOnline: (ids) => (sponsorSees = ids), onError: (topic, message) => errors.push(`${topic}: ${message}`) }));
+    const sponsorPresence = startTeamPresence(sponsor.client, {
+      memberId: sponsor.userId,
+      watchIds: [member.userId],
+      onOnline: (ids) => (sponsorSees = ids),
+      onKnock: () => (knocks += 1),
+      onError: (topic, message) => errors.push(`${topic}: ${message}`),
+    });
+    await expect.poll(() => sponsor.client.getChannels().map((channel) => channel.state), { timeout: 5000 }).toEqual(['joined', 'joined']);
     const memberPresence = startTeamPresence(member.client, {
       memberId: member.userId,
-      uplineIds: [sponsor.userId],
+      watchIds: [sponsor.userId],
+      knockIds: [sponsor.userId],
       onOnline: (ids) => (memberSees = ids),
       now: () => Date.parse('2026-11-29T10:00:00Z'),
       onError: (topic, message) => errors.push(`${topic}: ${message}`),
@@ -94,15 +104,72 @@ describe('team remote (local stack)', () => {
 
     await expect.poll(() => [...sponsorSees], { timeout: 8000 }).toEqual([member.userId]);
     await expect.poll(() => [...memberSees], { timeout: 8000 }).toEqual([sponsor.userId]);
+    await expect.poll(() => knocks, { timeout: 5000 }).toBe(1);
     expect(errors).toEqual([]);
-    // What the member shows on the sponsor's channel: nothing but in_app and since.
-    const channel = sponsor.client.getChannels().find((candidate) => candidate.topic === `realtime:team-presence:${sponsor.userId}`);
-    const metas = (channel?.presenceState()[member.userId] ?? []).map(({ presence_ref: _ref, ...rest }) => rest);
+    // The member's channels: their own (tracked) and the sponsor's (watched); the sponsor's likewise.
+    expect(member.client.getChannels().map((channel) => channel.topic)).toEqual([`realtime:team-presence:${member.userId}`, `realtime:team-presence:${sponsor.userId}`]);
+    // What the member shows, on their own channel only: nothing but in_app and since.
+    const watched = sponsor.client.getChannels().find((candidate) => candidate.topic === `realtime:team-presence:${member.userId}`);
+    const metas = (watched?.presenceState()[member.userId] ?? []).map(({ presence_ref: _ref, ...rest }) => rest);
     expect(metas).toEqual([{ in_app: true, since: '2026-11-29T10:00:00.000Z' }]);
+    const ownChannel = sponsor.client.getChannels().find((candidate) => candidate.topic === `realtime:team-presence:${sponsor.userId}`);
+    expect(Object.keys(ownChannel?.presenceState() ?? {})).toEqual([sponsor.userId]);
 
     await memberPresence.stop();
     expect(memberSees.size).toBe(0);
     await expect.poll(() => [...sponsorSees], { timeout: 8000 }).toEqual([]);
-    for (const presence of running) await presence.stop();
+    await sponsorPresence.stop();
+    expect(knocks).toBe(1);
   }, 60_000);
+
+  it('presence: only the channel owner’s own entry is believed; other keys and payload fields change nothing', async () => {
+    const [sponsor, member, stranger] = [await person('Olga Owner'), await person('Ned Newer'), await person('Sid Stranger')];
+    const invite = await sponsor.team.createInvite();
+    if (!invite.ok) throw new Error(invite.error);
+    expect((await member.team.acceptInvite(invite.value.code)).ok).toBe(true);
+
+    // Whatever a channel's owner tracks under other keys (theirs to track: it is their channel), on a
+    // device of theirs: another member's id, a stranger's, garbage, with smuggled text.
+    const ownerDevice = clientFor(stack);
+    clients.push(ownerDevice);
+    expect((await ownerDevice.auth.signInWithPassword({ email: sponsor.email, password: 'correct-horse-battery' })).error).toBeNull();
+    const forged: RealtimeChannel[] = [];
+    for (const key of [stranger.userId, 'not-a-member', member.userId]) {
+      const device = clientFor(stack);
+      clients.push(device);
+      expect((await device.auth.signInWithPassword({ email: sponsor.email, password: 'correct-horse-battery' })).error).toBeNull();
+      const channel = device.channel(`team-presence:${sponsor.userId}`, { config: { private: true, presence: { key } } });
+      channel.on('presence', { event: 'sync' }, () => undefined);
+      await new Promise<void>((resolve) => channel.subscribe((status) => String(status) === 'SUBSCRIBED' && resolve()));
+      expect(await channel.track({ in_app: true, since: '2026-11-29T10:00:00Z', note: 'Ana is online', full_name: 'Ana' })).toBe('ok');
+      forged.push(channel);
+    }
+
+    const seen: string[][] = [];
+    const presence = startTeamPresence(member.client, { memberId: member.userId, watchIds: [sponsor.userId], onOnline: (ids) => seen.push([...ids]) });
+    const watched = () => member.client.getChannels().find((candidate) => candidate.topic === `realtime:team-presence:${sponsor.userId}`);
+    await expect.poll(() => Object.keys(watched()?.presenceState() ?? {}).sort(), { timeout: 8000 }).toEqual([stranger.userId, member.userId, 'not-a-member'].sort());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The owner is not in the app: nobody is online, whatever the other keys say.
+    expect(seen.flat()).toEqual([]);
+
+    // The owner comes online under their own key: only they are reported.
+    const owner = startTeamPresence(ownerDevice, { memberId: sponsor.userId, watchIds: [], onOnline: () => undefined });
+    await expect.poll(() => seen.at(-1), { timeout: 8000 }).toEqual([sponsor.userId]);
+    expect(seen.every((ids) => ids.every((id) => id === sponsor.userId))).toBe(true);
+    await owner.stop();
+    await expect.poll(() => seen.at(-1), { timeout: 8000 }).toEqual([]);
+    await presence.stop();
+    for (const channel of forged) await channel.unsubscribe();
+  }, 60_000);
+
+  it('presence: at most 100 channels, the own one first, then the nearest of the line', () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+    const client = clientFor(stack);
+    const presence = startTeamPresence(client, { memberId: 'me', watchIds: ['me', ...ids, ids[0]!], onOnline: () => undefined });
+    const topics = client.getChannels().map((channel) => channel.topic);
+    expect(topics).toHaveLength(MAX_PRESENCE_CHANNELS);
+    expect(topics).toEqual(['realtime:team-presence:me', ...ids.slice(0, MAX_PRESENCE_CHANNELS - 1).map((id) => `realtime:team-presence:${id}`)]);
+    void presence.stop();
+  });
 });

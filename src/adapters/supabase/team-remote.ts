@@ -6,8 +6,8 @@ import type { Database } from './database.types';
 
 /*
  * The team over supabase-js: invitations (the table team_invites), the team RPCs of migration
- * 20261129000600_team.sql, and presence on the private channels `team-presence:<leader id>`
- * (20261129000700_team_presence.sql). Every failure comes back as a sentence a member can read: the
+ * 20261129000600_team.sql, and presence on the private channels `team-presence:<member id>`
+ * (20261129001060_team_presence_own_channel.sql). Every failure comes back as a sentence a member can read: the
  * server's own words for the team's refusals (raised as P0001, written for people), otherwise one per
  * failure kind, classified from codes as the sync remote does (remoteErrorOf).
  */
@@ -130,44 +130,82 @@ async function subscribeSignedIn(client: SupabaseClient<Database>, subscribe: ()
 
 export type TeamPresence = { readonly stop: () => Promise<void> };
 
+/** Channels one member's presence uses at most: their own, and the nearest of their line's. */
+export const MAX_PRESENCE_CHANNELS = 100;
+
+/** The private presence channel of one member: only they track there (20261129001060_team_presence_own_channel.sql). */
+export const presenceTopic = (memberId: string) => `team-presence:${memberId}`;
+
+/** The broadcast event a new member sends on their sponsor's and grand-sponsor's channels: "read the team again". */
+const KNOCK = 'knock';
+
 /**
- * Shows the member as in the app on their own channel and on each upline member's, and reports who
- * else is present on any of them (member ids; the member themself left out). Tracks only
- * `{ in_app: true, since }`: presence never carries anything about prospects.
+ * Is the channel's owner in the app? Only their own entry counts (its key is their id, which only they
+ * may track under, on their own channel), and of it only `in_app`; any other key is ignored.
+ */
+function ownerPresent(channel: RealtimeChannel, ownerId: string): boolean {
+  const metas: unknown = channel.presenceState()[ownerId];
+  return Array.isArray(metas) && metas.some((meta) => isRecord(meta) && meta['in_app'] === true);
+}
+
+/**
+ * Shows the member as in the app on their own channel, `team-presence:<member id>` (tracking only
+ * `{ in_app: true, since }`: presence never carries anything about prospects), and reports which of
+ * the watched members are in the app: each watched member's own channel is joined without tracking,
+ * and only its owner's entry is believed. `watchIds` come nearest first (upline, then level 1, then
+ * level 2); past MAX_PRESENCE_CHANNELS in all, the farthest are left out. On each channel of
+ * `knockIds` (a new sponsor or grand-sponsor) the member knocks once, so that member's app reads the
+ * team again and starts watching them; `onKnock` hears knocks on the member's own channel.
  */
 export function startTeamPresence(
   client: SupabaseClient<Database>,
   options: {
     readonly memberId: string;
-    readonly uplineIds: readonly string[];
+    readonly watchIds: readonly string[];
+    readonly knockIds?: readonly string[];
     readonly onOnline: (online: ReadonlySet<string>) => void;
+    readonly onKnock?: () => void;
     readonly now?: () => number;
     readonly onError?: (topic: string, message: string) => void;
   },
 ): TeamPresence {
   const { memberId, onOnline } = options;
   const since = new Date((options.now ?? Date.now)()).toISOString();
-  const topics = [...new Set([memberId, ...options.uplineIds])].map((id) => `team-presence:${id}`);
+  const watched = [...new Set(options.watchIds)].filter((id) => id !== memberId).slice(0, MAX_PRESENCE_CHANNELS - 1);
+  const knock = new Set(options.knockIds ?? []);
   let stopped = false;
   let last = '';
-  const channels: RealtimeChannel[] = topics.map((topic) => client.channel(topic, { config: { private: true, presence: { key: memberId } } }));
+  const own = client.channel(presenceTopic(memberId), { config: { private: true, presence: { key: memberId } } });
+  const others = watched.map((ownerId) => ({ ownerId, channel: client.channel(presenceTopic(ownerId), { config: { private: true } }) }));
   const report = () => {
     if (stopped) return;
-    const online = new Set<string>();
-    for (const channel of channels) for (const key of Object.keys(channel.presenceState())) if (key !== memberId) online.add(key);
+    const online = new Set(others.filter(({ ownerId, channel }) => ownerPresent(channel, ownerId)).map(({ ownerId }) => ownerId));
     const signature = [...online].sort().join(',');
     if (signature === last) return;
     last = signature;
     onOnline(online);
   };
-  for (const channel of channels) {
-    channel.on('presence', { event: 'sync' }, report);
+  const join = (channel: RealtimeChannel, onJoined: () => void) =>
     void subscribeSignedIn(client, () => {
       if (stopped) return;
       channel.subscribe((status, error) => {
         const state = String(status);
-        if (state === 'SUBSCRIBED') void channel.track({ in_app: true, since });
+        if (state === 'SUBSCRIBED') onJoined();
         else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT') options.onError?.(channel.topic, error?.message ?? state);
+      });
+    });
+  own.on('broadcast', { event: KNOCK }, () => {
+    if (!stopped) options.onKnock?.();
+  });
+  // A listener keeps presence on for the channel (supabase-js sends presence.enabled with the join).
+  own.on('presence', { event: 'sync' }, () => undefined);
+  join(own, () => void own.track({ in_app: true, since }));
+  for (const { ownerId, channel } of others) {
+    channel.on('presence', { event: 'sync' }, report);
+    join(channel, () => {
+      if (!knock.delete(ownerId)) return;
+      void channel.send({ type: 'broadcast', event: KNOCK, payload: {} }).then((answer) => {
+        if (answer !== 'ok') options.onError?.(channel.topic, `knock not sent: ${answer}`);
       });
     });
   }
@@ -175,7 +213,7 @@ export function startTeamPresence(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all(channels.map((channel) => client.removeChannel(channel)));
+      await Promise.all([own, ...others.map(({ channel }) => channel)].map((channel) => client.removeChannel(channel)));
       onOnline(new Set());
     },
   };
