@@ -85,11 +85,12 @@ export type RowsCommittedListener = (table: SyncedTable, rows: readonly AnyRow[]
 const rowsCommittedListeners = new WeakMap<FieldbookDb, Set<RowsCommittedListener>>();
 
 /**
- * Calls `listener` after each commitChanges of this tab that stored rows, with those rows exactly as
- * stored, once the transaction has committed (never for one that failed). Whoever keeps an in-memory
- * copy of a table (the contact index) can take them instead of reading back rows this tab just wrote.
- * Dexie's `storagemutated` event for the same transaction fires just before (it fires inside the
- * transaction's complete event).
+ * Calls `listener` after each commitChanges of this tab that stored rows, with every row it stored in
+ * that table exactly as stored, once the transaction has committed (never for one that failed, nor for
+ * the review list's retry and discard). Whoever keeps an in-memory copy of a table (the contact index)
+ * can take them instead of reading back rows this tab just wrote. Dexie's `storagemutated` event for
+ * the same transaction fires just before, in the same task (inside the transaction's complete event;
+ * this call follows in the microtasks after it).
  */
 export function onRowsCommitted(db: FieldbookDb, listener: RowsCommittedListener): () => void {
   const listeners = rowsCommittedListeners.get(db) ?? new Set<RowsCommittedListener>();
@@ -99,8 +100,6 @@ export function onRowsCommitted(db: FieldbookDb, listener: RowsCommittedListener
 }
 
 const SYNC_COLUMN_SET: ReadonlySet<string> = new Set(SYNC_COLUMNS);
-/** The most rows one bulk write may hold for Dexie to report their keys rather than the whole table. */
-const KEYED_BULK = 49;
 const UNSTAMPED: ReadonlySet<string> = new Set(['id', 'member_id', 'created_at']);
 const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
@@ -125,7 +124,8 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
   const run = () =>
     db.transaction('rw', scope, async () => {
       // Collected afresh by each attempt (withReopen may run this twice); handed over only after commit.
-      written = listeners && listeners.size > 0 ? new Map() : null;
+      // Not for the review list's answers: a discard may delete a row, which is no row to hand over.
+      written = listeners && listeners.size > 0 && !resolving ? new Map() : null;
       const mutationIds: string[] = [];
       for (let i = 0; i < changes.length; ) {
         // A run of inserts into one table (an import) is written with two bulk writes, not two per row.
@@ -319,12 +319,7 @@ async function insertMany(db: FieldbookDb, changes: readonly RowChange[], ctx: W
   const built = changes.map((change) => newRow(change, dataFieldsOf(change, undefined), ctx.clock.next(), ctx));
   // bulkAdd, not bulkPut: a colliding id fails the whole transaction, as add does for one row.
   const rows = built.map((item) => item.row);
-  const table = db.table<AnyRow, string>(changes[0]!.table);
-  // Slices under Dexie's threshold of 50, below which it reports the keys written (storagemutated,
-  // live queries) instead of "the whole table changed": an import's chunk then reruns only the live
-  // queries it touches, and the contact index takes the rows handed over (onRowsCommitted) instead of
-  // reading the whole table again while the import goes on. Same requests, same transaction.
-  await Promise.all(Array.from({ length: Math.ceil(rows.length / KEYED_BULK) }, (_, at) => table.bulkAdd(rows.slice(at * KEYED_BULK, (at + 1) * KEYED_BULK))));
+  await db.table<AnyRow, string>(changes[0]!.table).bulkAdd(rows);
   remember(written, changes[0]!.table, rows);
   await db.outbox.bulkAdd(built.map((item) => item.entry));
   return built.map((item) => item.entry.mutation_id);

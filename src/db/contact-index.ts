@@ -83,9 +83,10 @@ function changedContactKeys(parts: ObservabilitySet, part: string): string[] | n
  * sorted place. A range change (clear, bulk delete) or a large batch falls back to one full reload.
  *
  * A large batch this tab committed itself (an import's chunk of 1,000, its undo) is not read back at
- * all: commitChanges hands over the rows it stored (onRowsCommitted) just after the storagemutated
- * event, and the index takes them from there. Reading them back would cost IndexedDB as much again
- * while the import is still writing its next chunk.
+ * all: commitChanges hands over every row it stored (onRowsCommitted) in the same task as the
+ * transaction's storagemutated event, just after it, so the event is settled a macrotask later with
+ * those rows. Dexie reports a bulk write of 50 rows or more as "the whole table changed", which used to
+ * mean a reload of every contact per import chunk while the import was still writing.
  */
 export function createContactIndex(db: FieldbookDb): ContactIndex {
   const part = `idb://${db.name}/contacts/`;
@@ -96,11 +97,10 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
   let started = false;
   let stale = false;
   let retryDelay = FIRST_RETRY_MS / 2;
-  /**
-   * Rows this tab's commits stored, by id, each the newest version of its row: a mutation of a row
-   * drops its entry (a later commit of this tab puts it back), so no stale version is ever taken.
-   */
-  const handedOver = new Map<string, Contact>();
+  /** The newest large change of contacts, until its task ends: this tab's commit hands its rows over here. */
+  let settling: { rows: readonly Contact[] | null } | null = null;
+  /** Changes waiting for their macrotask (see onMutated). */
+  let deferred = 0;
 
   const publish = (items: SearchableContact[]) => {
     snapshot = { items };
@@ -166,21 +166,33 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
     });
   };
 
-  /** The changed rows: those this tab's commit handed over, the rest read from the table. */
-  const changedRows = async (keys: readonly string[]): Promise<(Contact | undefined)[]> => {
-    const rows = keys.map((key) => handedOver.get(key));
-    for (const key of keys) handedOver.delete(key);
-    const missing = keys.filter((_, at) => rows[at] === undefined);
-    if (missing.length === 0) return rows;
-    const read = new Map((await db.contacts.bulkGet(missing)).map((row, at) => [missing[at]!, row]));
-    return keys.map((key, at) => rows[at] ?? read.get(key));
+  const onMutated = (parts: ObservabilitySet) => {
+    if (!parts[part]) return;
+    const keys = changedContactKeys(parts, part);
+    const large = keys === null || keys.length > MAX_SPLICED_KEYS;
+    // Whatever this task's commit hands over belongs to this event (the newest of the task).
+    const event: { rows: readonly Contact[] | null } = { rows: null };
+    settling = large ? event : null;
+    if (!large && deferred === 0) {
+      mutated(keys);
+      return;
+    }
+    // A large change is most likely this tab's own commit, whose rows arrive in this same task: settle
+    // it a macrotask later. Changes behind it wait their turn, so none is applied out of order.
+    deferred += 1;
+    setTimeout(() => {
+      deferred -= 1;
+      if (settling === event) settling = null;
+      if (event.rows === null) mutated(keys);
+      else if (!reloadQueued && reloadTimer === null) {
+        const rows = event.rows;
+        enqueue(() => Promise.resolve(applyRows(rows.map((row) => row.id), rows)));
+      }
+    }, 0);
   };
 
-  const onMutated = (parts: ObservabilitySet) => {
-    const keys = changedContactKeys(parts, part);
-    // Whatever was handed over for these rows is older than this mutation.
-    if (keys === null) handedOver.clear();
-    else for (const key of keys) handedOver.delete(key);
+  /** A change nobody handed the rows of: read them, or reload everything after a range or a burst. */
+  const mutated = (keys: string[] | null) => {
     if (keys === null || (stale && keys.length > 0)) {
       // Large batches come in bursts (an import writes one per 1,000 rows): reload once the burst has
       // been quiet for RELOAD_QUIET_MS (at most RELOAD_MAX_WAIT_MS after its first batch), not per batch.
@@ -195,20 +207,12 @@ export function createContactIndex(db: FieldbookDb): ContactIndex {
         enqueue(reloadAll);
       }, wait);
     } else if (reloadQueued || reloadTimer !== null) return;
-    else if (keys.length > MAX_SPLICED_KEYS)
-      // A large batch is most likely this tab's own commit, whose rows arrive just after this event:
-      // look for them once the commit's continuation has run (a macrotask later).
-      enqueue(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        applyRows(keys, await changedRows(keys));
-      });
     else if (keys.length > 0) enqueue(async () => applyRows(keys, await db.contacts.bulkGet(keys)));
   };
 
   const onCommitted = (table: string, rows: readonly unknown[]) => {
-    // Small commits (a quick add, an edit) are read back as before; only batches are worth keeping.
-    if (table !== 'contacts' || rows.length <= MAX_SPLICED_KEYS) return;
-    for (const row of rows as readonly Contact[]) handedOver.set(row.id, row);
+    // Every row this tab's commit stored in contacts, in the task of that commit's storagemutated event.
+    if (table === 'contacts' && settling !== null && settling.rows === null) settling.rows = rows as readonly Contact[];
   };
 
   const start = () => {
