@@ -1,8 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../adapters/supabase/database.types';
-import { createTeamFeedRemote, FEED_PAGE_SIZE, listenToFeed } from '../adapters/supabase/team-remote';
+import { createTeamFeedRemote, listenToFeed } from '../adapters/supabase/team-remote';
 import type { FieldbookDb } from '../db/fieldbook-db';
-import { appendFeed, feedWinHolding, oldestFeedWin, putFeedWin, putLeaderDay, replaceFeed } from '../db/team-cache';
+import { appendFeed, feedWinHolding, putFeedWin, putLeaderDay, readFeedState, replaceFeed } from '../db/team-cache';
 import type { ScopedLogger } from '../shared/logger';
 import type { Result } from '../shared/result';
 
@@ -35,6 +35,25 @@ export function startTeamFeed(options: { readonly client: SupabaseClient<Databas
     }
     rereading = null;
   };
+  /** Reads the first page, replacing the cache. */
+  const refresh = async (): Promise<Answer> => {
+    const answer = await remote.page(null);
+    if (!answer.ok) {
+      log.warn('team feed refresh failed', { message: answer.error });
+      return answer;
+    }
+    await replaceFeed(db, answer.value.wins, answer.value.full, answer.value.last, now());
+    return DONE;
+  };
+
+  // Changes made while the channel was down (a phone asleep, a network switch) are never replayed:
+  // every time it joins again after the first, the first page is read again.
+  let joined = 0;
+  const onStatus = (status: string) => {
+    if (status !== 'SUBSCRIBED') return;
+    joined += 1;
+    if (joined > 1) void refresh();
+  };
   const listening = listenToFeed(client, (change) => {
     void (async () => {
       const id = change.winId ?? (change.rowId === null ? null : await feedWinHolding(db, change.rowId));
@@ -45,25 +64,16 @@ export function startTeamFeed(options: { readonly client: SupabaseClient<Databas
         log.warn('team feed reread failed', { error: String(error) });
       });
     })();
-  });
+  }, onStatus);
 
   return {
-    /** Reads the first page, replacing the cache. */
-    async refresh(): Promise<Answer> {
-      const answer = await remote.page(null);
-      if (!answer.ok) {
-        log.warn('team feed refresh failed', { message: answer.error });
-        return answer;
-      }
-      await replaceFeed(db, answer.value, answer.value.length === FEED_PAGE_SIZE, now());
-      return DONE;
-    },
-    /** Adds the page after the oldest cached win. */
+    refresh,
+    /** Adds the page after the last one read. */
     async loadOlder(): Promise<Answer> {
-      const oldest = await oldestFeedWin(db);
-      const answer = await remote.page(oldest ? { at: oldest.occurred_at, id: oldest.id } : null);
+      const { cursor } = await readFeedState(db);
+      const answer = await remote.page(cursor);
       if (!answer.ok) return answer;
-      await appendFeed(db, answer.value, answer.value.length === FEED_PAGE_SIZE);
+      await appendFeed(db, answer.value.wins, answer.value.full, answer.value.last);
       return DONE;
     },
     async hideComment(commentId: string, hide: boolean): Promise<Answer> {

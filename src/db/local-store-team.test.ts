@@ -1,21 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { testStores } from '../../tests/support/test-store';
-import { winId } from '../domain/team-wins';
+import { reactionId, winId } from '../domain/team-wins';
+import type { FieldbookDb } from './fieldbook-db';
+
+const SALT = '0123456789abcdef0123456789abcdef';
+
+/** The profile as the server sends it, with the member's secret for derived ids. */
+async function withSalt(db: FieldbookDb, memberId: string): Promise<void> {
+  const now = '2026-11-24T09:00:00.000Z';
+  await db.member_profiles.put({ id: memberId, member_id: memberId, full_name: 'Me', company: '', phone: '', timezone: '', share_wins: [], share_wins_asked_at: null, win_salt: SALT, created_at: now, updated_at: now, deleted_at: null, field_stamps: {} });
+}
 import { assembleFeed } from '../domain/team-feed';
 import { readFeedSources } from './team-cache';
 
 const open = testStores();
 
 describe('sharing wins', () => {
+  it('nothing before the profile with the member’s secret has come from the server', async () => {
+    const { db, store } = await open();
+    expect((await store.shareWin('new_customer', '2026-11-24', 1)).ok).toBe(true);
+    expect(await db.team_wins.count()).toBe(0);
+  });
+
   it('one row per kind and day, under the id every device derives; it grows, never shrinks, and a removed win stays removed', async () => {
     const { db, store, ctx } = await open();
+    await withSalt(db, ctx.memberId);
     expect((await store.shareWin('new_customer', '2026-11-24', 1)).ok).toBe(true);
     expect((await store.shareWin('new_customer', '2026-11-24', 2)).ok).toBe(true);
     // A device still syncing counts fewer: nothing changes.
     expect((await store.shareWin('new_customer', '2026-11-24', 1)).ok).toBe(true);
-    const id = await winId(ctx.memberId, 'new_customer', '2026-11-24');
+    const id = await winId(SALT, 'new_customer', '2026-11-24');
     expect((await db.team_wins.toArray()).map((row) => [row.id, row.amount])).toEqual([[id, 2]]);
-    expect((await db.outbox.toArray()).map((entry) => [entry.table, entry.op])).toEqual([
+    expect((await db.outbox.toArray()).filter((entry) => entry.table === 'team_wins').map((entry) => [entry.table, entry.op])).toEqual([
       ['team_wins', 'insert'],
       ['team_wins', 'update'],
     ]);
@@ -59,8 +75,9 @@ describe('comments and reactions', () => {
     ]);
   });
 
-  it('a reaction toggles: added, taken back, added again on the same row', async () => {
-    const { db, store } = await open();
+  it('a reaction toggles: added under the id derived from the member’s secret, taken back, added again on the same row', async () => {
+    const { db, store, ctx } = await open();
+    await withSalt(db, ctx.memberId);
     const win = '00000000-0000-4000-8000-000000000002';
     await store.toggleTeamReaction(win, 'clap');
     await store.toggleTeamReaction(win, 'fire');
@@ -74,5 +91,6 @@ describe('comments and reactions', () => {
     rows = await db.team_reactions.toArray();
     expect(rows).toHaveLength(2);
     expect(rows.every((row) => row.deleted_at === null)).toBe(true);
+    expect(rows.map((row) => row.id).sort()).toEqual((await Promise.all([reactionId(SALT, win, 'clap'), reactionId(SALT, win, 'fire')])).sort());
   });
 });

@@ -94,37 +94,51 @@ export async function readTeam(db: FieldbookDb): Promise<CachedTeam> {
 
 export type CachedWin = FeedWinRow;
 
-/** Whether older wins remain on the server, and when the first page was last read (ms). */
-export type FeedState = { readonly hasMore: boolean; readonly refreshedAt: number | null };
+/**
+ * Whether older wins remain on the server, where the next page starts (the last win of the last page
+ * read: wins heard of through Realtime may be older, so it is kept, not inferred), and when the first
+ * page was last read (ms).
+ */
+export type FeedState = { readonly hasMore: boolean; readonly cursor: FeedCursor | null; readonly refreshedAt: number | null };
+export type FeedCursor = { readonly at: string; readonly id: string };
 
 export const TEAM_FEED_STATE_KEY = 'team_feed_state';
 
 const feedTable = (db: FieldbookDb) => db.table<CachedWin, string>('team_feed');
 
 /** The first page, fresh from the server: replaces everything cached. */
-export async function replaceFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean, refreshedAt: number): Promise<void> {
+export async function replaceFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean, cursor: FeedCursor | null, refreshedAt: number): Promise<void> {
   const table = feedTable(db);
   await db.transaction('rw', table, db.settings, async () => {
     await table.clear();
     await table.bulkPut([...wins]);
-    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { hasMore, refreshedAt } satisfies FeedState });
+    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { hasMore, cursor, refreshedAt } satisfies FeedState });
   });
 }
 
 /** An older page, after the ones cached. */
-export async function appendFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean): Promise<void> {
+export async function appendFeed(db: FieldbookDb, wins: readonly CachedWin[], hasMore: boolean, cursor: FeedCursor | null): Promise<void> {
   const table = feedTable(db);
   await db.transaction('rw', table, db.settings, async () => {
     await table.bulkPut([...wins]);
     const state = await readFeedState(db);
-    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { ...state, hasMore } satisfies FeedState });
+    await db.settings.put({ key: TEAM_FEED_STATE_KEY, value: { ...state, hasMore, cursor: cursor ?? state.cursor } satisfies FeedState });
   });
 }
 
-/** One win as the server has it now; null: gone (deleted, or no longer visible to the member). */
+/**
+ * One win as the server has it now; null: gone (deleted, or no longer visible to the member). A win
+ * older than the pages read waits for its page (caching it now would skip the wins between).
+ */
 export async function putFeedWin(db: FieldbookDb, id: string, win: CachedWin | null): Promise<void> {
-  if (win) await feedTable(db).put(win);
-  else await feedTable(db).delete(id);
+  const table = feedTable(db);
+  await db.transaction('rw', table, db.settings, async () => {
+    if (!win) return table.delete(id);
+    const { cursor, hasMore } = await readFeedState(db);
+    const beyond = hasMore && cursor !== null && (win.occurred_at < cursor.at || (win.occurred_at === cursor.at && win.id < cursor.id));
+    if (beyond && !(await table.get(id))) return undefined;
+    return table.put(win);
+  });
 }
 
 /** The cached win holding this reaction or comment (a hard delete tells only the row's id). */
@@ -137,14 +151,17 @@ export async function feedWinHolding(db: FieldbookDb, rowId: string): Promise<st
 
 export async function readFeedState(db: FieldbookDb): Promise<FeedState> {
   const value = (await db.settings.get(TEAM_FEED_STATE_KEY))?.value as Partial<FeedState> | undefined;
-  return { hasMore: value?.hasMore === true, refreshedAt: typeof value?.refreshedAt === 'number' ? value.refreshedAt : null };
+  const cursor = value?.cursor;
+  return {
+    hasMore: value?.hasMore === true,
+    cursor: cursor && typeof cursor.at === 'string' && typeof cursor.id === 'string' ? { at: cursor.at, id: cursor.id } : null,
+    refreshedAt: typeof value?.refreshedAt === 'number' ? value.refreshedAt : null,
+  };
 }
 
 /** Newest first. */
 export const readFeed = (db: FieldbookDb): Promise<CachedWin[]> => feedTable(db).orderBy('occurred_at').reverse().toArray();
 
-/** The oldest cached win: where the next page starts. */
-export const oldestFeedWin = (db: FieldbookDb): Promise<CachedWin | undefined> => feedTable(db).orderBy('occurred_at').first();
 
 /*
  * The leader's view as the server last told it (team_leader_day()), per day and depth, so it shows
@@ -156,8 +173,17 @@ export type LeaderDayRow = { readonly key: string; readonly day: string; readonl
 const leaderTable = (db: FieldbookDb) => db.table<LeaderDayRow, string>('team_leader_days');
 export const leaderDayKey = (day: string, depth: number) => `${day}:${depth}`;
 
+/** Days kept: the leader's view of older days is read again when opened. */
+export const LEADER_DAYS_KEPT = 31;
+
 export async function putLeaderDay(db: FieldbookDb, day: string, depth: number, members: readonly LeaderDayMember[], refreshedAt: number): Promise<void> {
-  await leaderTable(db).put({ key: leaderDayKey(day, depth), day, depth, members: [...members], refreshed_at: refreshedAt });
+  const table = leaderTable(db);
+  await db.transaction('rw', table, async () => {
+    await table.put({ key: leaderDayKey(day, depth), day, depth, members: [...members], refreshed_at: refreshedAt });
+    const rows = await table.toArray();
+    const stale = rows.sort((a, b) => b.refreshed_at - a.refreshed_at).slice(LEADER_DAYS_KEPT * 2);
+    if (stale.length > 0) await table.bulkDelete(stale.map((row) => row.key));
+  });
 }
 
 export const readLeaderDay = (db: FieldbookDb, day: string, depth: number): Promise<LeaderDayRow | undefined> => leaderTable(db).get(leaderDayKey(day, depth));

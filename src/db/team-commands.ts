@@ -1,5 +1,5 @@
 import type { Reaction, WinKind } from '../domain/team-feed-schema';
-import { winId } from '../domain/team-wins';
+import { reactionId, winId } from '../domain/team-wins';
 import { ok, type Result } from '../shared/result';
 import type { CommitError, RowChange, WriteContext } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
@@ -16,6 +16,8 @@ export function createTeamCommands(
   read: <T>(run: () => Promise<T>) => Promise<Result<T, CommitError>>,
 ) {
   const nowIso = () => new Date(ctx.now()).toISOString();
+  /** The member's secret for derived ids, once the profile has come from the server (null before). */
+  const saltOf = () => read(async () => (await db.member_profiles.get(ctx.memberId))?.win_salt ?? null);
   return {
     /** Which kinds of win the team sees (the member's answer to the question asked once, or Settings). */
     async saveShareWins(kinds: readonly WinKind[]): StoreResult<void> {
@@ -24,13 +26,16 @@ export function createTeamCommands(
 
     /**
      * The member's win of `kind` on `day` with its number: one row per member, kind and day under an id
-     * every device derives alike (team-wins.ts), so two devices write one win. A shared win only ever
-     * grows: a device whose counts lag (still syncing) never lowers or withdraws it, and a win the
-     * member removed stays removed.
+     * every device derives alike from the member's secret (team-wins.ts), so two devices write one win.
+     * A shared win only ever grows: a device whose counts lag (still syncing) never lowers or withdraws
+     * it, and a win the member removed stays removed. Nothing is shared before the profile (with the
+     * secret) has come from the server.
      */
     async shareWin(kind: WinKind, day: string, amount: number): StoreResult<void> {
       if (amount <= 0) return ok(undefined);
-      const id = await winId(ctx.memberId, kind, day);
+      const salt = await saltOf();
+      if (!salt.ok || salt.value === null) return salt.ok ? ok(undefined) : salt;
+      const id = await winId(salt.value, kind, day);
       const found = await read(() => db.team_wins.get(id));
       if (!found.ok) return found;
       const existing = found.value;
@@ -60,18 +65,22 @@ export function createTeamCommands(
       return commit([{ table: 'team_comments', op: 'update', id, fields: { deleted_at: nowIso() } }]);
     },
 
-    /** Adds the member's reaction of this kind to a win, or takes it back if it is there. */
+    /**
+     * Adds the member's reaction of this kind to a win, or takes it back if it is there. One row per
+     * member, win and kind (the server allows no more), under an id derived from the member's secret so
+     * two devices reacting offline write the same row.
+     */
     async toggleTeamReaction(forWin: string, emoji: Reaction): StoreResult<void> {
       const found = await read(async () => (await db.team_reactions.where('win_id').equals(forWin).toArray()).filter((row) => row.emoji === emoji));
       if (!found.ok) return found;
       const live = found.value.find((row) => row.deleted_at === null);
       if (live) return commit([{ table: 'team_reactions', op: 'update', id: live.id, fields: { deleted_at: nowIso() } }]);
       const withdrawn = found.value[0];
-      return commit([
-        withdrawn
-          ? { table: 'team_reactions', op: 'update', id: withdrawn.id, fields: { deleted_at: null } }
-          : { table: 'team_reactions', op: 'insert', id: ctx.newId(), fields: { win_id: forWin, emoji } },
-      ]);
+      if (withdrawn) return commit([{ table: 'team_reactions', op: 'update', id: withdrawn.id, fields: { deleted_at: null } }]);
+      const salt = await saltOf();
+      if (!salt.ok) return salt;
+      const id = salt.value === null ? ctx.newId() : await reactionId(salt.value, forWin, emoji);
+      return commit([{ table: 'team_reactions', op: 'upsert', id, fields: { win_id: forWin, emoji, deleted_at: null } }]);
     },
   };
 }

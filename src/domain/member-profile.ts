@@ -26,5 +26,11 @@ export const memberProfileSchema = memberProfileInputSchema.extend({
   ...syncColumnsShape,
   share_wins: z.array(z.enum(WIN_KINDS)).max(WIN_KINDS.length).default([]),
   share_wins_asked_at: timestampSchema.nullable().default(null),
+  /** The member's secret for the ids of their wins and reactions (made by the server, read by nobody else). */
+  win_salt: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .nullable()
+    .default(null),
 });
 export type MemberProfile = z.infer<typeof memberProfileSchema>;

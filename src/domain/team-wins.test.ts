@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, type GoalCounts, type GoalPlan } from './goals';
-import { isStreakMilestone, winId, winsOfDay } from './team-wins';
+import { isStreakMilestone, reactionId, winId, winsOfDay } from './team-wins';
 
 const plan = (overrides: Partial<GoalPlan> = {}): GoalPlan => ({
   ...emptyCounts(),
@@ -57,13 +57,16 @@ describe('the wins of a day', () => {
   });
 });
 
-describe('the id of a win', () => {
-  it('is the same for one member, kind and day on every device, different otherwise, and a valid UUID', async () => {
-    const member = '6f1c1f9e-2a57-4e57-9b0e-4c1d1e0f2a11';
-    const id = await winId(member, 'new_customer', '2026-11-24');
-    expect(await winId(member, 'new_customer', '2026-11-24')).toBe(id);
+describe('the ids of a win and of a reaction', () => {
+  it('are the same for one member’s secret, kind and day on every device, different otherwise, and valid UUIDs', async () => {
+    const salt = '0123456789abcdef0123456789abcdef';
+    const id = await winId(salt, 'new_customer', '2026-11-24');
+    expect(await winId(salt, 'new_customer', '2026-11-24')).toBe(id);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const others = await Promise.all([winId(member, 'new_team_member', '2026-11-24'), winId(member, 'new_customer', '2026-11-25'), winId(member.replace('6f', '7f'), 'new_customer', '2026-11-24')]);
+    const others = await Promise.all([winId(salt, 'new_team_member', '2026-11-24'), winId(salt, 'new_customer', '2026-11-25'), winId(salt.replace('01', '10'), 'new_customer', '2026-11-24')]);
     expect(new Set([id, ...others]).size).toBe(4);
+    const clap = await reactionId(salt, id, 'clap');
+    expect(await reactionId(salt, id, 'clap')).toBe(clap);
+    expect(new Set([clap, await reactionId(salt, id, 'fire'), await reactionId(salt, others[0]!, 'clap'), id]).size).toBe(4);
   });
 });

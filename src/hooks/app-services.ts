@@ -110,6 +110,9 @@ export type TeamPort = {
   readonly shareInvite: (code: string) => Promise<'shared' | 'copied' | 'failed'>;
 };
 
+/** One device's push preferences (see src/db/notification-cache.ts). */
+export type PushPreferences = CachedPushPreferences;
+
 /** What this browser can do about push (see adapters/browser/web-push-subscription.ts). */
 export type PushSupport = 'supported' | 'ios-needs-home-screen' | 'denied' | 'unsupported';
 

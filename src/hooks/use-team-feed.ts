@@ -26,6 +26,8 @@ export function useShareWins(): { readonly kinds: readonly WinKind[]; readonly a
   return useLiveQuery(async () => {
     const profile = await db.member_profiles.get(store.memberId);
     const live = profile && profile.deleted_at === null ? profile : null;
-    return { kinds: live?.share_wins ?? [], asked: (live?.share_wins_asked_at ?? null) !== null };
+    // Before the profile has come from the server (its secret shows it has), the answer may be there
+    // already: not asked again, so a new device never overwrites the choice made on another.
+    return { kinds: live?.share_wins ?? [], asked: (live?.share_wins_asked_at ?? null) !== null || live?.win_salt == null };
   }, [db, store]);
 }

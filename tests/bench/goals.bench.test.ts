@@ -241,7 +241,7 @@ describe('goals benchmark', () => {
     const { db, ctx } = tab;
     const base = (at: string) => ({ member_id: ctx.memberId, created_at: at, updated_at: at, field_stamps: {} });
     let started = performance.now();
-    await db.member_profiles.put({ ...base(new Date(NOW).toISOString()), id: ctx.memberId, full_name: 'Bench', company: '', phone: '', timezone: ZONE, share_wins: [], share_wins_asked_at: null, deleted_at: null });
+    await db.member_profiles.put({ ...base(new Date(NOW).toISOString()), id: ctx.memberId, full_name: 'Bench', company: '', phone: '', timezone: ZONE, share_wins: [], share_wins_asked_at: null, win_salt: null, deleted_at: null });
     await db.daily_goals.bulkPut(data.plans.map((plan) => ({ ...base(plan.updated_at), ...plan, member_id: ctx.memberId })) as never);
     await db.email_templates.bulkPut(data.templates.map((template, i) => ({ ...base(new Date(NOW).toISOString()), id: template.id, name: `T${i}`, channel: 'sms', subject: '', body: 'Hi', track_links: true, is_invitation: template.is_invitation, deleted_at: null })) as never);
     for (let i = 0; i < data.activities.length; i += 10_000) {

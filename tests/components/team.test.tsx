@@ -84,14 +84,14 @@ function fakeTeam(initial: readonly TeamAnswerRow[] = TEAM) {
     refresh,
     refreshFeed: async () => {
       calls.push('refreshFeed');
-      if (db) await replaceFeed(db, feed, false, Date.parse('2026-11-29T12:00:00Z'));
+      if (db) await replaceFeed(db, feed, false, null, Date.parse('2026-11-29T12:00:00Z'));
       return ok(true as const);
     },
     loadOlderWins: () => Promise.resolve(ok(true as const)),
     hideComment: async (id, hide) => {
       calls.push(`hideComment ${id} ${String(hide)}`);
       feed = feed.map((win) => ({ ...win, comments: win.comments.map((c) => (c.id === id ? { ...c, hidden_at: hide ? '2026-11-29T12:00:00Z' : null, hidden_by: hide ? ME : null } : c)) }));
-      if (db) await replaceFeed(db, feed, false, Date.parse('2026-11-29T12:00:00Z'));
+      if (db) await replaceFeed(db, feed, false, null, Date.parse('2026-11-29T12:00:00Z'));
       return ok(true as const);
     },
     refreshLeaderDay: async (day, depth) => {
@@ -296,6 +296,10 @@ describe('the team screen’s feed and their day', () => {
     harness = await createHarness({ team: team.port });
     team.attach(harness.db);
     await replaceTeam(harness.db, TEAM, Date.parse('2026-11-29T11:00:00Z'));
+    // The profile as the server sends it (with the member's secret): the device has synced.
+    const stamp = '2026-11-24T09:00:00.000Z';
+    const memberId = harness.store.memberId;
+    await harness.db.member_profiles.put({ id: memberId, member_id: memberId, full_name: 'Me', company: '', phone: '', timezone: '', share_wins: [], share_wins_asked_at: null, win_salt: '0123456789abcdef0123456789abcdef', created_at: stamp, updated_at: stamp, deleted_at: null, field_stamps: {} });
     const services = { ...harness.services, sync: { ...harness.services.sync, ...createStore({ ...LOCAL_ONLY_STATUS, auth: 'signed-in' as const, network }) } };
     render(
       <AppServicesContext.Provider value={services}>

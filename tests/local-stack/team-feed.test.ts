@@ -145,6 +145,8 @@ describe('the team feed across members (local stack)', () => {
     await settle(phone, laptop);
     const { data } = await signed.client.from('team_wins').select('id, amount').eq('member_id', signed.userId);
     expect(data?.map((row) => row.amount)).toEqual([2]);
-    expect((await phone.db.team_wins.toArray()).map((row) => row.amount)).toEqual([2]);
+    const [onPhone, onLaptop] = [(await phone.db.team_wins.toArray())[0], (await laptop.db.team_wins.toArray())[0]];
+    expect([onPhone?.amount, onLaptop?.amount]).toEqual([2, 2]);
+    expect(onLaptop?.occurred_at).toBe(onPhone?.occurred_at);
   }, 60_000);
 });

@@ -592,6 +592,7 @@ export type Database = {
           sync_xid: string
           timezone: string
           updated_at: string
+          win_salt: string
         }
         Insert: {
           company?: string
@@ -607,6 +608,7 @@ export type Database = {
           sync_xid?: string
           timezone?: string
           updated_at?: string
+          win_salt?: string
         }
         Update: {
           company?: string
@@ -622,6 +624,7 @@ export type Database = {
           sync_xid?: string
           timezone?: string
           updated_at?: string
+          win_salt?: string
         }
         Relationships: [
           {
@@ -653,6 +656,124 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      notification_settings: {
+        Row: {
+          created_at: string
+          digest_enabled: boolean
+          digest_hour: number
+          last_digest_on: string | null
+          member_id: string
+          time_zone: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          digest_enabled?: boolean
+          digest_hour?: number
+          last_digest_on?: string | null
+          member_id?: string
+          time_zone?: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          digest_enabled?: boolean
+          digest_hour?: number
+          last_digest_on?: string | null
+          member_id?: string
+          time_zone?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_settings_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: true
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      push_subscriptions: {
+        Row: {
+          auth: string
+          created_at: string
+          endpoint: string
+          follow_ups: boolean
+          hot_leads: boolean
+          id: string
+          last_reminder_on: string | null
+          last_seen_at: string
+          member_id: string
+          p256dh: string
+          quiet_end: number
+          quiet_start: number
+          reminder_hour: number
+          retry_after: string | null
+          review_pending_since: string | null
+          sync_notified_for: string | null
+          sync_problems: boolean
+          team: boolean
+          time_zone: string
+          updated_at: string
+          user_agent: string
+        }
+        Insert: {
+          auth: string
+          created_at?: string
+          endpoint: string
+          follow_ups?: boolean
+          hot_leads?: boolean
+          id?: string
+          last_reminder_on?: string | null
+          last_seen_at?: string
+          member_id?: string
+          p256dh: string
+          quiet_end?: number
+          quiet_start?: number
+          reminder_hour?: number
+          retry_after?: string | null
+          review_pending_since?: string | null
+          sync_notified_for?: string | null
+          sync_problems?: boolean
+          team?: boolean
+          time_zone?: string
+          updated_at?: string
+          user_agent?: string
+        }
+        Update: {
+          auth?: string
+          created_at?: string
+          endpoint?: string
+          follow_ups?: boolean
+          hot_leads?: boolean
+          id?: string
+          last_reminder_on?: string | null
+          last_seen_at?: string
+          member_id?: string
+          p256dh?: string
+          quiet_end?: number
+          quiet_start?: number
+          reminder_hour?: number
+          retry_after?: string | null
+          review_pending_since?: string | null
+          sync_notified_for?: string | null
+          sync_problems?: boolean
+          team?: boolean
+          time_zone?: string
+          updated_at?: string
+          user_agent?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_member_id_fkey"
+            columns: ["member_id"]
+            isOneToOne: false
+            referencedRelation: "members"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       sent_emails: {
         Row: {
@@ -1084,6 +1205,14 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      push_subscribe: {
+        Args: { endpoint: string; p256dh: string; auth: string; user_agent?: string; time_zone?: string }
+        Returns: string
+      }
+      push_unsubscribe: {
+        Args: { endpoint: string }
+        Returns: unknown
+      }
       sync_digest: {
         Args: never
         Returns: Json

@@ -234,9 +234,22 @@ export function createTeamFeedRemote(client: SupabaseClient<Database>, onMalform
     return parsed?.wins ?? null;
   };
   return {
-    /** A page of wins, newest first, older than `before` when given. */
+    /**
+     * A page of wins, newest first, older than `before` when given; `full` when the server sent a whole
+     * page (rows it sent that did not parse count too), so older wins may remain; `last` is where the
+     * next page starts.
+     */
     page: (before: { readonly at: string; readonly id: string } | null, pageSize = FEED_PAGE_SIZE) =>
-      run(() => client.rpc('team_feed', { before_at: before?.at ?? null, before_id: before?.id ?? null, page_size: pageSize } as never), page),
+      run(
+        () => client.rpc('team_feed', { before_at: before?.at ?? null, before_id: before?.id ?? null, page_size: pageSize } as never),
+        (data) => {
+          const wins = page(data);
+          if (wins === null || !Array.isArray(data)) return null;
+          const last = data.at(-1) as { id?: unknown; occurred_at?: unknown } | undefined;
+          const cursor = typeof last?.id === 'string' && typeof last.occurred_at === 'string' ? { at: last.occurred_at, id: last.id } : null;
+          return { wins, full: data.length >= pageSize, last: cursor };
+        },
+      ),
     /** One win as the server has it now (null: gone or not visible). */
     win: (id: string) =>
       run(

@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CachedPushPreferences } from '../../db/notification-cache';
-import { useAppServices, type NotificationsPort } from '../../hooks/app-services';
+import { useAppServices, type NotificationsPort, type PushPreferences as CachedPushPreferences } from '../../hooks/app-services';
 import { useNotifications } from '../../hooks/use-notifications';
 import { useStoreValue } from '../../hooks/use-store-value';
 import { SelectField } from '../../ui/field';

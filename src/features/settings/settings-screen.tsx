@@ -136,6 +136,8 @@ function TeamSharing() {
       <h2 id="team-sharing-title">Team sharing</h2>
       {share === undefined ? null : (
         <ShareWinsSettings
+          // A choice that arrives from another device while this screen is open replaces the form's.
+          key={share.kinds.join(',')}
           current={share.kinds}
           onSave={async (kinds) => {
             const result = await store.saveShareWins(kinds);

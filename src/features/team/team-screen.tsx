@@ -210,13 +210,11 @@ function LeaderPanel({ team, offline, now }: { readonly team: TeamPort; readonly
     setRefreshing(false);
     setError(answer.ok ? null : answer.error);
   }, [team, day, depth]);
-  // The counts change as the team works: read again every minute while the screen is in view.
+  // The counts change as the team works: read again every minute while the screen is open.
   useEffect(() => {
     if (offline) return undefined;
     void refresh();
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
-    }, LEADER_REFRESH_MS);
+    const timer = setInterval(() => void refresh(), LEADER_REFRESH_MS);
     return () => clearInterval(timer);
   }, [refresh, offline]);
 

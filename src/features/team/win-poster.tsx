@@ -4,6 +4,7 @@ import { winsOfDay } from '../../domain/team-wins';
 import { useAppServices } from '../../hooks/app-services';
 import { useGoalStats } from '../../hooks/use-goal-stats';
 import { useShareWins } from '../../hooks/use-team-feed';
+import { useStoreValue } from '../../hooks/use-store-value';
 
 /** How long today's counts stay still before a win is shared (a burst of logging shares once). */
 export const WIN_DELAY_MS = 3000;
@@ -11,14 +12,16 @@ export const WIN_DELAY_MS = 3000;
 /**
  * Shares today's wins with the team, only of the kinds the member chose: mounted in the shell for a
  * signed-in member, it reads the counts the goals already make and writes (through the outbox, so
- * offline too) when a win appears or grows. Renders nothing.
+ * offline too, once this device has synced in this session) when a win appears or grows. Renders nothing.
  */
 export function WinPoster({ delayMs = WIN_DELAY_MS }: { readonly delayMs?: number }) {
-  const { store } = useAppServices();
+  const { store, sync } = useAppServices();
+  // Counts on a device that has not heard from the server yet may lag behind another device's.
+  const synced = useStoreValue(sync).lastSyncedAt !== null;
   const stats = useGoalStats();
   const share = useShareWins();
   const today = stats?.today ?? null;
-  const wins = stats && share && today !== null && share.kinds.length > 0 ? winsOfDay(stats, today, share.kinds) : null;
+  const wins = synced && stats && share && today !== null && share.kinds.length > 0 ? winsOfDay(stats, today, share.kinds) : null;
   const key = wins === null ? null : WIN_KINDS.map((kind) => wins.get(kind) ?? 0).join(',');
 
   useEffect(() => {
