@@ -9,6 +9,7 @@ import { CORS_HEADERS, HttpError, send } from './http';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
 import { createRealtime } from './realtime';
 import { createRest } from './rest';
+import { createScheduler, writeStackSecrets, type Cron, type Net } from './scheduler';
 
 export type LocalStackOptions = {
   /** 54321 like the Supabase CLI; 0 picks a free port. */
@@ -40,6 +41,14 @@ export type LocalStackOptions = {
     /** Start every function with the stack instead of on its first request. */
     readonly warm?: boolean;
   };
+  /** Supabase Cron and pg_net (scheduler.ts). */
+  readonly scheduler?: {
+    /**
+     * Run cron jobs every minute and queued HTTP requests every second by themselves. On by default,
+     * off under Vitest, where a test calls stack.cron.runDue(at) and stack.net.drain() itself.
+     */
+    readonly timers?: boolean;
+  };
 };
 
 /** The Edge Functions' URLs, one a line, for the startup banner of `npm run stack` and `npm run dev`. */
@@ -60,6 +69,10 @@ export type LocalStack = {
   readonly lastOtp: (email: string) => string | null;
   /** The Edge Functions: their names, the running Deno processes. */
   readonly functions: Pick<Functions, 'names' | 'running' | 'verifyJwt' | 'warm'>;
+  /** Supabase Cron: runDue(at) runs the jobs due at that minute now (then drains net). */
+  readonly cron: Cron;
+  /** pg_net: drain() performs the queued requests and resolves once the queue is empty. */
+  readonly net: Net;
   readonly close: () => Promise<void>;
 };
 
@@ -161,6 +174,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
   });
 
+  // The vault secrets the migrations' cron jobs read: where the functions are, and the key to call them.
+  const scheduler = createScheduler(db, { log });
+  try {
+    await writeStackSecrets(db, { fieldbook_functions_url: `${url}/functions/v1`, fieldbook_cron_key: keys.serviceRoleKey });
+  } catch (error) {
+    server.close();
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  if (options.scheduler?.timers ?? process.env['VITEST'] === undefined) scheduler.start();
+
   if (options.functions?.warm) {
     await Promise.all(functions.names().map((name) => functions.warm(name).catch((error: unknown) => log(`functions/${name}: ${(error as Error).message}`))));
   }
@@ -173,8 +197,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     db,
     lastOtp: auth.lastOtp,
     functions: { names: functions.names, running: functions.running, verifyJwt: functions.verifyJwt, warm: functions.warm },
+    cron: scheduler.cron,
+    net: scheduler.net,
     close: () =>
       (closing ??= (async () => {
+        await scheduler.close();
         await functions.close();
         await realtime.close();
         await rest.close();
