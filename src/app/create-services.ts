@@ -112,16 +112,7 @@ export async function createServices(win: Window): Promise<AppServices> {
         },
       });
       team = startTeam({ win, backend, session, db, platform, logger });
-      const push = startNotifications({ win, client: backend.client, functionsUrl: `${config.url.replace(/\/+$/, '')}/functions/v1`, db, now: platform.now, log: logger.scoped('notifications') });
-      notifications = push;
-      // Sent again at every start (see startNotifications); offline, the next start does it.
-      void push.refresh();
-      // Signing out: this device stops receiving the member's pushes.
-      const signedIn = account;
-      account = { ...signedIn, signOut: async () => {
-        await push.forgetDevice();
-        await signedIn.signOut();
-      } };
+      ({ notifications, account } = startNotifications({ win, client: backend.client, functionsUrl: `${config.url}/functions/v1`, db, now: platform.now, log: logger.scoped('notifications'), account }));
       // A person opened a link: say so on every device, once per click however many tabs hear of it
       // (each notice is claimed in IndexedDB; the code loads with the first click or sent message).
       sync.onRemoteChange((tables) => {

@@ -4,7 +4,7 @@ import { createNotificationsRemote } from '../adapters/supabase/notifications-re
 import { currentSubscription, pushSupport, subscribeDevice, unsubscribeDevice } from '../adapters/browser/web-push-subscription';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import { readNotifications, writeNotifications } from '../db/notification-cache';
-import type { NotificationsPort } from '../hooks/app-services';
+import type { AccountPort, NotificationsPort } from '../hooks/app-services';
 import type { ScopedLogger } from '../shared/logger';
 import { err, ok } from '../shared/result';
 
@@ -26,9 +26,28 @@ export function startNotifications(options: {
   readonly db: FieldbookDb;
   readonly now: () => number;
   readonly log: Pick<ScopedLogger, 'warn'>;
-}): NotificationsPort & { readonly forgetDevice: () => Promise<void> } {
+  /** The signed-in account: signing out also stops this device receiving the member's pushes. */
+  readonly account: AccountPort;
+}): { readonly notifications: NotificationsPort; readonly account: AccountPort } {
+  const notifications = deviceNotifications(options);
+  // Sent again at every start; offline, the next start does it.
+  void notifications.refresh();
+  const { account } = options;
+  return {
+    notifications,
+    account: {
+      ...account,
+      async signOut() {
+        await notifications.forgetDevice();
+        await account.signOut();
+      },
+    },
+  };
+}
+
+function deviceNotifications(options: Omit<Parameters<typeof startNotifications>[0], 'account'>): NotificationsPort & { readonly forgetDevice: () => Promise<void> } {
   const { win, db, now, log } = options;
-  const remote = createNotificationsRemote(options.client, options.functionsUrl);
+  const remote = createNotificationsRemote(options.client, options.functionsUrl.replace(/\/+$/, ''));
 
   const oldestUnreviewed = async (): Promise<string | null> => {
     const oldest = await db.rejected.orderBy('created_at').first();
