@@ -6,7 +6,6 @@ import type { ActivityMetadata, ActivityType, Outcome } from '../domain/member-a
 import type { MemberProfileInput } from '../domain/member-profile';
 import type { DailyGoalInput } from '../domain/daily-goal-schema';
 import type { DailySummary } from '../domain/daily-summary-schema';
-import type { Reaction, WinKind } from '../domain/team-feed-schema';
 
 /** What a day summary counts (see saveDailySummary). */
 export type DailySummaryCounts = Pick<
@@ -17,7 +16,7 @@ import type { SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { createContactBatches, ImportRequest } from './contact-batches';
 import type { createSending } from './tracked-links';
-import type { createTeamCommands } from './team-commands';
+import type { createTeamCommands, TeamCommands } from './team-commands';
 import { commitChanges, withReopen, type CommitError, type RowChange, type WriteContext } from './commit-changes';
 import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
@@ -294,13 +293,7 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
     },
 
     // The team feed's commands (team-commands.ts), loaded on first use like the batches.
-    saveShareWins: (kinds: readonly WinKind[]) => withTeam((team) => team.saveShareWins(kinds)),
-    shareWin: (kind: WinKind, day: string, amount: number) => withTeam((team) => team.shareWin(kind, day, amount)),
-    removeWin: (id: string) => withTeam((team) => team.removeWin(id)),
-    addTeamComment: (forWin: string, body: string) => withTeam((team) => team.addTeamComment(forWin, body)),
-    editTeamComment: (id: string, body: string) => withTeam((team) => team.editTeamComment(id, body)),
-    deleteTeamComment: (id: string) => withTeam((team) => team.deleteTeamComment(id)),
-    toggleTeamReaction: (forWin: string, emoji: Reaction) => withTeam((team) => team.toggleTeamReaction(forWin, emoji)),
+    ...teamCommands(withTeam),
 
     async addTestActivity(note: string): StoreResult<void> {
       return commit([activity('test', null, { note })]);
@@ -323,6 +316,16 @@ export function createLocalStore(db: FieldbookDb, ctx: WriteContext) {
   };
 }
 
+
+const TEAM_COMMANDS = ['saveShareWins', 'shareWin', 'removeWin', 'addTeamComment', 'editTeamComment', 'deleteTeamComment', 'toggleTeamReaction'] as const;
+
+/** Each team command as a store command that loads team-commands.ts first (one small stub each). */
+function teamCommands(withTeam: <T>(run: (loaded: TeamCommands) => StoreResult<T>) => StoreResult<T>) {
+  type Stubs = { [K in (typeof TEAM_COMMANDS)[number]]: TeamCommands[K] };
+  return Object.fromEntries(
+    TEAM_COMMANDS.map((name) => [name, (...args: unknown[]) => withTeam((team) => (team[name] as (...a: unknown[]) => StoreResult<unknown>)(...args))]),
+  ) as Stubs;
+}
 
 /** Reads a device-local setting, creating it on first run (the workspace member id, the HLC node id). */
 export async function ensureSetting(db: FieldbookDb, key: string, create: () => string): Promise<string> {

@@ -84,3 +84,5 @@ export function createTeamCommands(
     },
   };
 }
+
+export type TeamCommands = ReturnType<typeof createTeamCommands>;
