@@ -254,9 +254,10 @@ for (const backend of sqlBackends()) {
       // And a later edit from the author's device (a fresh stamp) still applies.
       const edited = await db.push(ids.member, [mutation('team_wins', target, { amount: 2 }, stamp())]);
       expect(edited.results[0]?.status).toBe('applied');
+      // A win keeps its kind (else a shared kind could become one the member never chose to share).
       const retyped = await db.push(ids.member, [mutation('team_wins', target, { kind: 'streak' }, stamp())]);
-      expect(retyped.results[0]?.status).toBe('applied');
-      expect((await state()).kind).toBe('streak');
+      expect(retyped.results[0]?.status).toBe('rejected');
+      expect((await state()).kind).toBe(before.kind);
 
       // Showing it again touches the win again; a show of a comment that is not hidden touches nothing.
       const touched = await state();

@@ -113,7 +113,10 @@ for (const backend of sqlBackends()) {
         { name: "read the reaction on M's win", run: count('select 1 from public.team_reactions where win_id = $1', () => [row.winM]), expected: signedIn(0, { member: 1, leader: 1 }) },
         { name: "react to M's win", run: written(`insert into public.team_reactions (win_id, emoji) values ($1, 'fire')`, () => [row.winM]), expected: signedIn('rls', { member: 1, leader: 1 }) },
         { name: "react to S's win", run: written(`insert into public.team_reactions (win_id, emoji) values ($1, 'fire')`, () => [row.winS]), expected: signedIn('rls', { sibling: 1, leader: 1 }) },
-        { name: "change L's reaction", run: written(`update public.team_reactions set emoji = 'heart' where id = $1`, () => [row.reactionL]), expected: signedIn(0, { leader: 1 }) },
+        { name: "take back L's reaction", run: written(`update public.team_reactions set deleted_at = now() where id = $1`, () => [row.reactionL]), expected: signedIn(0, { leader: 1 }) },
+        // A reaction stays what and where it is, even for its author (else it could probe or move onto wins it cannot see).
+        { name: "turn L's reaction into another", run: written(`update public.team_reactions set emoji = 'heart' where id = $1`, () => [row.reactionL]), expected: signedIn(0, { leader: error(/stays on its win/) }) },
+        { name: "move L's reaction to S's win", run: written('update public.team_reactions set win_id = $2 where id = $1', () => [row.reactionL, row.winS]), expected: signedIn(0, { leader: error(/stays on its win/) }) },
         { name: "delete L's reaction", run: written('delete from public.team_reactions where id = $1', () => [row.reactionL]), expected: signedIn(0, { leader: 1 }) },
       ],
       team_comments: [
