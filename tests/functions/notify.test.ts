@@ -403,3 +403,16 @@ describe('notify: sync needs you', () => {
     expect(to(quiet)).toHaveLength(0);
   });
 });
+
+describe('notify: every push of this file', () => {
+  it('decrypted with its device’s keys and carried a VAPID token for the push service’s origin, signed with our key', () => {
+    expect(pushService.received.length).toBeGreaterThan(15);
+    for (const received of pushService.received) {
+      expect(received.decryptError, received.id).toBeUndefined();
+      expect(received.vapid.verified, received.vapid.error).toBe(true);
+      expect(received.vapid.publicKey).toBe(vapid.publicKey);
+      expect(received.vapid.claims).toMatchObject({ aud: pushService.url, sub: SUBJECT });
+      expect(received.payload).toEqual(expect.objectContaining({ title: expect.any(String) as unknown, url: expect.stringMatching(/^\//) as unknown, tag: expect.any(String) as unknown }));
+    }
+  });
+});
