@@ -67,6 +67,21 @@ describe('commitChanges', () => {
     expect(await db.outbox.count()).toBe(3);
   });
 
+  it('[G1] a long run of inserts (written a slice at a time) keeps the outbox in order, and a collision in its last slice stores none of it', async () => {
+    const { db, ctx } = await open();
+    const ids = Array.from({ length: 700 }, () => crypto.randomUUID());
+    const inserts = ids.map((id, i) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: `P${i}` } }));
+    expect((await commitChanges(db, inserts, ctx)).ok).toBe(true);
+    expect((await db.outbox.orderBy('seq').toArray()).map((entry) => entry.row_id)).toEqual(ids);
+    expect(await db.contacts.count()).toBe(700);
+
+    const fresh = Array.from({ length: 699 }, () => crypto.randomUUID());
+    const colliding = [...fresh, ids[0]!].map((id) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: 'Again' } }));
+    expect((await commitChanges(db, colliding, ctx)).ok).toBe(false);
+    expect(await db.contacts.count()).toBe(700);
+    expect(await db.outbox.count()).toBe(700);
+  });
+
   it('writes nothing to the outbox when an update changes no field', async () => {
     const { db, store } = await open();
     const added = await store.addContact(contactInput());
