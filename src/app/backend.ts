@@ -313,9 +313,9 @@ export function startTeam(options: {
     removeMember: (memberId) => thenRefresh(remote.removeMember(memberId)),
     refresh,
     refreshFeed,
-    loadOlderWins: feed.loadOlder,
-    hideComment: feed.hideComment,
-    refreshLeaderDay: feed.refreshLeaderDay,
+    loadOlderWins: () => feed.loadOlder(),
+    hideComment: (commentId, hide) => feed.hideComment(commentId, hide),
+    refreshLeaderDay: (day, depth) => feed.refreshLeaderDay(day, depth),
     presence: online,
     joinLink,
     async shareInvite(code) {
