@@ -14,7 +14,7 @@ import type { ContactFields, DraftDefaults } from '../../contacts-io/to-contact-
 import type { Contact } from '../../domain/contact';
 import { mergeIncoming, type IncomingDraft, type MergeableContact } from '../../domain/contact-merge';
 import { MAX_FILE_BYTES, MAX_FILE_LABEL } from './import-limits';
-import type { BuiltRow, CsvColumn, ImportMatch, ImportPreview, ImportRequest, ImportResponse, ImportSource, MatchChoice, PickedContact } from './import-protocol';
+import type { BuiltRow, CsvColumn, ExistingContact, ImportMatch, ImportPreview, ImportRequest, ImportResponse, ImportSource, MatchChoice, PickedContact } from './import-protocol';
 
 /*
  * The import's work, away from the screen: read the file, decode it, parse it record by record,
@@ -74,8 +74,8 @@ type Session = {
   readonly fileName: string;
   readonly file: Blob | null;
   readonly legacy: LegacyEncoding | null;
-  readonly existing: ReadonlyMap<string, Contact>;
-  readonly existingList: readonly Contact[];
+  readonly existing: ReadonlyMap<string, ExistingContact>;
+  readonly existingList: readonly ExistingContact[];
   readonly phoneKey: PhoneKey;
   inspection: CsvInspection | null;
   parsed: Parsed;
@@ -182,7 +182,7 @@ export function createImportEngine(emit: (response: ImportResponse) => void, pau
     });
   };
 
-  const openPicked = async (io: Modules, picked: readonly PickedContact[], callingCode: string, existingList: readonly Contact[]) => {
+  const openPicked = async (io: Modules, picked: readonly PickedContact[], callingCode: string, existingList: readonly ExistingContact[]) => {
     const contacts = io.picked.fromPickedContacts(picked);
     const parsed = await collect(io, contacts[Symbol.iterator](), contacts.length, 'Phone contacts', 'utf-8', false);
     await finish(io, {

@@ -17,6 +17,18 @@ export type ImportSource = 'Phone contacts' | 'Google' | 'Outlook' | 'HubSpot' |
 /** What to do with a row that matches a contact already in the list. */
 export type MatchChoice = 'merge' | 'skip' | 'new';
 
+/**
+ * A contact of the member's list as the engine needs it (matching, merging, the preview's names):
+ * without its stamps and bookkeeping columns, which made up half of what the screen copied to the
+ * worker in one main-thread task (about 100 ms for 10,000 contacts).
+ */
+export type ExistingContact = Omit<Contact, 'field_stamps' | 'member_id' | 'updated_at'>;
+
+/** What the engine is sent of each of the member's contacts. */
+export function toExistingContact({ field_stamps: _stamps, member_id: _member, updated_at: _updated, ...rest }: Contact): ExistingContact {
+  return rest;
+}
+
 /** A person from the Contact Picker, as the browser hands them over. */
 export type PickedContact = { readonly name: readonly string[]; readonly tel: readonly string[]; readonly email: readonly string[] };
 
@@ -28,9 +40,9 @@ export type ImportRequest =
       /** The code page for text that is not UTF-8; null lets the engine decide (Windows-1252). */
       readonly legacy: LegacyEncoding | null;
       readonly callingCode: string;
-      readonly existing: readonly Contact[];
+      readonly existing: readonly ExistingContact[];
     }
-  | { readonly type: 'picked'; readonly picked: readonly PickedContact[]; readonly callingCode: string; readonly existing: readonly Contact[] }
+  | { readonly type: 'picked'; readonly picked: readonly PickedContact[]; readonly callingCode: string; readonly existing: readonly ExistingContact[] }
   /** A column mapper change: the file is read again with these choices (one per column, null = as detected). */
   | { readonly type: 'remap'; readonly choices: readonly (ColumnChoiceId | null)[] }
   | {

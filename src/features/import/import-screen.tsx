@@ -11,7 +11,7 @@ import { useLinkTo } from '../../hooks/use-link-to';
 import { SelectField, TextField } from '../../ui/field';
 import { ColumnMapper } from './column-mapper';
 import { ImportPreviewView } from './import-preview';
-import type { BuiltRow, ImportPhase, ImportPreview, ImportResponse, MatchChoice, PickedContact } from './import-protocol';
+import { toExistingContact, type BuiltRow, type ImportPhase, type ImportPreview, type ImportResponse, type MatchChoice, type PickedContact } from './import-protocol';
 import { MAX_FILE_BYTES, MAX_FILE_LABEL } from './import-limits';
 import { createImportRunner, type ImportRunner } from './import-runner';
 import { RecentImports } from './recent-imports';
@@ -141,7 +141,7 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
       setFile(chosen);
       setMapping(null);
       setStage({ kind: 'reading', phase: 'reading', done: 0, total: chosen.size });
-      const existing = await imports.existingContacts();
+      const existing = (await imports.existingContacts()).map(toExistingContact);
       getRunner().send({ type: 'open', file: chosen, fileName: chosen.name, legacy: legacy === 'auto' ? null : legacy, callingCode: settings.country_code, existing });
     },
     [fail, getRunner, imports, settings.country_code],
@@ -171,7 +171,7 @@ export function ImportScreen({ loadContactPicker }: { readonly loadContactPicker
       previewRef.current = null;
       setFile(null);
       setStage({ kind: 'reading', phase: 'parsing', done: 0, total: picked.length });
-      const existing = await imports.existingContacts();
+      const existing = (await imports.existingContacts()).map(toExistingContact);
       getRunner().send({ type: 'picked', picked, callingCode: settings.country_code, existing });
     } catch (error) {
       fail(`The phone's contacts could not be read (${error instanceof Error ? error.message : String(error)}).`);
