@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
 import { MigrationHistoryError } from './database';
+import { devVapidEnv } from './dev-vapid';
 import { functionUrls, startLocalStack, type LocalStack } from './server';
 
 const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
@@ -16,7 +17,7 @@ try {
     dataDir: join(process.cwd(), '.local', 'db'),
     reset: values.reset,
     log: (line) => console.log(`[stack] ${line}`),
-    functions: { warm: true },
+    functions: { warm: true, env: devVapidEnv({ functionsDir: join(process.cwd(), 'supabase', 'functions'), stateFile: join(process.cwd(), '.local', 'vapid.json') }) },
   });
 } catch (error) {
   if (!(error instanceof MigrationHistoryError) && !values.reset) throw error;

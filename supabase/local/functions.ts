@@ -95,7 +95,7 @@ export function readFunctionsConfig(toml: string): Map<string, FunctionConfig> {
 }
 
 /** KEY=VALUE lines (supabase/functions/.env, like `supabase functions serve`); `#` comments, optional quotes. */
-function readDotEnv(path: string): Record<string, string> {
+export function readDotEnv(path: string): Record<string, string> {
   if (!existsSync(path)) return {};
   const env: Record<string, string> = {};
   for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {

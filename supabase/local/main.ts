@@ -10,6 +10,7 @@
 // --reset refuses: the stack never deletes a server's data; drop and recreate that database yourself.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { devVapidEnv } from './dev-vapid';
 import { MigrationHistoryError } from './database';
 import { createKeys, DEFAULT_JWT_SECRET } from './keys';
 import { functionUrls, startLocalStack, type LocalStack } from './server';
@@ -53,7 +54,7 @@ try {
     reset: values.reset,
     log: (line) => console.log(`[stack] ${line}`),
     // Edge Functions start with the stack, so a function that cannot boot says so now.
-    functions: { warm: true },
+    functions: { warm: true, env: devVapidEnv({ functionsDir: join(process.cwd(), 'supabase', 'functions'), stateFile: join(process.cwd(), '.local', 'vapid.json') }) },
   });
 } catch (error) {
   // A refusal the developer can act on is a message, not a stack trace.
