@@ -23,7 +23,10 @@ function fakeNotifications(db: FieldbookDb, support: PushSupport = 'supported') 
   };
   const port: NotificationsPort = {
     support: () => support,
-    refresh: () => Promise.resolve(ok(true as const)),
+    refresh: async () => {
+      await writeNotifications(db, {}, 0); // the server answered: nothing new
+      return ok(true as const);
+    },
     enable: async () => {
       calls.push('enable');
       await writeNotifications(db, { device: { endpoint: 'https://push.example/abc', preferences: DEFAULTS } }, 1);

@@ -78,11 +78,32 @@ export async function subscribeDevice(win: Window, vapidPublicKey: string): Prom
   if (!reg) return { ok: false, error: 'Notifications need the installed app’s background worker, which is not running. Reload the app and try again.' };
   try {
     const existing = await reg.pushManager.getSubscription();
-    const subscription = existing ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(vapidPublicKey) }));
+    const subscription = existing ?? (await withTimeout(reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(vapidPublicKey) }), SUBSCRIBE_TIMEOUT_MS));
+    if (subscription === null) return { ok: false, error: 'The browser’s push service did not answer. Check your connection and try again.' };
     return { ok: true, value: asDevice(subscription) };
   } catch (error) {
     return { ok: false, error: `This browser could not turn on notifications (${error instanceof Error ? error.message : String(error)}).` };
   }
+}
+
+/** How long the browser's push service may take to register this device. */
+const SUBSCRIBE_TIMEOUT_MS = 15_000;
+
+/** The promise's value, or null when it takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Drops this device's subscription in the browser; the endpoint it had, if any. */

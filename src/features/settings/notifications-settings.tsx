@@ -68,7 +68,7 @@ export function NotificationsSettings({ notifications }: { readonly notification
           </div>
         </>
       ) : (
-        <PreferencesForm key={JSON.stringify(device.preferences)} preferences={device.preferences} offline={offline} notifications={notifications} onTurnOff={() => void act(notifications.disable)} busy={busy} />
+        <PreferencesForm preferences={device.preferences} offline={offline} notifications={notifications} onTurnOff={() => void act(notifications.disable)} busy={busy} />
       )}
       {offline ? <p className="subtle">{OFFLINE}</p> : null}
       {error !== null ? (
@@ -77,7 +77,10 @@ export function NotificationsSettings({ notifications }: { readonly notification
         </p>
       ) : null}
       <p className="subtle">Where the device supports it, the app icon shows how many follow-ups are due today.</p>
-      {cached ? <DigestForm key={JSON.stringify(cached.digest)} digest={cached.digest ?? { digest_enabled: false, digest_hour: 7 }} offline={offline} notifications={notifications} /> : null}
+      {/* Mounted once the server has answered (or offline, from the cache), then kept: a save must not reset it. */}
+      {cached && (cached.refreshedAt !== null || offline) ? (
+        <DigestForm digest={cached.digest ?? { digest_enabled: false, digest_hour: 7 }} offline={offline} notifications={notifications} />
+      ) : null}
     </section>
   );
 }
