@@ -109,19 +109,8 @@ function PreferencesForm(props: {
   readonly onTurnOff: () => void;
 }) {
   const [draft, setDraft] = useState(props.preferences);
-  const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; error: string } | null>(null);
-  const [saving, setSaving] = useState(false);
-  const set = <K extends keyof CachedPushPreferences>(key: K, value: CachedPushPreferences[K]) => {
-    setOutcome(null);
-    setDraft((before) => ({ ...before, [key]: value }));
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    const answer = await props.notifications.savePreferences(draft);
-    setSaving(false);
-    setOutcome(answer.ok ? { ok: true } : { ok: false, error: answer.error });
-  };
+  const { saving, submit, outcome } = useSave(() => props.notifications.savePreferences(draft));
+  const set = <K extends keyof CachedPushPreferences>(key: K, value: CachedPushPreferences[K]) => setDraft((before) => ({ ...before, [key]: value }));
   const quiet = draft.quiet_start === draft.quiet_end ? 'No quiet hours.' : `Nothing arrives from ${HOURS[draft.quiet_start]?.label} to ${HOURS[draft.quiet_end]?.label}; it waits until then.`;
   return (
     <form className="form notifications__form" onSubmit={(event) => void submit(event)} noValidate>
@@ -159,27 +148,35 @@ function PreferencesForm(props: {
           Turn off on this device
         </button>
       </div>
-      {outcome?.ok === true ? <p className="notifications__saved">Saved.</p> : null}
-      {outcome?.ok === false ? (
-        <p className="form__error" role="alert">
-          {outcome.error}
-        </p>
-      ) : null}
+      {outcome}
     </form>
   );
 }
 
-function DigestForm(props: { readonly digest: { readonly digest_enabled: boolean; readonly digest_hour: number }; readonly offline: boolean; readonly notifications: NotificationsPort }) {
-  const [draft, setDraft] = useState(props.digest);
-  const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; error: string } | null>(null);
+/** A form's save to the server: saving while it runs, then "Saved." or the reason inline. */
+function useSave(save: () => Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>) {
+  const [answer, setAnswer] = useState<{ readonly ok: true } | { readonly ok: false; readonly error: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    const answer = await props.notifications.saveDigest(draft);
+    setAnswer(await save());
     setSaving(false);
-    setOutcome(answer.ok ? { ok: true } : { ok: false, error: answer.error });
   };
+  const outcome =
+    answer === null ? null : answer.ok ? (
+      <p className="notifications__saved">Saved.</p>
+    ) : (
+      <p className="form__error" role="alert">
+        {answer.error}
+      </p>
+    );
+  return { saving, submit, outcome };
+}
+
+function DigestForm(props: { readonly digest: { readonly digest_enabled: boolean; readonly digest_hour: number }; readonly offline: boolean; readonly notifications: NotificationsPort }) {
+  const [draft, setDraft] = useState(props.digest);
+  const { saving, submit, outcome } = useSave(() => props.notifications.saveDigest(draft));
   return (
     <form className="form notifications__digest" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="digest-title">
       <h3 id="digest-title">Daily email</h3>
@@ -200,12 +197,7 @@ function DigestForm(props: { readonly digest: { readonly digest_enabled: boolean
           {saving ? 'Saving…' : 'Save daily email'}
         </button>
       </div>
-      {outcome?.ok === true ? <p className="notifications__saved">Saved.</p> : null}
-      {outcome?.ok === false ? (
-        <p className="form__error" role="alert">
-          {outcome.error}
-        </p>
-      ) : null}
+      {outcome}
     </form>
   );
 }
