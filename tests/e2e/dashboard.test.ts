@@ -142,6 +142,8 @@ describe.skipIf(!available)('the dashboard as pictures in Chromium', () => {
       const page = await browser.context.newPage();
       await page.goto(`${url}/dashboard`);
       await page.getByRole('figure', { name: /^Pipeline: 0 contacts/ }).waitFor();
+      // The activity chart follows the goal counts, read on their own: wait for it as well.
+      await page.getByText(/^Nothing logged in the last 30 days yet/).waitFor();
       expect(await page.getByText('No contacts were added in the last 90 days.').count()).toBe(1);
       expect(await page.getByRole('figure', { name: 'Where customers and team members came from: none yet.' }).count()).toBe(1);
       expect(await page.getByRole('link', { name: 'Set your daily goals' }).count()).toBe(1);

@@ -5,7 +5,7 @@ import { useContactsRealtime } from '../../hooks/use-contacts-realtime';
 import { useAppServices } from '../../hooks/app-services';
 import { toDay } from '../../domain/dates';
 import { createDayClock } from '../../domain/zone-days';
-import { activityByKind, contactStats, goalWeek, type DashboardContact } from '../../domain/dashboard-stats';
+import { activityByKind, contactStats, goalWeek } from '../../domain/dashboard-stats';
 import { ActivityFeed } from '../activity-feed/activity-feed';
 import { ActivityChart, FollowUpsChart, GoalWeekChart, PipelineChart, SourcesChart } from './dashboard-charts';
 import './dashboard.css';
@@ -22,8 +22,6 @@ function Stat({ label, value, detail }: { readonly label: string; readonly value
     </div>
   );
 }
-
-const NO_CONTACTS: readonly DashboardContact[] = [];
 
 /**
  * Live counts, the charts and the activity feed. Everything reads memory kept in step with IndexedDB
@@ -45,7 +43,8 @@ export function DashboardScreen() {
   const dayOf = useMemo(() => createDayClock(zone).dayOf, [zone]);
   const week = useMemo(() => (stats ? goalWeek(stats) : null), [stats]);
   const activity = useMemo(() => (stats ? activityByKind(stats) : null), [stats]);
-  const people = useMemo(() => contactStats(contacts ?? NO_CONTACTS, { today, followUpToday, dayOf }), [contacts, today, followUpToday, dayOf]);
+  // Until IndexedDB has answered there are no figures to draw: not a pipeline of zero.
+  const people = useMemo(() => (contacts === undefined ? null : contactStats(contacts, { today, followUpToday, dayOf })), [contacts, today, followUpToday, dayOf]);
 
   return (
     <section className="screen dashboard" aria-labelledby="dashboard-title">
@@ -60,10 +59,14 @@ export function DashboardScreen() {
       </dl>
       <div className="dashboard__charts">
         {week ? <GoalWeekChart week={week} today={today} /> : <p className="loading">Loading goals…</p>}
-        <FollowUpsChart stats={people} />
+        {people ? <FollowUpsChart stats={people} /> : <p className="loading">Loading contacts…</p>}
         {activity ? <ActivityChart activity={activity} today={today} /> : null}
-        <PipelineChart stats={people} />
-        <SourcesChart stats={people} />
+        {people ? (
+          <>
+            <PipelineChart stats={people} />
+            <SourcesChart stats={people} />
+          </>
+        ) : null}
       </div>
       <ActivityFeed moreHref="/activity" />
     </section>
