@@ -17,7 +17,7 @@ const OutcomeSheet = lazy(() => import('../features/contacts/outcome-sheet').the
 // A signed-in member's day summary for their upline (counts only), kept up to date in the background.
 const DailySummaryWriter = lazy(() => import('../features/goals/daily-summary-writer').then((m) => ({ default: m.DailySummaryWriter })));
 const WinPoster = lazy(() => import('../features/team/win-poster').then((m) => ({ default: m.WinPoster })));
-const AppBadgeMount = lazy(() => import('./app-badge-mount').then((m) => ({ default: m.AppBadgeMount })));
+const AfterStart = lazy(() => import('./after-start').then((m) => ({ default: m.AfterStart })));
 const ImportScreen = lazy(() => import('../features/import/import-screen').then((m) => ({ default: m.ImportScreen })));
 /** The Contact Picker adapter loads with the import screen, never in the first load. */
 const loadContactPicker = () => import('../adapters/browser/contact-picker').then((m) => m.createContactPicker());
@@ -162,7 +162,7 @@ function Shell({ services }: { readonly services: AppServices }) {
         <OutcomeSheet />
         {services.account !== null ? <DailySummaryWriter /> : null}
         {services.team ? <WinPoster /> : null}
-        <AppBadgeMount />
+        <AfterStart />
       </Suspense>
       <Toasts sticky={<PwaPrompts />} />
     </div>
@@ -182,18 +182,6 @@ export function App({ services }: { readonly services: AppServices }) {
     },
     [services],
   );
-  // A notification clicked while this window is open, but not yet controlled by the service worker.
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let gone = false;
-    void import('../adapters/browser/sw-messages').then(({ listenForOpenMessages }) => {
-      if (!gone) stop = listenForOpenMessages((path) => services.router.navigate(path));
-    });
-    return () => {
-      gone = true;
-      stop?.();
-    };
-  }, [services]);
   // Load the contact index just after the first screen has painted, so Contacts opens warm.
   useEffect(() => {
     const timer = setTimeout(services.contactIndex.start, CONTACT_INDEX_PRELOAD_MS);

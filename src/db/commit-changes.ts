@@ -4,8 +4,8 @@ import { createHlcClock, type HlcClock } from '../domain/hlc';
 import { SYNC_COLUMNS, type AnyRow, type MutationOp, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
-import type { Table } from 'dexie';
-import type { FieldbookDb, RejectedRow } from './fieldbook-db';
+import type * as commitExtras from './commit-extras';
+import type { FieldbookDb } from './fieldbook-db';
 import { toStorageError, type StorageError } from './storage-error';
 
 /** The settings row holding the pull cursor (sync_pull's next_cursor). */
@@ -41,7 +41,7 @@ export type WriteContext = {
   readonly log?: ScopedLogger | undefined;
 };
 
-type DataFields = Record<string, unknown>;
+export type DataFields = Record<string, unknown>;
 
 /**
  * A row to create (with its client-generated id), the fields of an existing live row to change, or
@@ -73,7 +73,7 @@ export type CommitReceipt = { readonly mutationIds: readonly string[] };
 
 export type CommitError = StorageError | { readonly kind: 'missing'; readonly message: string; readonly cause: unknown };
 
-class MissingRowError extends Error {
+export class MissingRowError extends Error {
   constructor(table: string, id: string) {
     super(`${table} ${id} is not on this device`);
     this.name = 'MissingRowError';
@@ -81,7 +81,8 @@ class MissingRowError extends Error {
 }
 
 /** Rows a commit of this tab stored, per table, as stored (see onRowsCommitted). */
-type WrittenRows = Map<SyncedTable, AnyRow[]>;
+export type WrittenRows = Map<SyncedTable, AnyRow[]>;
+type CommitExtras = typeof commitExtras;
 export type RowsCommittedListener = (table: SyncedTable, rows: readonly AnyRow[]) => void;
 const rowsCommittedListeners = new WeakMap<FieldbookDb, Set<RowsCommittedListener>>();
 
@@ -122,6 +123,16 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
   const scope = [...tables.map((table) => db.table(table)), db.outbox, ...(resolving ? [db.rejected, db.settings] : [])];
   const listeners = rowsCommittedListeners.get(db);
   let written: WrittenRows | null = null;
+  // Bulk inserts and the review list's answers are rare on a phone: their code loads when first needed,
+  // before the transaction (an IndexedDB transaction ends at the first await of anything else).
+  let extras: CommitExtras | null = null;
+  if (resolving || changes.some((_, i) => insertRun(changes, i).length > 1)) {
+    try {
+      extras = await import('./commit-extras');
+    } catch (error) {
+      return err(toStorageError(error));
+    }
+  }
   const run = () =>
     db.transaction('rw', scope, async () => {
       // Collected afresh by each attempt (withReopen may run this twice); handed over only after commit.
@@ -132,11 +143,11 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
         // A run of inserts into one table (an import) is written with two bulk writes, not two per row.
         const run = insertRun(changes, i);
         if (run.length > 1) {
-          mutationIds.push(...(await insertMany(db, run, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') }, written)));
+          mutationIds.push(...(await needs(extras, 'bulk inserts').insertMany(db, run, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') }, written)));
           i += run.length;
           continue;
         }
-        const mutationId = await applyAny(db, changes[i]!, ctx, written);
+        const mutationId = await applyAny(db, changes[i]!, ctx, written, extras);
         if (mutationId !== null) mutationIds.push(mutationId);
         i += 1;
       }
@@ -160,17 +171,17 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
 }
 
 /** The overloads guarantee what each kind of change needs from the context; this says so at run time. */
-function needs<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`commitChanges: this change needs ${what} in its context`);
+function needs<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`commitChanges: this change needs ${what} in its context`);
   return value;
 }
 
-function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Partial<WriteContext>, written: WrittenRows | null): Promise<string | null> {
+function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Partial<WriteContext>, written: WrittenRows | null, extras: CommitExtras | null): Promise<string | null> {
   switch (change.op) {
     case 'requeue':
-      return requeue(db, change, { ...ctx, clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
+      return needs(extras, 'the review list').requeue(db, change, { ...ctx, clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') });
     case 'give-back':
-      return giveBack(db, change).then(() => null);
+      return needs(extras, 'the review list').giveBack(db, change).then(() => null);
     default:
       return applyChange(db, change, { ...ctx, memberId: needs(ctx.memberId, 'the member id'), clock: needs(ctx.clock, 'a clock'), newId: needs(ctx.newId, 'newId') }, written);
   }
@@ -188,60 +199,13 @@ export async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds:
   return fields;
 }
 
-/** The rejected record, if it still names this row (another tab may have resolved it meanwhile). */
-async function rejectedRecord(db: FieldbookDb, change: RequeueRejected | GiveBackRejected): Promise<RejectedRow | null> {
-  const rejected = await db.rejected.get(change.rejectedId);
-  return rejected && rejected.table === change.table && rejected.row_id === change.id ? rejected : null;
-}
-
-async function requeue(db: FieldbookDb, change: RequeueRejected, ctx: RequeueContext): Promise<string | null> {
-  const rejected = await rejectedRecord(db, change);
-  if (rejected === null) return null;
-  const table = db.table<AnyRow, string>(change.table);
-  const row = await table.get(change.id);
-  // Nothing to send again: the record stays (the transaction rolls back) until the member discards it.
-  if (!row) throw new MissingRowError(change.table, change.id);
-  await db.rejected.delete(rejected.id);
-  for (const held of Object.values(row.field_stamps)) ctx.clock.receive(held);
-  const stamp = ctx.clock.next();
-  const values = row as AnyRow & DataFields;
-  const changes = Object.fromEntries(Object.keys(rejected.changes).map((field) => [field, values[field]]));
-  await table.put({ ...row, field_stamps: { ...row.field_stamps, ...Object.fromEntries(Object.keys(changes).map((field) => [field, stamp])) } });
-  // A refused insert never reached the server: it goes again as an insert of the whole row.
-  if (Object.hasOwn(rejected.changes, 'created_at')) {
-    const whole: DataFields = { ...values };
-    delete whole['field_stamps'];
-    delete whole['updated_at'];
-    return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'insert', changes: whole, stamp, created_at: ctx.now() });
-  }
-  return queue(db, { mutation_id: ctx.newId(), table: change.table, row_id: change.id, op: 'update', changes, stamp, created_at: ctx.now() });
-}
-
-async function giveBack(db: FieldbookDb, change: GiveBackRejected): Promise<void> {
-  const rejected = await rejectedRecord(db, change);
-  if (rejected === null) return;
-  await db.rejected.delete(rejected.id);
-  const table = db.table<AnyRow, string>(change.table);
-  const row = await table.get(change.id);
-  if (!row) return;
-  const waiting = (await pendingFields(db, change.table, [change.id])).get(change.id);
-  if (Object.hasOwn(rejected.changes, 'created_at') && !waiting) {
-    await table.delete(change.id);
-    return;
-  }
-  const stamps: Record<string, string> = { ...row.field_stamps };
-  for (const field of Object.keys(rejected.changes)) if (!waiting?.has(field)) stamps[field] = '';
-  await table.put({ ...row, field_stamps: stamps });
-  await db.settings.delete(SYNC_CURSOR_KEY);
-}
-
 /** The outbox write: every entry is added here, inside the transaction of the change it describes. */
-async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
+export async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
   await db.outbox.add(entry);
   return entry.mutation_id;
 }
 
-function remember(written: WrittenRows | null, table: SyncedTable, rows: readonly AnyRow[]) {
+export function remember(written: WrittenRows | null, table: SyncedTable, rows: readonly AnyRow[]) {
   if (written === null) return;
   const list = written.get(table);
   if (list) list.push(...rows);
@@ -282,7 +246,7 @@ async function applyChange(db: FieldbookDb, change: RowChange, ctx: WriteContext
 }
 
 /** A write's data fields: never the sync columns (deleted_at aside); contacts get their lists in step. */
-function dataFieldsOf(change: RowChange, current: AnyRow | undefined): DataFields {
+export function dataFieldsOf(change: RowChange, current: AnyRow | undefined): DataFields {
   let fields = Object.fromEntries(Object.entries(change.fields).filter(([key]) => !SYNC_COLUMN_SET.has(key) || key === 'deleted_at'));
   if (change.table === 'contacts') {
     fields = mirrorContactPoints(fields, current as Contact | undefined);
@@ -293,7 +257,7 @@ function dataFieldsOf(change: RowChange, current: AnyRow | undefined): DataField
 }
 
 /** A new row and its outbox entry; like the server (sync.merge_row), identity columns carry no stamp. */
-function newRow(change: RowChange, dataFields: DataFields, stamp: string, ctx: WriteContext): { row: AnyRow; entry: OutboxEntry } {
+export function newRow(change: RowChange, dataFields: DataFields, stamp: string, ctx: WriteContext): { row: AnyRow; entry: OutboxEntry } {
   const nowIso = new Date(ctx.now()).toISOString();
   const changed = { ...dataFields, id: change.id, member_id: ctx.memberId, created_at: nowIso, deleted_at: dataFields['deleted_at'] ?? null };
   const stamps = Object.fromEntries(Object.keys(changed).filter((key) => !UNSTAMPED.has(key)).map((key) => [key, stamp]));
@@ -314,41 +278,6 @@ function insertRun(changes: readonly AnyChange[], start: number): RowChange[] {
     run.push(change);
   }
   return run;
-}
-
-async function insertMany(db: FieldbookDb, changes: readonly RowChange[], ctx: WriteContext, written: WrittenRows | null): Promise<string[]> {
-  const built = changes.map((change) => newRow(change, dataFieldsOf(change, undefined), ctx.clock.next(), ctx));
-  // bulkAdd, not bulkPut: a colliding id fails the whole transaction, as add does for one row.
-  const rows = built.map((item) => item.row);
-  await addInSlices(db.table<AnyRow, string>(changes[0]!.table), rows);
-  remember(written, changes[0]!.table, rows);
-  await addInSlices(db.outbox, built.map((item) => item.entry));
-  return built.map((item) => item.entry.mutation_id);
-}
-
-/** Rows a bulk write hands IndexedDB in one go (one main-thread task copies them all). */
-const ADD_SLICE = 250;
-
-/**
- * bulkAdd in slices, the next one issued when the one before the last has been written: the main
- * thread copies one slice per task (1,000 contacts and their outbox entries in one task held it for
- * 100-190 ms), while IndexedDB always has the following slice waiting, so it never idles. Requests run
- * in the order issued, in the same transaction: the same writes, as atomic as one bulkAdd.
- */
-async function addInSlices<T>(table: Table<T>, rows: readonly T[]): Promise<void> {
-  if (rows.length <= ADD_SLICE) {
-    await table.bulkAdd([...rows]);
-    return;
-  }
-  const inFlight: Promise<unknown>[] = [];
-  for (let start = 0; start < rows.length; start += ADD_SLICE) {
-    if (inFlight.length >= 2) await inFlight.shift();
-    const slice = table.bulkAdd(rows.slice(start, start + ADD_SLICE));
-    // Awaited below; a failure aborts the transaction and rejects the commit either way.
-    slice.catch(() => undefined);
-    inFlight.push(slice);
-  }
-  await Promise.all(inFlight);
 }
 
 /** Runs a database operation; if the browser closed the database under us, reopens it and tries once more. */
