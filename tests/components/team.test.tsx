@@ -261,6 +261,18 @@ describe('the team screen', () => {
     expect(team.calls).toEqual([]);
   });
 
+  it('reads the team again each time Members is shown (someone may have left meanwhile)', async () => {
+    const team = fakeTeam();
+    await mount(team, undefined, 'Feed');
+    await waitFor(() => expect(team.calls.filter((call) => call === 'refresh')).toHaveLength(1));
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('tab', { name: 'Members' }));
+    await waitFor(() => expect(team.calls.filter((call) => call === 'refresh')).toHaveLength(2));
+    await user.click(screen.getByRole('tab', { name: 'Feed' }));
+    await user.click(screen.getByRole('tab', { name: 'Members' }));
+    await waitFor(() => expect(team.calls.filter((call) => call === 'refresh')).toHaveLength(3));
+  });
+
   it('local-only: explains that a team needs an account and links to /account', async () => {
     await mount(null);
     expect(screen.getByRole('heading', { name: 'A team needs an account' })).toBeTruthy();

@@ -15,7 +15,7 @@ import { freePort, startPreview } from '../support/preview-server';
  * online without reloading (B's presence on A's channel makes A's app ask for the team again). Then
  * the feed: B chooses to share new customers, enrolls one, and A's open feed shows the win; A's
  * comment reaches B's open feed live; B's comment written offline arrives once B is back; A sees
- * the day's counts of B in "Their day".
+ * the day's counts of B in "Their day"; B leaves and both screens follow.
  */
 
 const { available } = browserAvailability();
@@ -216,6 +216,17 @@ describe.skipIf(!available)('the team in Chromium: two members against the local
     await a.screenshot({ path: join(SHOTS, 'team-their-day-desktop.png'), fullPage: true });
     await a.setViewportSize({ width: 390, height: 844 });
     await a.screenshot({ path: join(SHOTS, 'team-their-day-phone.png'), fullPage: true });
+    await a.setViewportSize({ width: 1280, height: 800 });
+
+    // B leaves: both screens follow, and B's wins leave A's feed.
+    await b.getByRole('tab', { name: 'Members' }).click();
+    await b.getByRole('button', { name: 'Leave team' }).click();
+    await b.getByRole('alert').getByRole('button', { name: 'Leave team' }).click();
+    await b.getByText('You have no sponsor. Join a team with an invitation code.').waitFor({ timeout: 15_000 });
+    await a.getByRole('tab', { name: 'Members' }).click();
+    await a.getByText('Nobody on your team yet. Invite someone below.').waitFor({ timeout: 20_000 });
+    await a.getByRole('tab', { name: 'Feed' }).click();
+    await expect.poll(() => a.getByRole('article', { name: sentence }).count(), { timeout: 20_000 }).toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
 });

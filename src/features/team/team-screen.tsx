@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { formatRelative, startOfLocalDay, toDay } from '../../domain/dates';
 import { useAppServices, type TeamInvitation, type TeamPort } from '../../hooks/app-services';
 import { useLinkTo } from '../../hooks/use-link-to';
@@ -74,10 +74,6 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
     setRefreshError(answer.ok ? null : answer.error);
   }, [team]);
 
-  useEffect(() => {
-    if (!offline) void refresh();
-  }, [refresh, offline]);
-
   const joining = code !== undefined;
   const hasDownline = (view?.downline.length ?? 0) > 0;
   const tabs: readonly { readonly id: TeamTab; readonly label: string }[] = [
@@ -87,6 +83,17 @@ function SignedInTeam({ team, code }: { readonly team: TeamPort; readonly code?:
   ];
   const [chosen, setTab] = useState<TeamTab>(joining ? 'members' : 'feed');
   const tab = tabs.some((item) => item.id === chosen) ? chosen : 'feed';
+  // The team is read from the server when the screen opens and again whenever Members is shown
+  // (someone may have left meanwhile; nothing else tells this device).
+  const showingMembers = tab === 'members';
+  const wasShowingMembers = useRef(showingMembers);
+  useEffect(() => {
+    if (!offline) void refresh();
+  }, [refresh, offline]);
+  useEffect(() => {
+    if (showingMembers && !wasShowingMembers.current && !offline) void refresh();
+    wasShowingMembers.current = showingMembers;
+  }, [refresh, offline, showingMembers]);
   const join = <JoinCard key="join" team={team} offline={offline} initialCode={code ?? ''} />;
   const invite = <InviteCard key="invite" team={team} offline={offline} />;
   return (
