@@ -126,7 +126,8 @@ export async function commitChanges(db: FieldbookDb, changes: readonly AnyChange
   // Bulk inserts and the review list's answers are rare on a phone: their code loads when first needed,
   // before the transaction (an IndexedDB transaction ends at the first await of anything else).
   let extras: CommitExtras | null = null;
-  if (resolving || changes.some((_, i) => insertRun(changes, i).length > 1)) {
+  const bulk = changes.some((change, i) => change.op === 'insert' && changes[i + 1]?.op === 'insert' && changes[i + 1]?.table === change.table);
+  if (resolving || bulk) {
     try {
       extras = await import('./commit-extras');
     } catch (error) {

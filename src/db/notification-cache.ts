@@ -1,3 +1,4 @@
+import type { DigestSettings, PushPreferences } from '../domain/notification-preferences';
 import type { FieldbookDb } from './fieldbook-db';
 
 /*
@@ -6,20 +7,10 @@ import type { FieldbookDb } from './fieldbook-db';
  * IndexedDB, offline too. Never synced: the server's rows are the truth, written online.
  */
 
-export type CachedPushPreferences = {
-  readonly follow_ups: boolean;
-  readonly hot_leads: boolean;
-  readonly team: boolean;
-  readonly sync_problems: boolean;
-  readonly reminder_hour: number;
-  readonly quiet_start: number;
-  readonly quiet_end: number;
-};
-
 export type CachedNotifications = {
   /** This device's subscription as the server has it; null: notifications are off on this device. */
-  readonly device: { readonly endpoint: string; readonly preferences: CachedPushPreferences } | null;
-  readonly digest: { readonly digest_enabled: boolean; readonly digest_hour: number } | null;
+  readonly device: { readonly endpoint: string; readonly preferences: PushPreferences } | null;
+  readonly digest: DigestSettings | null;
   /** When the server last answered (ms); null: never on this device. */
   readonly refreshedAt: number | null;
 };

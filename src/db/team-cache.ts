@@ -190,6 +190,11 @@ export const readLeaderDay = (db: FieldbookDb, day: string, depth: number): Prom
 
 /** Everything the feed is built from (assembleFeed), read in one go so a live query follows them all. */
 export async function readFeedSources(db: FieldbookDb, memberId: string): Promise<FeedSources> {
+  return (await readFeedView(db, memberId)).sources;
+}
+
+/** The feed's sources and its paging state, the state read once for both. */
+export async function readFeedView(db: FieldbookDb, memberId: string): Promise<{ readonly sources: FeedSources; readonly state: FeedState }> {
   const [cached, state, ownWins, ownReactions, ownComments, team, pendingEntries] = await Promise.all([
     readFeed(db),
     readFeedState(db),
@@ -199,7 +204,7 @@ export async function readFeedSources(db: FieldbookDb, memberId: string): Promis
     teamTable(db).toArray(),
     db.outbox.where('[table+row_id]').between(['team_comments', Dexie.minKey], ['team_comments', Dexie.maxKey]).toArray(),
   ]);
-  return {
+  const sources: FeedSources = {
     memberId,
     cached,
     hasMore: state.hasMore,
@@ -210,4 +215,5 @@ export async function readFeedSources(db: FieldbookDb, memberId: string): Promis
     downline: new Set(team.filter((row) => row.depth > 0).map((row) => row.member_id)),
     pending: new Set(pendingEntries.map((entry) => entry.row_id)),
   };
+  return { sources, state };
 }

@@ -3,7 +3,7 @@ import { createContext, useContext } from 'react';
 import type { ContactIndex } from '../db/contact-index';
 import type { FieldbookDb } from '../db/fieldbook-db';
 import type { LinkTracking, LocalStore } from '../db/local-store';
-import type { CachedPushPreferences } from '../db/notification-cache';
+import type { DigestSettings, PushPreferences } from '../domain/notification-preferences';
 import type { DevicePlatform } from '../domain/contact-links';
 import type { Announcer } from '../shared/announcer';
 import type { Logger } from '../shared/logger';
@@ -110,8 +110,7 @@ export type TeamPort = {
   readonly shareInvite: (code: string) => Promise<'shared' | 'copied' | 'failed'>;
 };
 
-/** One device's push preferences (see src/db/notification-cache.ts). */
-export type PushPreferences = CachedPushPreferences;
+export type { PushPreferences } from '../domain/notification-preferences';
 
 /** What this browser can do about push (see adapters/browser/web-push-subscription.ts). */
 export type PushSupport = 'supported' | 'ios-needs-home-screen' | 'denied' | 'unsupported';
@@ -127,8 +126,8 @@ export type NotificationsPort = {
   readonly enable: () => Promise<Result<true, string>>;
   /** Unsubscribes this device, in the browser and on the server. */
   readonly disable: () => Promise<Result<true, string>>;
-  readonly savePreferences: (preferences: CachedPushPreferences) => Promise<Result<true, string>>;
-  readonly saveDigest: (digest: { readonly digest_enabled: boolean; readonly digest_hour: number }) => Promise<Result<true, string>>;
+  readonly savePreferences: (preferences: PushPreferences) => Promise<Result<true, string>>;
+  readonly saveDigest: (digest: DigestSettings) => Promise<Result<true, string>>;
   /** Reads the server's view into the cache. */
   readonly refresh: () => Promise<Result<true, string>>;
 };

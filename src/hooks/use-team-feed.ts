@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
 import { assembleFeed, type FeedWin } from '../domain/team-feed';
 import type { WinKind } from '../domain/team-feed-schema';
-import { readFeedSources, readFeedState, readLeaderDay, type FeedState, type LeaderDayRow } from '../db/team-cache';
+import { readFeedView, readLeaderDay, type FeedState, type LeaderDayRow } from '../db/team-cache';
 import { useAppServices } from './app-services';
 
 export type TeamFeedView = { readonly wins: readonly FeedWin[]; readonly state: FeedState };
@@ -10,7 +10,7 @@ export type TeamFeedView = { readonly wins: readonly FeedWin[]; readonly state: 
 /** The team feed from IndexedDB (the server's pages and the member's own rows), live; undefined while it loads. */
 export function useTeamFeed(memberId: string): TeamFeedView | undefined {
   const { db } = useAppServices();
-  const read = useLiveQuery(async () => ({ sources: await readFeedSources(db, memberId), state: await readFeedState(db) }), [db, memberId]);
+  const read = useLiveQuery(() => readFeedView(db, memberId), [db, memberId]);
   return useMemo(() => (read ? { wins: assembleFeed(read.sources), state: read.state } : undefined), [read]);
 }
 

@@ -1,7 +1,8 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readNotifications, writeNotifications, type CachedPushPreferences } from '../../src/db/notification-cache';
+import { readNotifications, writeNotifications } from '../../src/db/notification-cache';
+import type { PushPreferences } from '../../src/domain/notification-preferences';
 import type { FieldbookDb } from '../../src/db/fieldbook-db';
 import { NotificationsSettings } from '../../src/features/settings/notifications-settings';
 import { AppServicesContext, type NotificationsPort, type PushSupport } from '../../src/hooks/app-services';
@@ -10,7 +11,7 @@ import { createStore } from '../../src/shared/subscribable';
 import { LOCAL_ONLY_STATUS } from '../../src/sync/local-only';
 import { createHarness, type Harness } from '../support/render-with-services';
 
-const DEFAULTS: CachedPushPreferences = { follow_ups: true, hot_leads: true, team: true, sync_problems: true, reminder_hour: 8, quiet_start: 21, quiet_end: 7 };
+const DEFAULTS: PushPreferences = { follow_ups: true, hot_leads: true, team: true, sync_problems: true, reminder_hour: 8, quiet_start: 21, quiet_end: 7 };
 
 /** A fake port over the real cache: a tiny server in memory, recording what the screen asked for. */
 function fakeNotifications(db: FieldbookDb, support: PushSupport = 'supported') {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc';
 import { mutation } from '../support/schema-db';
+import { goalPlanInput } from '../support/test-store';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 /*
@@ -11,20 +12,7 @@ import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 const stamp = () => formatHlc({ physical: Date.now(), counter: 0, node: 'dev' });
 
-const plan = (overrides: Record<string, unknown> = {}) => ({
-  starts_on: '2026-11-30',
-  preset: 'part_time',
-  conversations: 2,
-  invitations: 1,
-  follow_ups: 2,
-  presentations: 0,
-  new_customers: 0,
-  new_team_members: 0,
-  work_days: [1, 2, 3, 4, 5],
-  week_min_days: 4,
-  review_day: 7,
-  ...overrides,
-});
+const plan = (overrides: Record<string, unknown> = {}) => ({ starts_on: '2026-11-30', ...goalPlanInput(), ...overrides });
 
 for (const backend of sqlBackends()) {
   describe(`daily goals on ${backend.name}`, () => {

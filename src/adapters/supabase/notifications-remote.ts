@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
+import type { DigestSettings, PushPreferences } from '../../domain/notification-preferences';
 import { err, ok, type Result } from '../../shared/result';
-import { remoteErrorOf } from './supabase-remote';
+import { readableMessages, readableRunner } from './readable-answers';
 import type { Database } from './database.types';
 
 /*
@@ -10,45 +11,12 @@ import type { Database } from './database.types';
  * answers with a sentence a member can read.
  */
 
-export type PushPreferences = {
-  readonly follow_ups: boolean;
-  readonly hot_leads: boolean;
-  readonly team: boolean;
-  readonly sync_problems: boolean;
-  /** Local hour (0–23) of the daily follow-up reminder. */
-  readonly reminder_hour: number;
-  /** Quiet from quiet_start until quiet_end (local hours, wrapping midnight; equal: never quiet). */
-  readonly quiet_start: number;
-  readonly quiet_end: number;
-};
-
-export type DigestSettings = { readonly digest_enabled: boolean; readonly digest_hour: number };
+export type { DigestSettings, PushPreferences };
 
 export type DeviceKeys = { readonly endpoint: string; readonly p256dh: string; readonly auth: string };
 
-const MESSAGES = {
-  offline: 'Could not reach the server. Check your connection and try again.',
-  auth: 'Sign in again to change notifications.',
-  forbidden: 'You are not allowed to do that.',
-  timeout: 'The server took too long to answer. Try again.',
-  conflict: 'That changed on the server meanwhile. Try again.',
-  invalid: 'The server did not accept that. Try again.',
-  server: 'The server is not answering right now. Try again in a minute.',
-} as const;
-
-type Answer = { data: unknown; error: { message: string; code?: string } | null; status: number };
-
-async function run<T>(request: () => PromiseLike<Answer>, parse: (data: unknown) => T | null): Promise<Result<T, string>> {
-  let answer: Answer;
-  try {
-    answer = await request();
-  } catch {
-    return err(MESSAGES.offline);
-  }
-  if (answer.error) return err(MESSAGES[remoteErrorOf(answer).kind]);
-  const parsed = parse(answer.data);
-  return parsed === null ? err(MESSAGES.server) : ok(parsed);
-}
+const MESSAGES = readableMessages('Sign in again to change notifications.');
+const run = readableRunner(MESSAGES);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const hour = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 23 ? value : null);

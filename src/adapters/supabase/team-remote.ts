@@ -1,7 +1,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { parseFeedPage, parseLeaderDay } from '../../domain/team-feed-wire';
-import { err, ok, type Result } from '../../shared/result';
 import { remoteErrorOf } from './supabase-remote';
+import { readableMessages, readableRunner, type Answer } from './readable-answers';
 import type { Database } from './database.types';
 
 /*
@@ -16,17 +16,7 @@ export type TeamInvite = { readonly code: string; readonly created_at: string; r
 /** One row of team_my_team(): depth < 0 upline (-1 the sponsor), depth > 0 downline (1 personally sponsored). */
 export type TeamMember = { readonly member_id: string; readonly full_name: string; readonly depth: number; readonly joined_at: string | null };
 
-type Answer = { data: unknown; error: { message: string; code?: string; details?: string | null } | null; status: number };
-
-const KIND_MESSAGES = {
-  offline: 'Could not reach the server. Check your connection and try again.',
-  auth: 'Sign in again to manage your team.',
-  forbidden: 'You are not allowed to do that.',
-  timeout: 'The server took too long to answer. Try again.',
-  conflict: 'That changed on the server meanwhile. Try again.',
-  invalid: 'The server did not accept that. Try again.',
-  server: 'The server is not answering right now. Try again in a minute.',
-} as const;
+const KIND_MESSAGES = readableMessages('Sign in again to manage your team.');
 
 /** A readable sentence for a failed answer: the team functions' own message (P0001), else one per kind. */
 export function teamErrorMessage(answer: Pick<Answer, 'error' | 'status'>): string {
@@ -37,17 +27,7 @@ export function teamErrorMessage(answer: Pick<Answer, 'error' | 'status'>): stri
 /** Upper case, no spaces or dashes: "abcd efgh" and "ABCD-EFGH" are the same code. */
 export const normalizeInviteCode = (code: string) => code.replace(/[\s-]+/g, '').toUpperCase();
 
-async function run<T>(request: () => PromiseLike<Answer>, parse: (data: unknown) => T | null): Promise<Result<T, string>> {
-  let answer: Answer;
-  try {
-    answer = await request();
-  } catch {
-    return err(KIND_MESSAGES.offline);
-  }
-  if (answer.error) return err(teamErrorMessage(answer));
-  const parsed = parse(answer.data);
-  return parsed === null ? err(KIND_MESSAGES.server) : ok(parsed);
-}
+const run = readableRunner(KIND_MESSAGES, teamErrorMessage);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -118,11 +98,20 @@ export type TeamRemote = ReturnType<typeof createTeamRemote>;
 
 /**
  * Joins once Realtime holds the member's token: a channel joined before supabase-js has read the
- * stored session joins as anon, and row-level security then lets it hear nothing.
+ * stored session joins as anon, and row-level security then lets it hear nothing. Asked once per
+ * client (supabase-js keeps the token current from then on), not once per channel.
  */
+const tokenSet = new WeakMap<SupabaseClient<Database>, Promise<void>>();
 async function subscribeSignedIn(client: SupabaseClient<Database>, subscribe: () => void): Promise<void> {
+  let ready = tokenSet.get(client);
+  if (!ready) {
+    ready = client.realtime.setAuth();
+    tokenSet.set(client, ready);
+    // A failure is not remembered: the next channel asks again.
+    ready.catch(() => tokenSet.delete(client));
+  }
   try {
-    await client.realtime.setAuth();
+    await ready;
   } finally {
     subscribe();
   }

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useAppServices, type NotificationsPort, type PushPreferences as CachedPushPreferences } from '../../hooks/app-services';
+import type { DigestSettings, PushPreferences } from '../../domain/notification-preferences';
+import { useAppServices, type NotificationsPort } from '../../hooks/app-services';
 import { useNotifications } from '../../hooks/use-notifications';
 import { useStoreValue } from '../../hooks/use-store-value';
 import { SelectField } from '../../ui/field';
@@ -102,7 +103,7 @@ function SupportNote({ support }: { readonly support: Exclude<ReturnType<Notific
 }
 
 function PreferencesForm(props: {
-  readonly preferences: CachedPushPreferences;
+  readonly preferences: PushPreferences;
   readonly offline: boolean;
   readonly busy: boolean;
   readonly notifications: NotificationsPort;
@@ -110,7 +111,7 @@ function PreferencesForm(props: {
 }) {
   const [draft, setDraft] = useState(props.preferences);
   const { saving, submit, outcome } = useSave(() => props.notifications.savePreferences(draft));
-  const set = <K extends keyof CachedPushPreferences>(key: K, value: CachedPushPreferences[K]) => setDraft((before) => ({ ...before, [key]: value }));
+  const set = <K extends keyof PushPreferences>(key: K, value: PushPreferences[K]) => setDraft((before) => ({ ...before, [key]: value }));
   const quiet = draft.quiet_start === draft.quiet_end ? 'No quiet hours.' : `Nothing arrives from ${HOURS[draft.quiet_start]?.label} to ${HOURS[draft.quiet_end]?.label}; it waits until then.`;
   return (
     <form className="form notifications__form" onSubmit={(event) => void submit(event)} noValidate>
@@ -174,7 +175,7 @@ function useSave(save: () => Promise<{ readonly ok: true } | { readonly ok: fals
   return { saving, submit, outcome };
 }
 
-function DigestForm(props: { readonly digest: { readonly digest_enabled: boolean; readonly digest_hour: number }; readonly offline: boolean; readonly notifications: NotificationsPort }) {
+function DigestForm(props: { readonly digest: DigestSettings; readonly offline: boolean; readonly notifications: NotificationsPort }) {
   const [draft, setDraft] = useState(props.digest);
   const { saving, submit, outcome } = useSave(() => props.notifications.saveDigest(draft));
   return (
