@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { liveQuery } from 'dexie';
 import { contactInput, createTestStore, testStores } from '../../tests/support/test-store';
 import { commitChanges } from './commit-changes';
-import { exportEverything, listContacts, listRecentActivities } from './queries';
+import { listContacts, listRecentActivities } from './queries';
+import { exportEverything } from './outbox-entries';
+import { countWaiting } from './outbox';
+import { allEntries, entriesForRows } from './outbox-entries';
 
 const open = testStores();
 
@@ -14,7 +17,7 @@ describe('commitChanges', () => {
     expect(added.ok).toBe(true);
     const id = added.ok ? added.value : '';
 
-    const outbox = await db.outbox.toArray();
+    const outbox = await allEntries(db);
     expect(outbox.map((entry) => [entry.table, entry.op])).toEqual([
       ['contacts', 'insert'],
       ['member_activities', 'insert'],
@@ -22,7 +25,7 @@ describe('commitChanges', () => {
     expect(outbox[0]?.row_id).toBe(id);
 
     await store.updateContact(id, contactInput({ phone: '+44 7700 900123' }));
-    const update = (await db.outbox.toArray())[2];
+    const update = (await allEntries(db))[2];
     expect(update?.op).toBe('update');
     expect(update?.changes).toEqual({ phone: '+44 7700 900123', phones: [{ label: 'mobile', value: '+44 7700 900123' }] });
     const row = await db.contacts.get(id);
@@ -42,7 +45,7 @@ describe('commitChanges', () => {
     const second = await commitChanges(db, [{ table: 'contacts', op: 'insert', id: secondId, fields: { first_name: 'B' } }], failing);
     expect(second.ok).toBe(false);
     expect(await db.contacts.get(secondId)).toBeUndefined();
-    expect(await db.outbox.count()).toBe(1);
+    expect(await countWaiting(db)).toBe(1);
   });
 
   it('[G1] a run of inserts is written in bulk, each row with its own stamp and outbox entry, and one collision stores none of them', async () => {
@@ -50,7 +53,7 @@ describe('commitChanges', () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     const inserts = ids.map((id, i) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: `P${i}`, phone: `555 010 000${i}` } }));
     expect((await commitChanges(db, inserts, ctx)).ok).toBe(true);
-    const entries = await db.outbox.toArray();
+    const entries = await allEntries(db);
     expect(entries.map((entry) => entry.row_id)).toEqual(ids);
     expect(new Set(entries.map((entry) => entry.stamp)).size).toBe(3);
     const rows = await db.contacts.bulkGet(ids);
@@ -64,7 +67,7 @@ describe('commitChanges', () => {
     const colliding = await commitChanges(db, [{ table: 'contacts', op: 'insert', id: fresh, fields: { first_name: 'New' } }, { table: 'contacts', op: 'insert', id: ids[0]!, fields: { first_name: 'Again' } }], ctx);
     expect(colliding.ok).toBe(false);
     expect(await db.contacts.get(fresh)).toBeUndefined();
-    expect(await db.outbox.count()).toBe(3);
+    expect(await countWaiting(db)).toBe(3);
   });
 
   it('[G1] a long run of inserts (written a slice at a time) keeps the outbox in order, and a collision in its last slice stores none of it', async () => {
@@ -72,23 +75,23 @@ describe('commitChanges', () => {
     const ids = Array.from({ length: 700 }, () => crypto.randomUUID());
     const inserts = ids.map((id, i) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: `P${i}` } }));
     expect((await commitChanges(db, inserts, ctx)).ok).toBe(true);
-    expect((await db.outbox.orderBy('seq').toArray()).map((entry) => entry.row_id)).toEqual(ids);
+    expect((await allEntries(db)).map((entry) => entry.row_id)).toEqual(ids);
     expect(await db.contacts.count()).toBe(700);
 
     const fresh = Array.from({ length: 699 }, () => crypto.randomUUID());
     const colliding = [...fresh, ids[0]!].map((id) => ({ table: 'contacts' as const, op: 'insert' as const, id, fields: { first_name: 'Again' } }));
     expect((await commitChanges(db, colliding, ctx)).ok).toBe(false);
     expect(await db.contacts.count()).toBe(700);
-    expect(await db.outbox.count()).toBe(700);
+    expect(await countWaiting(db)).toBe(700);
   });
 
   it('writes nothing to the outbox when an update changes no field', async () => {
     const { db, store } = await open();
     const added = await store.addContact(contactInput());
     const id = added.ok ? added.value : '';
-    const before = await db.outbox.count();
+    const before = await countWaiting(db);
     await store.updateContact(id, contactInput());
-    expect(await db.outbox.count()).toBe(before);
+    expect(await countWaiting(db)).toBe(before);
   });
 
   it('deletes by tombstone, records the activity, and undo restores both', async () => {
@@ -105,7 +108,7 @@ describe('commitChanges', () => {
     if (deleted.ok) await store.restoreContact(id, deleted.value.activityId);
     expect((await listContacts(db)).map((c) => c.id)).toEqual([id]);
     expect((await listRecentActivities(db, 10)).map((a) => a.activity_type)).toEqual(['contact_added']);
-    const last = (await db.outbox.toArray()).slice(-2);
+    const last = (await allEntries(db)).slice(-2);
     expect(last.map((e) => Object.keys(e.changes))).toEqual([['deleted_at'], ['deleted_at']]);
     expect(last[0]?.changes['deleted_at']).toBeNull();
     expect(typeof last[1]?.changes['deleted_at']).toBe('string');
@@ -116,10 +119,10 @@ describe('commitChanges', () => {
     const added = await store.addContact(contactInput());
     const id = added.ok ? added.value : '';
     const deleted = await store.deleteContact(id);
-    const before = await db.outbox.count();
+    const before = await countWaiting(db);
     const edit = await store.updateContact(id, { phone: '555 000 1111' });
     expect(edit.ok).toBe(false);
-    expect(await db.outbox.count()).toBe(before);
+    expect(await countWaiting(db)).toBe(before);
     if (deleted.ok) expect((await store.restoreContact(id, deleted.value.activityId)).ok).toBe(true);
     expect((await store.updateContact(id, { phone: '555 000 1111' })).ok).toBe(true);
   });
@@ -137,7 +140,7 @@ describe('commitChanges', () => {
     const { db, store, ctx } = await open();
     await store.saveProfile({ full_name: 'Sam', company: '', phone: '', timezone: '' });
     await store.saveProfile({ full_name: 'Sam', company: 'Glow', phone: '', timezone: '' });
-    const entries = await db.outbox.where('[table+row_id]').equals(['member_profiles', ctx.memberId]).toArray();
+    const entries = await entriesForRows(db, 'member_profiles', [ctx.memberId]);
     expect(entries.map((entry) => [entry.op, Object.keys(entry.changes).includes('company') ? 'company' : ''])).toEqual([
       ['insert', 'company'],
       ['update', 'company'],
@@ -150,7 +153,7 @@ describe('commitChanges', () => {
     const result = await store.updateContact(crypto.randomUUID(), contactInput());
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/no longer on this device/);
-    expect(await db.outbox.count()).toBe(0);
+    expect(await countWaiting(db)).toBe(0);
   });
 
   it('reopens a database the browser closed and keeps the outbox', async () => {
@@ -159,7 +162,7 @@ describe('commitChanges', () => {
     db.close({ disableAutoOpen: true });
     const result = await store.addContact(contactInput({ first_name: 'Ola' }));
     expect(result.ok).toBe(true);
-    expect(await db.outbox.count()).toBe(4);
+    expect(await countWaiting(db)).toBe(4);
     expect((await listContacts(db)).map((c) => c.first_name)).toEqual(['Jane', 'Ola']);
   });
 
@@ -191,7 +194,7 @@ describe('commitChanges', () => {
     db.unuse({ stack: 'dbcore', name: 'full-disk' });
     await db.open();
     expect(await db.contacts.count()).toBe(0);
-    expect(await db.outbox.count()).toBe(0);
+    expect(await countWaiting(db)).toBe(0);
   });
 
   it('updates live queries on writes made through a second Dexie instance', async () => {

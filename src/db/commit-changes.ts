@@ -188,18 +188,6 @@ function applyAny(db: FieldbookDb, change: AnyChange, ctx: GiveBackContext & Par
   }
 }
 
-/** Fields still waiting in the outbox for each row of a table, so nothing written here overwrites them. */
-export async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<Map<string, Set<string>>> {
-  const entries = await db.outbox.where('[table+row_id]').anyOf(rowIds.map((id) => [table, id])).toArray();
-  const fields = new Map<string, Set<string>>();
-  for (const entry of entries) {
-    const set = fields.get(entry.row_id) ?? new Set<string>();
-    for (const field of Object.keys(entry.changes)) set.add(field);
-    fields.set(entry.row_id, set);
-  }
-  return fields;
-}
-
 /** The outbox write: every entry is added here, inside the transaction of the change it describes. */
 export async function queue(db: FieldbookDb, entry: OutboxEntry): Promise<string> {
   await db.outbox.add(entry);

@@ -1,11 +1,11 @@
 import type { Table } from 'dexie';
 import type { AnyRow } from '../domain/synced-table';
 import type { FieldbookDb, RejectedRow } from './fieldbook-db';
+import { batchRecords, pendingFields } from './outbox-entries';
 import {
   dataFieldsOf,
   MissingRowError,
   newRow,
-  pendingFields,
   queue,
   remember,
   SYNC_CURSOR_KEY,
@@ -29,7 +29,8 @@ export async function insertMany(db: FieldbookDb, changes: readonly RowChange[],
   const rows = built.map((item) => item.row);
   await addInSlices(db.table<AnyRow, string>(changes[0]!.table), rows);
   remember(written, changes[0]!.table, rows);
-  await addInSlices(db.outbox, built.map((item) => item.entry));
+  // Their outbox entries go in batch records (outbox.ts): one IndexedDB record per BATCH_SIZE inserts.
+  await addInSlices(db.outbox, batchRecords(built.map((item) => item.entry)), 1);
   return built.map((item) => item.entry.mutation_id);
 }
 
@@ -42,18 +43,18 @@ const ADD_SLICE = 250;
  * 100-190 ms), while IndexedDB always has the following slice waiting, so it never idles. Requests run
  * in the order issued, in the same transaction: the same writes, as atomic as one bulkAdd.
  */
-async function addInSlices<T>(table: Table<T>, rows: readonly T[]): Promise<void> {
-  if (rows.length <= ADD_SLICE) {
+async function addInSlices<T>(table: Table<T>, rows: readonly T[], slice = ADD_SLICE): Promise<void> {
+  if (rows.length <= slice) {
     await table.bulkAdd([...rows]);
     return;
   }
   const inFlight: Promise<unknown>[] = [];
-  for (let start = 0; start < rows.length; start += ADD_SLICE) {
+  for (let start = 0; start < rows.length; start += slice) {
     if (inFlight.length >= 2) await inFlight.shift();
-    const slice = table.bulkAdd(rows.slice(start, start + ADD_SLICE));
+    const added = table.bulkAdd(rows.slice(start, start + slice));
     // Awaited below; a failure aborts the transaction and rejects the commit either way.
-    slice.catch(() => undefined);
-    inFlight.push(slice);
+    added.catch(() => undefined);
+    inFlight.push(added);
   }
   await Promise.all(inFlight);
 }

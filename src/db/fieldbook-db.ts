@@ -1,5 +1,6 @@
 import { Dexie, type Table } from 'dexie';
-import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type OutboxEntry, type RowOf, type SyncedTable } from '../domain/synced-table';
+import { SYNCED_TABLE_REGISTRY, SYNCED_TABLES, type RowOf, type SyncedTable } from '../domain/synced-table';
+import type { OutboxRecord } from './outbox';
 
 /** Device-local key/value rows that never sync (settings, the local workspace identity, the pull cursor). */
 export type SettingRow = { key: string; value: unknown };
@@ -32,11 +33,12 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
 /**
  * Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review);
  * version 6 `team_members` (the last answer of team_my_team(), so the team screen reads offline);
- * version 7 `team_feed` and `team_leader_days` (the team feed and the leader's view, as last read).
+ * version 7 `team_feed` and `team_leader_days` (the team feed and the leader's view, as last read);
+ * version 8 the outbox's `rows` index, which finds batched inserts by row (outbox.ts).
  */
-const CORE_VERSION = 7;
+const CORE_VERSION = 8;
 const CORE_STORES = {
-  outbox: '++seq, &mutation_id, [table+row_id]',
+  outbox: '++seq, &mutation_id, [table+row_id], *rows',
   settings: 'key',
   rejected: 'id, created_at, [table+row_id]',
   team_members: 'member_id, depth',
@@ -45,7 +47,7 @@ const CORE_STORES = {
 } as const;
 
 class FieldbookDatabase extends Dexie {
-  declare outbox: Table<OutboxEntry, number>;
+  declare outbox: Table<OutboxRecord, number>;
   declare settings: Table<SettingRow, string>;
   declare rejected: Table<RejectedRow, string>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contactInput, goalPlanInput, testStores } from '../../tests/support/test-store';
+import { allEntries } from './outbox-entries';
 
 const open = testStores();
 
@@ -19,7 +20,7 @@ describe('saveGoals', () => {
       ['2026-11-24', 5],
     ]);
     // Each write is queued for sync: one insert and one update for the first day, one insert for the next.
-    expect((await db.outbox.toArray()).map((entry) => [entry.table, entry.op])).toEqual([
+    expect((await allEntries(db)).map((entry) => [entry.table, entry.op])).toEqual([
       ['daily_goals', 'insert'],
       ['daily_goals', 'update'],
       ['daily_goals', 'insert'],

@@ -12,6 +12,7 @@ async function withSalt(db: FieldbookDb, memberId: string): Promise<void> {
 }
 import { assembleFeed } from '../domain/team-feed';
 import { readFeedSources } from './team-cache';
+import { allEntries } from './outbox-entries';
 
 const open = testStores();
 
@@ -31,7 +32,7 @@ describe('sharing wins', () => {
     expect((await store.shareWin('new_customer', '2026-11-24', 1)).ok).toBe(true);
     const id = await winId(SALT, 'new_customer', '2026-11-24');
     expect((await db.team_wins.toArray()).map((row) => [row.id, row.amount])).toEqual([[id, 2]]);
-    expect((await db.outbox.toArray()).filter((entry) => entry.table === 'team_wins').map((entry) => [entry.table, entry.op])).toEqual([
+    expect((await allEntries(db)).filter((entry) => entry.table === 'team_wins').map((entry) => [entry.table, entry.op])).toEqual([
       ['team_wins', 'insert'],
       ['team_wins', 'update'],
     ]);
@@ -68,7 +69,7 @@ describe('comments and reactions', () => {
 
     expect((await store.deleteTeamComment(added.value)).ok).toBe(true);
     expect((await db.team_comments.get(added.value))?.deleted_at).not.toBeNull();
-    expect((await db.outbox.toArray()).map((entry) => [entry.table, entry.op])).toEqual([
+    expect((await allEntries(db)).map((entry) => [entry.table, entry.op])).toEqual([
       ['team_comments', 'insert'],
       ['team_comments', 'update'],
       ['team_comments', 'update'],

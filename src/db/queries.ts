@@ -5,8 +5,9 @@ import { DEFAULT_DEVICE_SETTINGS, withDefaultSettings, type DeviceSettings } fro
 import type { EmailTemplate } from '../domain/email-template';
 import type { MemberActivity } from '../domain/member-activity';
 import type { MemberProfile } from '../domain/member-profile';
-import { SYNCED_TABLES, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
+import type { SyncedTable } from '../domain/synced-table';
 import type { FieldbookDb } from './fieldbook-db';
+import { pendingRowIds } from './outbox';
 
 /*
  * Read queries: plain async functions over the database, run inside useLiveQuery by the hooks and
@@ -93,33 +94,13 @@ export async function getDeviceSettings(db: FieldbookDb): Promise<DeviceSettings
   return withDefaultSettings(stored);
 }
 
-export async function listOutbox(db: FieldbookDb, limit: number): Promise<OutboxEntry[]> {
-  return db.outbox.orderBy('seq').limit(limit).toArray();
-}
-
-/** Everything on this device, for the JSON export: synced tables (tombstones included), outbox, settings. */
-export async function exportEverything(db: FieldbookDb): Promise<Record<string, unknown>> {
-  // One read transaction, so rows and outbox are a consistent snapshot even while writes happen.
-  return db.transaction('r', [...SYNCED_TABLES.map((table) => db.table(table)), db.outbox, db.settings], async () => {
-    const tables = await Promise.all(SYNCED_TABLES.map(async (table) => [table, await db.table(table).toArray()] as const));
-    return {
-      format: 'fieldbook-export',
-      version: 1,
-      exported_at: new Date().toISOString(),
-      ...Object.fromEntries(tables),
-      outbox: await db.outbox.toArray(),
-      settings: await db.settings.toArray(),
-    };
-  });
-}
-
 /**
  * Calls back with the ids of a table's rows that have changes waiting in the outbox, now and after
  * every change to it. Returns the function that stops watching.
  */
 export function watchPendingRowIds(db: FieldbookDb, table: SyncedTable, listener: (ids: ReadonlySet<string>) => void): () => void {
-  const subscription = liveQuery(() => db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys()).subscribe({
-    next: (keys) => listener(new Set(keys.map((key) => String((key as readonly unknown[])[1])))),
+  const subscription = liveQuery(() => pendingRowIds(db, table)).subscribe({
+    next: listener,
     error: () => undefined, // a marker is not worth an error; the list itself reports storage problems
   });
   return () => subscription.unsubscribe();

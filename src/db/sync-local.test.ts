@@ -5,6 +5,8 @@ import type { ScopedLogger } from '../shared/logger';
 import { coalesceOutbox } from '../sync/coalesce';
 import type { FieldbookDb } from './fieldbook-db';
 import { createSyncLocal, discardRejected, retryRejected, SYNC_CURSOR_KEY, type Overwritten } from './sync-local';
+import { countWaiting } from './outbox';
+import { allEntries, entriesForRows } from './outbox-entries';
 
 const open = testStores();
 
@@ -44,7 +46,7 @@ async function withRejectedEdit(setup: TestStore) {
   const id = added.value;
   await db.outbox.clear(); // the insert was acknowledged
   await store.updateContact(id, { notes: 'bad' });
-  const [entry] = await db.outbox.toArray();
+  const [entry] = await allEntries(db);
   await createSyncLocal(db).reject([{ entry_ids: [entry!.mutation_id], table: 'contacts', row_id: id, changes: { notes: 'bad' }, reason: 'Notes may not say bad' }]);
   const rejected = await db.rejected.where('[table+row_id]').equals(['contacts', id]).first();
   return { id, rejectedId: rejected!.id };
@@ -55,7 +57,7 @@ async function withRejectedInsert(setup: TestStore) {
   const { db, store } = setup;
   const added = await store.addContact(contactInput({ first_name: 'Refused' }));
   if (!added.ok) throw new Error('setup');
-  const entries = await db.outbox.where('[table+row_id]').equals(['contacts', added.value]).toArray();
+  const entries = await entriesForRows(db, 'contacts', [added.value]);
   await createSyncLocal(db).reject([{ entry_ids: entries.map((e) => e.mutation_id), table: 'contacts', row_id: added.value, changes: entries[0]!.changes, reason: 'No' }]);
   await db.outbox.clear();
   const rejected = await db.rejected.where('[table+row_id]').equals(['contacts', added.value]).first();
@@ -73,7 +75,7 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
     const { log, lines } = recordingLog();
     const result = await retryRejected(db, rejectedId, { ...ctx, log });
     expect(result).toMatchObject({ ok: true });
-    const [entry, ...rest] = await db.outbox.toArray();
+    const [entry, ...rest] = await allEntries(db);
     expect(rest).toEqual([]);
     expect(entry).toMatchObject({ table: 'contacts', row_id: id, op: 'update', changes: { notes: 'better' } });
     expect(entry!.stamp > before!.field_stamps['notes']!).toBe(true);
@@ -87,7 +89,7 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
     const { db, ctx } = setup;
     const { id, rejectedId } = await withRejectedInsert(setup);
     expect(await retryRejected(db, rejectedId, ctx)).toMatchObject({ ok: true });
-    const [entry] = await db.outbox.toArray();
+    const [entry] = await allEntries(db);
     expect(entry).toMatchObject({ op: 'insert', row_id: id, changes: { id, first_name: 'Refused' } });
     expect(entry!.changes).not.toHaveProperty('field_stamps');
     expect(entry!.changes).not.toHaveProperty('updated_at');
@@ -109,7 +111,7 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
     expect(await discardRejected(db, insert.rejectedId, ctx)).toMatchObject({ ok: true });
     expect(await db.contacts.get(insert.id)).toBeUndefined();
     expect(await db.rejected.count()).toBe(0);
-    expect(await db.outbox.count()).toBe(0);
+    expect(await countWaiting(db)).toBe(0);
   });
 
   it('a storage failure is answered like commitChanges answers it, and changes nothing', async () => {
@@ -118,7 +120,7 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
     const { id, rejectedId } = await withRejectedEdit(setup);
     await db.settings.put({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
     const stampsBefore = (await db.contacts.get(id))?.field_stamps;
-    const outboxBefore = await db.outbox.toArray();
+    const outboxBefore = await allEntries(db);
     const heal = await fillDisk(db);
     const retried = await retryRejected(db, rejectedId, ctx);
     const discarded = await discardRejected(db, rejectedId, ctx);
@@ -131,7 +133,7 @@ describe('retry and discard of rejected changes go through commitChanges (SPEC R
       }
     }
     expect(await db.rejected.count()).toBe(1);
-    expect(await db.outbox.toArray()).toEqual(outboxBefore);
+    expect(await allEntries(db)).toEqual(outboxBefore);
     expect((await db.contacts.get(id))?.field_stamps).toEqual(stampsBefore);
     expect(await db.settings.get(SYNC_CURSOR_KEY)).toEqual({ key: SYNC_CURSOR_KEY, value: { xid: 42 } });
   });
@@ -151,14 +153,14 @@ describe('acknowledge: the server answers a pushed row with a bare tombstone (it
   }
 
   /** Pushes what the outbox holds for the contact; returns the mutations the server acknowledged. */
-  const pending = async (db: FieldbookDb, id: string) => coalesceOutbox(await db.outbox.where('[table+row_id]').equals(['contacts', id]).toArray());
+  const pending = async (db: FieldbookDb, id: string) => coalesceOutbox(await entriesForRows(db, 'contacts', [id]));
 
   it('removes the row and reports nothing when the member\'s change was a delete', async () => {
     const { db, store, id, local, overwritten, tombstone } = await syncedContact();
     await store.deleteContact(id);
     await local.acknowledge(await pending(db, id), [tombstone]);
     expect(await db.contacts.get(id)).toBeUndefined();
-    expect(await db.outbox.where('[table+row_id]').equals(['contacts', id]).count()).toBe(0);
+    expect(await entriesForRows(db, 'contacts', [id]).then((entries) => entries.length)).toBe(0);
     expect(overwritten).toEqual([]);
   });
 
@@ -170,7 +172,7 @@ describe('acknowledge: the server answers a pushed row with a bare tombstone (it
     await local.acknowledge(pushed, [tombstone]);
     expect(await db.contacts.get(id)).toBeUndefined();
     // The later edit would only be refused again: it goes too, reported with the rest.
-    expect(await db.outbox.where('[table+row_id]').equals(['contacts', id]).count()).toBe(0);
+    expect(await entriesForRows(db, 'contacts', [id]).then((entries) => entries.length)).toBe(0);
     expect(overwritten).toEqual([{ table: 'contacts', row_id: id, lost: { phone: '+1 555 010 0001', phones: [{ label: 'mobile', value: '+1 555 010 0001' }], notes: 'typed while the push was out' }, removed: true }]);
   });
 
@@ -181,6 +183,6 @@ describe('acknowledge: the server answers a pushed row with a bare tombstone (it
     await store.updateContact(id, { phone: '+1 555 010 0001' });
     await local.acknowledge(await pending(db, id), [tombstone]);
     expect((await db.contacts.get(other.value))?.first_name).toBe('Kept');
-    expect(await db.outbox.where('[table+row_id]').equals(['contacts', other.value]).count()).toBe(1);
+    expect(await entriesForRows(db, 'contacts', [other.value]).then((entries) => entries.length)).toBe(1);
   });
 });

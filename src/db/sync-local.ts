@@ -3,8 +3,10 @@ import { alignContactPoints } from '../domain/contact-points';
 import { mergeRemoteRow } from '../domain/merge';
 import { SYNCED_TABLES, type AnyRow, type OutboxEntry, type SyncedTable } from '../domain/synced-table';
 import type { CoalescedMutation, LocalPort, PullCursor, RejectedChange, RemoteRow, TableDigest } from '../sync/ports';
-import { CLOCK_OFFSET_KEY, commitChanges, loadClockOffset, pendingFields, SYNC_CURSOR_KEY, withReopen, type CommitError, type CommitReceipt, type GiveBackContext, type RequeueContext } from './commit-changes';
+import { CLOCK_OFFSET_KEY, commitChanges, loadClockOffset, SYNC_CURSOR_KEY, withReopen, type CommitError, type CommitReceipt, type GiveBackContext, type RequeueContext } from './commit-changes';
 import type { FieldbookDb, RejectedRow } from './fieldbook-db';
+import { countWaiting } from './outbox';
+import { entriesOfTable, headEntries, pendingFields, removeEntries, removeRows } from './outbox-entries';
 import { toStorageError } from './storage-error';
 import { err, ok, type Result } from '../shared/result';
 
@@ -70,14 +72,14 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
   const tablesOf = (names: Iterable<SyncedTable>) => [...names].map((name) => db.table(name));
 
   return {
-    listPending: (limit) => withReopen(db, () => db.outbox.orderBy('seq').limit(limit).toArray()),
+    listPending: (limit) => withReopen(db, () => db.transaction('r', db.outbox, () => headEntries(db, limit))),
 
     acknowledge: async (mutations, rows) => {
       const lostValues: Overwritten[] = [];
       await withReopen(db, () =>
         db.transaction('rw', [...tablesOf(new Set([...mutations.map((m) => m.table), ...rows.map((r) => r.table)])), db.outbox], async () => {
           lostValues.length = 0;
-          await db.outbox.where('mutation_id').anyOf(mutations.flatMap((mutation) => mutation.entry_ids)).delete();
+          await removeEntries(db, mutations.flatMap((mutation) => mutation.entry_ids), mutations);
           const pushed = new Map<string, CoalescedMutation>(mutations.map((mutation) => [`${mutation.table}:${mutation.row_id}`, mutation]));
           for (const [table, group] of groupByTable(rows)) {
             const ids = group.map(({ row }) => String(row['id']));
@@ -114,7 +116,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             if (removed.length > 0) {
               await db.table<Row, string>(table).bulkDelete(removed);
               // Edits still waiting would only be refused the same way; they were reported as lost.
-              await db.outbox.where('[table+row_id]').anyOf(removed.map((id) => [table, id])).delete();
+              await removeRows(db, table, removed);
             }
           }
         }),
@@ -125,7 +127,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
     reject: (changes: readonly RejectedChange[]) =>
       withReopen(db, () =>
         db.transaction('rw', db.outbox, db.rejected, async () => {
-          await db.outbox.where('mutation_id').anyOf(changes.flatMap((change) => change.entry_ids)).delete();
+          await removeEntries(db, changes.flatMap((change) => change.entry_ids), changes);
           const at = Date.now();
           await db.rejected.bulkPut(
             changes.map((change): RejectedRow => ({
@@ -206,7 +208,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
     summary: () =>
       withReopen(db, () =>
         db.transaction('r', db.outbox, db.rejected, async () => {
-          const [count, oldest, rejected] = await Promise.all([db.outbox.count(), db.outbox.orderBy('seq').first(), db.rejected.count()]);
+          const [count, oldest, rejected] = await Promise.all([countWaiting(db), db.outbox.orderBy('seq').first(), db.rejected.count()]);
           return { count, oldestAt: oldest?.created_at ?? null, rejected };
         }),
       ),
@@ -225,7 +227,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
       withReopen(db, () =>
         db.transaction('rw', db.table(table), db.outbox, async () => {
           const store = db.table<Row, string>(table);
-          const pending = (await db.outbox.orderBy('seq').toArray()).filter((entry) => entry.table === table);
+          const pending = await entriesOfTable(db, table);
           const pendingIds = [...new Set(pending.map((entry) => entry.row_id))];
           const localPending = (await store.bulkGet(pendingIds)).filter((row): row is Row => row !== undefined);
           const next = new Map<string, Row>();

@@ -1,7 +1,8 @@
-import { Dexie, type Table } from 'dexie';
+import type { Table } from 'dexie';
 import type { FeedSources, LeaderDayMember } from '../domain/team-feed';
 import type { FeedWinRow } from '../domain/team-feed-wire';
 import type { FieldbookDb } from './fieldbook-db';
+import { pendingRowIds } from './outbox';
 
 /*
  * The team as the server last told it (team_my_team()), kept on the device so the team screen reads
@@ -193,17 +194,23 @@ export async function readFeedSources(db: FieldbookDb, memberId: string): Promis
   return (await readFeedView(db, memberId)).sources;
 }
 
-/** The feed's sources and its paging state, the state read once for both. */
+/**
+ * The feed's sources and its paging state, the state read once for both, in one read transaction: a
+ * comment just written and its outbox entry are seen together (never the comment without "Sending…").
+ */
 export async function readFeedView(db: FieldbookDb, memberId: string): Promise<{ readonly sources: FeedSources; readonly state: FeedState }> {
-  const [cached, state, ownWins, ownReactions, ownComments, team, pendingEntries] = await Promise.all([
-    readFeed(db),
-    readFeedState(db),
-    db.team_wins.toArray(),
-    db.team_reactions.toArray(),
-    db.team_comments.toArray(),
-    teamTable(db).toArray(),
-    db.outbox.where('[table+row_id]').between(['team_comments', Dexie.minKey], ['team_comments', Dexie.maxKey]).toArray(),
-  ]);
+  const tables = [feedTable(db), db.settings, db.team_wins, db.team_reactions, db.team_comments, teamTable(db), db.outbox];
+  const [cached, state, ownWins, ownReactions, ownComments, team, pendingComments] = await db.transaction('r', tables, () =>
+    Promise.all([
+      readFeed(db),
+      readFeedState(db),
+      db.team_wins.toArray(),
+      db.team_reactions.toArray(),
+      db.team_comments.toArray(),
+      teamTable(db).toArray(),
+      pendingRowIds(db, 'team_comments'),
+    ]),
+  );
   const sources: FeedSources = {
     memberId,
     cached,
@@ -213,7 +220,7 @@ export async function readFeedView(db: FieldbookDb, memberId: string): Promise<{
     ownComments,
     names: new Map(team.map((row) => [row.member_id, row.full_name])),
     downline: new Set(team.filter((row) => row.depth > 0).map((row) => row.member_id)),
-    pending: new Set(pendingEntries.map((entry) => entry.row_id)),
+    pending: pendingComments,
   };
   return { sources, state };
 }

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { contactInput, testStores } from '../../tests/support/test-store';
 import { newLinkKey, parseLinkCode, verifyLinkCode } from '../domain/link-code';
+import { allEntries } from './outbox-entries';
 
 const open = testStores();
 const tracking = { redirectBase: 'https://p.supabase.test/functions/v1/r', ownOrigins: ['https://app.fieldbook.test'] };
@@ -12,7 +13,7 @@ describe('link keys and tracked sends', () => {
     const [first, second] = await Promise.all([store.ensureLinkKey(), store.ensureLinkKey()]);
     expect(first.ok && second.ok && first.value.key_id === second.value.key_id).toBe(true);
     expect(await db.link_keys.count()).toBe(1);
-    expect((await db.outbox.toArray()).filter((entry) => entry.table === 'link_keys')).toHaveLength(1);
+    expect((await allEntries(db)).filter((entry) => entry.table === 'link_keys')).toHaveLength(1);
     const again = await store.ensureLinkKey();
     expect(again.ok && first.ok && again.value.key_id === first.value.key_id).toBe(true);
   });
@@ -48,7 +49,7 @@ describe('link keys and tracked sends', () => {
     ]);
     // A text logs no "Emailed" activity (the outcome sheet logs it); the contact counts as reached.
     expect((await db.member_activities.toArray()).map((row) => row.activity_type)).toEqual(['contact_added']);
-    const order = (await db.outbox.orderBy('seq').toArray()).map((entry) => entry.table).filter((table) => table === 'sent_emails' || table === 'tracked_links');
+    const order = (await allEntries(db)).map((entry) => entry.table).filter((table) => table === 'sent_emails' || table === 'tracked_links');
     expect(order).toEqual(['sent_emails', 'tracked_links', 'tracked_links']);
     expect((await db.contacts.get(contact.value))?.last_touched_at).toBe((await db.sent_emails.get(sent.value))?.sent_at);
   });

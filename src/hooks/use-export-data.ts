@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { exportEverything } from '../db/queries';
+import { exportEverything } from '../db/outbox-entries';
 import { useAppServices } from './app-services';
 import { useNotify } from './use-notify';
 

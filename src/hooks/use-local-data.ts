@@ -4,14 +4,12 @@ import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../domain/device-s
 import type { EmailTemplate } from '../domain/email-template';
 import type { MemberActivity } from '../domain/member-activity';
 import type { MemberProfile } from '../domain/member-profile';
-import type { OutboxEntry } from '../domain/synced-table';
 import {
   getContact,
   getDeviceSettings,
   getProfile,
   listActivitiesForContact,
   listDueFollowUps,
-  listOutbox,
   listQuietContacts,
   listTemplates,
 } from '../db/queries';
@@ -61,9 +59,4 @@ export function useDeviceSettings(): DeviceSettings {
 export function useContactActivities(contactId: string, limit: number): MemberActivity[] | undefined {
   const { db } = useAppServices();
   return useLiveQuery(() => listActivitiesForContact(db, contactId, limit), [db, contactId, limit]);
-}
-
-export function useOutbox(limit: number): { entries: OutboxEntry[]; count: number } | undefined {
-  const { db } = useAppServices();
-  return useLiveQuery(async () => ({ entries: await listOutbox(db, limit), count: await db.outbox.count() }), [db, limit]);
 }

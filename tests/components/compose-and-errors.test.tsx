@@ -7,6 +7,7 @@ import { listRecentActivities } from '../../src/db/queries';
 import { describeActivity } from '../../src/domain/activity-description';
 import { contactInput } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { allEntries } from '../../src/db/outbox-entries';
 
 let harness: Harness;
 afterEach(async () => harness?.db.delete());
@@ -34,7 +35,7 @@ describe('sending from a template', () => {
     expect(sent.map((row) => [row.to_email, row.subject, row.status])).toEqual([['jane@example.com', 'Hi Jane', 'handed_off']]);
     const [activity] = await listRecentActivities(harness.db, 1);
     expect(activity && describeActivity(activity)).toBe('Emailed Jane Doe: Welcome');
-    expect((await harness.db.outbox.toArray()).filter((entry) => entry.table === 'sent_emails')).toHaveLength(1);
+    expect((await allEntries(harness.db)).filter((entry) => entry.table === 'sent_emails')).toHaveLength(1);
   });
 
   it('texts use the Android body separator and the outcome is asked for later', async () => {

@@ -8,6 +8,7 @@ import { ContactsScreen } from '../../src/features/contacts/contacts-screen';
 import { listContacts } from '../../src/db/queries';
 import { contactInput } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { allEntries } from '../../src/db/outbox-entries';
 
 let harness: Harness;
 afterEach(async () => harness?.db.delete());
@@ -100,7 +101,7 @@ describe('several phones and emails', () => {
     const contact = await harness.db.contacts.get(id);
     expect(contact?.phones.map((point) => point.value)).toEqual(['+1 415 555 0101', '+1 415 555 0303']);
     expect(contact?.emails).toHaveLength(2);
-    const edit = (await harness.db.outbox.toArray()).find((entry) => entry.table === 'contacts' && entry.op === 'update');
+    const edit = (await allEntries(harness.db)).find((entry) => entry.table === 'contacts' && entry.op === 'update');
     expect(Object.keys(edit?.changes ?? {})).toContain('phones');
     expect(Object.keys(edit?.changes ?? {})).not.toContain('emails');
     // The primary number travels with its list, unchanged, under the same stamp (contact-points.ts).

@@ -4,6 +4,7 @@ import { toDay } from '../../src/domain/dates';
 import { DailySummaryWriter } from '../../src/features/goals/daily-summary-writer';
 import { contactInput } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { allEntries } from '../../src/db/outbox-entries';
 
 /*
  * The day summary a signed-in member's upline sees (counts only): written in the background from the
@@ -28,7 +29,7 @@ describe('DailySummaryWriter', () => {
     await waitFor(async () => expect((await summaries(h)).map((row) => [row.day, row.conversations, row.follow_ups, row.follow_ups_due, row.follow_ups_overdue])).toEqual([[today, 1, 1, 1, 0]]), { timeout: 5000 });
     expect(await h.db.daily_summaries.count()).toBe(1);
 
-    const summaryEntries = async () => (await h.db.outbox.toArray()).filter((entry) => entry.table === 'daily_summaries').length;
+    const summaryEntries = async () => (await allEntries(h.db)).filter((entry) => entry.table === 'daily_summaries').length;
     const before = await summaryEntries();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await summaryEntries()).toBe(before);

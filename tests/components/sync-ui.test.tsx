@@ -198,6 +198,8 @@ describe('account screen', () => {
     await harness.store.addContact(contactInput());
     const user = userEvent.setup();
     await waitFor(() => expect(screen.getByText(/sam@example.com/)).toBeTruthy());
+    // The count the member sees first (the button acts on it: with none waiting it signs out at once).
+    expect(await screen.findByText('2 changes are waiting to sync.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByText(/2 changes haven’t synced yet/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Stay signed in' }));

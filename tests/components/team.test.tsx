@@ -11,6 +11,7 @@ import { err, ok } from '../../src/shared/result';
 import { createStore } from '../../src/shared/subscribable';
 import { LOCAL_ONLY_STATUS } from '../../src/sync/local-only';
 import { createHarness, type Harness } from '../support/render-with-services';
+import { allEntries } from '../../src/db/outbox-entries';
 
 const ME = '00000000-0000-4000-8000-000000000001';
 const SPONSOR = '00000000-0000-4000-8000-0000000000a1';
@@ -343,8 +344,9 @@ describe('the team screen’s feed and their day', () => {
     await user.type(screen.getByRole('textbox', { name: 'Comment on Sue Sponsor enrolled a new customer' }), 'Congratulations!');
     await user.click(screen.getByRole('button', { name: 'Comment' }));
     const mine = await screen.findByText('Congratulations!');
-    expect(mine.closest('li')?.textContent).toContain('Sending…');
-    expect((await db.outbox.toArray()).map((entry) => entry.table).sort()).toEqual(['member_profiles', 'team_comments', 'team_reactions']);
+    // Dexie may show the new comment optimistically a frame before its outbox entry is read.
+    await waitFor(() => expect(mine.closest('li')?.textContent).toContain('Sending…'));
+    expect((await allEntries(db)).map((entry) => entry.table).sort()).toEqual(['member_profiles', 'team_comments', 'team_reactions']);
   });
 
   it('a leader hides a comment on a downline member’s win; on the sponsor’s win there is nothing to hide', async () => {

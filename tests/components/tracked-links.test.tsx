@@ -9,6 +9,7 @@ import type { EmailClick } from '../../src/domain/email-click';
 import { parseLinkCode, verifyLinkCode } from '../../src/domain/link-code';
 import { contactInput } from '../support/test-store';
 import { createHarness, renderWith, type Harness } from '../support/render-with-services';
+import { allEntries } from '../../src/db/outbox-entries';
 
 const REDIRECT = 'https://project.supabase.test/functions/v1/r';
 const APP = 'https://app.fieldbook.test';
@@ -74,7 +75,7 @@ describe('sending a template with links', () => {
     }
 
     // Sent message first, then its links, in the outbox (the server needs the message the links refer to).
-    const outbox = (await harness.db.outbox.orderBy('seq').toArray()).map((entry) => entry.table).filter((table) => table === 'sent_emails' || table === 'tracked_links');
+    const outbox = (await allEntries(harness.db)).map((entry) => entry.table).filter((table) => table === 'sent_emails' || table === 'tracked_links');
     expect(outbox).toEqual(['sent_emails', 'tracked_links', 'tracked_links']);
   });
 

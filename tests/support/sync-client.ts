@@ -6,6 +6,7 @@ import type { Database } from '../../src/adapters/supabase/database.types';
 import type { SyncEngineOptions } from '../../src/sync/engine';
 import type { LocalStack } from '../../supabase/local/server';
 import { createTestDevice, realTime } from './sync-device';
+import { countWaiting } from '../../src/db/outbox';
 
 /** What the test does to one device's network: cut it, or lose the answer of the next push. */
 export type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: number };
@@ -87,7 +88,7 @@ export async function startedSyncDevice(stack: LocalStack, who: { readonly email
 
 /** Every device has pushed everything and pulled what the others did (a catch-up pull as well as realtime). */
 export async function settle(...all: SyncClientDevice[]): Promise<void> {
-  for (const device of all) await expect.poll(() => device.db.outbox.count(), SETTLE_POLL).toBe(0);
+  for (const device of all) await expect.poll(() => countWaiting(device.db), SETTLE_POLL).toBe(0);
   for (const device of all) {
     device.engine.visible();
     await device.engine.idle();

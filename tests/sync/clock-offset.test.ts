@@ -9,6 +9,7 @@ import { createSyncEngine } from '../../src/sync/engine';
 import type { LocalPort, RemotePort } from '../../src/sync/ports';
 import { createFakeTime, type FakeTime } from '../support/sync-device';
 import { contactInput } from '../support/test-store';
+import { allEntries } from '../../src/db/outbox-entries';
 
 /*
  * SPEC CK2 across a restart: the offset the engine learns from the server is kept on the device, and
@@ -74,7 +75,7 @@ describe('the server-time offset survives a restart (SPEC CK2)', () => {
     const store = createLocalStore(db, { memberId: MEMBER, clock, now: deviceNow, newId: () => crypto.randomUUID() });
     const added = await store.addContact(contactInput());
     expect(added.ok).toBe(true);
-    const [entry] = await db.outbox.toArray();
+    const [entry] = await allEntries(db);
     const physical = parseHlc(entry!.stamp)?.physical ?? 0;
     expect(Math.abs(physical - time.now())).toBeLessThan(1_000);
   });

@@ -8,6 +8,7 @@ import { signedInClient } from '../support/local-stack';
 import { settle, startedSyncDevice, type SyncClientDevice } from '../support/sync-client';
 import { contactOn } from '../support/sync-device';
 import { contactInput } from '../support/test-store';
+import { countWaiting } from '../../src/db/outbox';
 
 /*
  * Merges and imports are batches of ordinary synced writes, undoable from any device. Two devices of
@@ -88,7 +89,7 @@ describe('merges and imports across two devices (local stack)', () => {
     expect(merged.value.keptId).toBe(ada);
     const logged = await b.store.logOutreach(again, 'call', 'connected', null);
     expect(logged.ok).toBe(true);
-    await expect.poll(() => a.db.outbox.count(), poll).toBe(0);
+    await expect.poll(() => countWaiting(a.db), poll).toBe(0);
 
     b.goOnline();
     await settle(b, a);

@@ -5,6 +5,7 @@ import type { CoalescedMutation } from '../../src/sync/coalesce';
 import type { RemotePort } from '../../src/sync/ports';
 import { createFakeSyncServer } from '../support/fake-sync-server';
 import { addContact, contactOn, createFakeTime, createTestDevice, type FakeTime, type TestDevice } from '../support/sync-device';
+import { countWaiting } from '../../src/db/outbox';
 
 const MEMBER = '7d1e4c52-3a4b-4c8e-9f1a-0b2c3d4e5f60';
 let devices: TestDevice[] = [];
@@ -47,7 +48,7 @@ describe('sync engine against the in-memory server', () => {
     await settle(time, a, b);
     expect(server.row('contacts', id)?.['first_name']).toBe('Ada');
     expect((await contactOn(b, id))?.first_name).toBe('Ada');
-    expect(await a.db.outbox.count()).toBe(0);
+    expect(await countWaiting(a.db)).toBe(0);
     expect(a.engine.getSnapshot()).toMatchObject({ pendingCount: 0, realtime: 'subscribed', nextRetryAt: null });
   });
 
@@ -109,12 +110,12 @@ describe('sync engine against the in-memory server', () => {
     a.link.loseAnswers(1);
     const id = await addContact(a);
     await a.engine.idle();
-    expect(await a.db.outbox.count()).toBe(2);
+    expect(await countWaiting(a.db)).toBe(2);
     expect(a.engine.getSnapshot().nextRetryAt).not.toBeNull();
     const appliedBefore = server.appliedCount();
     await time.advance(2_000);
     await settle(time, a);
-    expect(await a.db.outbox.count()).toBe(0);
+    expect(await countWaiting(a.db)).toBe(0);
     expect(server.appliedCount()).toBe(appliedBefore);
     expect(server.row('contacts', id)).toBeDefined();
   });
@@ -133,7 +134,7 @@ describe('sync engine against the in-memory server', () => {
     await settle(time, a);
     expect(server.row('contacts', id)?.['first_name']).toBe('Second');
     expect((await contactOn(a, id))?.first_name).toBe('Second');
-    expect(await a.db.outbox.count()).toBe(0);
+    expect(await countWaiting(a.db)).toBe(0);
   });
 
   it('[OB4] transient failures back off, and "Try now" retries at once', async () => {
@@ -179,7 +180,7 @@ describe('sync engine against the in-memory server', () => {
     for (let i = 0; i < 3; i += 1) await time.advance(10_000);
     await settle(time, a);
     expect((await contactOn(a, '44444444-4444-4444-8444-444444444444'))?.first_name).toBe('Incoming');
-    expect(await a.db.outbox.count()).toBe(2);
+    expect(await countWaiting(a.db)).toBe(2);
   });
 
   it('[G8] a rejected change goes to the review list with the reason, the rest still syncs, and retry sends it again', async () => {
@@ -315,7 +316,7 @@ describe('sync engine against the in-memory server', () => {
     await settle(time, fast);
     await time.advance(5_000);
     await settle(time, fast);
-    expect(await fast.db.outbox.count()).toBe(0);
+    expect(await countWaiting(fast.db)).toBe(0);
     expect((await contactOn(fast, id))?.field_stamps).toEqual(server.row('contacts', id)?.['field_stamps']);
   });
 

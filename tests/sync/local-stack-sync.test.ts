@@ -5,6 +5,7 @@ import { signedInClient } from '../support/local-stack';
 import { freePort } from '../support/preview-server';
 import { connectSyncDevice, type SyncClientDevice } from '../support/sync-client';
 import { addContact, contactOn } from '../support/sync-device';
+import { countWaiting } from '../../src/db/outbox';
 
 /*
  * The engine, the Dexie port and the supabase-js adapter together against the local stack: real
@@ -51,9 +52,9 @@ describe('sync against the local stack (real supabase-js, fake-indexeddb)', () =
     const b = await connectDevice(stack, memberB.email, memberB.userId);
     const mine = await addContact(b, { first_name: 'Mine' });
     await addContact(a, { first_name: 'Secret' });
-    await expect.poll(() => a.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => countWaiting(a.db), { timeout: 10_000 }).toBe(0);
     b.engine.visible(); // a pull as well as realtime
-    await expect.poll(() => b.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => countWaiting(b.db), { timeout: 10_000 }).toBe(0);
     await b.engine.idle();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await b.db.contacts.toArray()).map((contact) => contact.id)).toEqual([mine]);
@@ -71,9 +72,9 @@ describe('sync across a token that expires offline', () => {
       await a.goOffline();
       const id = await addContact(a, { first_name: 'Queued' });
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      expect(await a.db.outbox.count()).toBe(2);
+      expect(await countWaiting(a.db)).toBe(2);
       a.goOnline();
-      await expect.poll(() => a.db.outbox.count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => countWaiting(a.db), { timeout: 15_000 }).toBe(0);
       const { data } = await a.client.from('contacts').select('first_name').eq('id', id).single();
       expect(data?.first_name).toBe('Queued');
     } finally {
@@ -97,7 +98,7 @@ describe('sync across a server restart', () => {
       await expect.poll(() => a.engine.getSnapshot().nextRetryAt, { timeout: 10_000 }).not.toBeNull();
       server = await startLocalStack({ port, dataDir, seed: false });
       a.engine.tryNow();
-      await expect.poll(() => a.db.outbox.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => countWaiting(a.db), { timeout: 20_000 }).toBe(0);
       await expect.poll(async () => (await contactOn(b, id))?.first_name, { timeout: 20_000 }).toBe('Survivor');
     } finally {
       await closeDevices();

@@ -4,6 +4,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { signedInClient } from '../support/local-stack';
 import { connectSyncDevice } from '../support/sync-client';
 import { addContact, contactOn } from '../support/sync-device';
+import { countWaiting } from '../../src/db/outbox';
 
 /*
  * [SV8] No id of one member's rows reaches another member through Realtime. The attacker is a
@@ -34,9 +35,9 @@ describe('realtime privacy', () => {
     const id = await addContact(device, { first_name: 'Private' });
     await device.store.updateContact(id, { notes: 'secret' });
     const other = await addContact(device, { first_name: 'Doomed' });
-    await expect.poll(() => device.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => countWaiting(device.db), { timeout: 10_000 }).toBe(0);
     await device.store.deleteContact(id);
-    await expect.poll(() => device.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => countWaiting(device.db), { timeout: 10_000 }).toBe(0);
     await victim.client.from('member_activities').delete().eq('contact_id', other);
     const { error } = await victim.client.from('contacts').delete().eq('id', other);
     expect(error).toBeNull();

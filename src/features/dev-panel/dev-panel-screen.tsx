@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useAppServices } from '../../hooks/app-services';
-import { useOutbox } from '../../hooks/use-local-data';
+import { useOutbox } from '../../hooks/use-outbox';
 import { useNotify } from '../../hooks/use-notify';
 import { useRealtimeConnection } from '../../hooks/use-realtime-connection';
 import { useStorageStatus } from '../../hooks/use-storage-status';
