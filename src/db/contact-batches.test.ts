@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contactInput, testStores } from '../../tests/support/test-store';
 import { IMPORT_CHUNK, type ContactFields, type ImportRow } from './contact-batches';
 import { countWaiting } from './outbox';
+import { allEntries } from './outbox-entries';
 
 const open = testStores();
 
@@ -69,6 +70,17 @@ describe('imports', () => {
     // A second undo (another device got there first) changes nothing.
     const again = await store.undoImport(imported.value.importId);
     expect(again).toEqual({ ok: true, value: { removed: 0, restored: 0 } });
+  });
+
+  it('writes a large file chunk by chunk, two in flight, and the outbox keeps the order of the file', async () => {
+    const { db, store } = await open();
+    const progress: number[] = [];
+    const rows: ImportRow[] = Array.from({ length: IMPORT_CHUNK * 3 + 7 }, (_, i) => ({ kind: 'create', fields: fields(`P${String(i).padStart(5, '0')}`) }));
+    const result = await store.importContacts({ source: 'Spreadsheet', fileName: 'big.csv', rows, onProgress: (done) => progress.push(done) });
+    expect(result).toMatchObject({ ok: true, value: { created: rows.length, cancelled: false } });
+    expect(progress).toEqual([IMPORT_CHUNK, IMPORT_CHUNK * 2, IMPORT_CHUNK * 3, rows.length]);
+    const pushed = (await allEntries(db)).filter((entry) => entry.table === 'contacts').map((entry) => entry.changes['first_name']);
+    expect(pushed).toEqual(rows.map((row) => row.fields.first_name));
   });
 
   it('a cancelled import leaves nothing behind, even after some chunks were written', async () => {

@@ -105,16 +105,26 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
       ]);
       if (!opened.ok) return opened;
 
+      // Two chunks in flight: the next one is built (and its transaction queued) while IndexedDB writes
+      // the one before, so the main thread and the database never wait for each other. Transactions on
+      // the same tables run in the order they were opened, so chunks land in file order.
       let done = 0;
+      const inFlight: Promise<Result<void, CommitError>>[] = [];
+      const settle = async (): Promise<Result<void, CommitError>> => {
+        const written = await inFlight.shift()!;
+        if (!written.ok) await Promise.all(inFlight.splice(0));
+        return written;
+      };
       for (let start = 0; start < request.rows.length; start += IMPORT_CHUNK) {
         if (request.signal?.aborted) {
+          await Promise.all(inFlight.splice(0));
           const undone = await batches.undoImport(importId);
           if (!undone.ok) return undone;
           return ok({ importId, created: 0, merged: 0, cancelled: true });
         }
         const chunk = request.rows.slice(start, start + IMPORT_CHUNK);
         const mergeIds = chunk.flatMap((row) => (row.kind === 'merge' ? [row.contactId] : []));
-        const existing = await read(() => db.contacts.bulkGet(mergeIds));
+        const existing = mergeIds.length === 0 ? ok([]) : await read(() => db.contacts.bulkGet(mergeIds));
         if (!existing.ok) return existing;
         const byId = new Map(existing.value.flatMap((contact) => (contact && contact.deleted_at === null ? [[contact.id, contact] as const] : [])));
         // Grouped by kind, so each group is written in bulk (commitChanges batches runs of inserts).
@@ -137,12 +147,24 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
             fields: { survivor_id: contact.id, merged_ids: [], import_id: importId, applied: { ...row.fields }, before: pick(contact, Object.keys(row.fields)), moved: {}, undone_at: null },
           });
         }
-        const changes = [...creates, ...updates, ...records];
-        const written = await commit(changes);
-        if (!written.ok) return written;
-        done += chunk.length;
-        request.onProgress?.(done, request.rows.length);
+        inFlight.push(
+          commit([...creates, ...updates, ...records]).then((written) => {
+            if (written.ok) {
+              done += chunk.length;
+              request.onProgress?.(done, request.rows.length);
+            }
+            return written;
+          }),
+        );
+        if (inFlight.length >= 2) {
+          const written = await settle();
+          if (!written.ok) return written;
+        }
         await yieldToUi();
+      }
+      while (inFlight.length > 0) {
+        const written = await settle();
+        if (!written.ok) return written;
       }
       return ok({ importId, created, merged, cancelled: false });
     },

@@ -49,10 +49,9 @@ export const rowKey = (table: SyncedTable, id: string) => `${table}/${id}`;
 /** The ids of the rows of `table` that have changes waiting. */
 export async function pendingRowIds(db: FieldbookDb, table: SyncedTable): Promise<Set<string>> {
   // Row ids are strings: from '' to '\uffff' spans every one of them.
-  const [entryKeys, batchKeys] = await Promise.all([
-    db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys(),
-    db.outbox.where('rows').between(rowKey(table, ''), rowKey(table, '\uffff')).keys(),
-  ]);
+  const [entryKeys, batchKeys] = await db.transaction('r', db.outbox, () =>
+    Promise.all([db.outbox.where('[table+row_id]').between([table, ''], [table, '\uffff']).keys(), db.outbox.where('rows').between(rowKey(table, ''), rowKey(table, '\uffff')).keys()]),
+  );
   const prefix = rowKey(table, '').length;
   return new Set([...entryKeys.map((key) => String((key as readonly unknown[])[1])), ...batchKeys.map((key) => (key as string).slice(prefix))]);
 }
@@ -60,6 +59,6 @@ export async function pendingRowIds(db: FieldbookDb, table: SyncedTable): Promis
 /** How many entries wait: every record with a mutation id is one, and a batch counts its items (its `rows` keys). */
 export async function countWaiting(db: FieldbookDb): Promise<number> {
   // Every mutation id and every `rows` key is a string (at least '').
-  const [entries, batchItems] = await Promise.all([db.outbox.where('mutation_id').aboveOrEqual('').count(), db.outbox.where('rows').aboveOrEqual('').count()]);
+  const [entries, batchItems] = await db.transaction('r', db.outbox, () => Promise.all([db.outbox.where('mutation_id').aboveOrEqual('').count(), db.outbox.where('rows').aboveOrEqual('').count()]));
   return entries + batchItems;
 }
