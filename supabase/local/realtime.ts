@@ -467,24 +467,54 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
    * subscriber: the policies evaluated on the rows themselves (not on what the table holds now).
    */
   async function visibleRows(claims: JWTPayload, table: string, records: readonly Record<string, unknown>[]): Promise<boolean[]> {
+    return (await visibleRowsOfTables(claims, [{ table, records }]))[0] ?? records.map(() => false);
+  }
+
+  /**
+   * The same for several tables at once (a push writes a contact and its activity together): one
+   * transaction and one statement for all of them. Should that statement fail, each table is asked on
+   * its own, so a policy that cannot be evaluated withholds only its own table's changes.
+   */
+  async function visibleRowsOfTables(claims: JWTPayload, groups: readonly { table: string; records: readonly Record<string, unknown>[] }[]): Promise<boolean[][]> {
     const role = roleOf(claims);
+    let accesses: Access[];
     try {
-      const access = await accessOf(role, table);
-      if (access.kind !== 'condition') return records.map(() => access.kind === 'all');
-      return await db.transaction(async (tx) => {
-        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
-        const name = `"${table.replace(/"/g, '""')}"`;
-        const { rows } = await tx.query<{ n: number; ok: boolean | null }>(
-          `select ordinality::int as n, (${access.sql}) as ok from jsonb_populate_recordset(null::public.${name}, $1::jsonb) with ordinality as ${name}`,
-          [JSON.stringify(records)],
-        );
-        const visible = records.map(() => false);
-        for (const row of rows) visible[row.n - 1] = row.ok === true;
-        return visible;
-      });
+      accesses = await Promise.all(groups.map((group) => accessOf(role, group.table)));
     } catch (error) {
-      log(`realtime: visibility check on ${table} failed, changes withheld: ${String(error)}`);
-      return records.map(() => false);
+      if (groups.length > 1) return Promise.all(groups.map((group) => visibleRows(claims, group.table, group.records)));
+      log(`realtime: visibility check on ${groups[0]?.table ?? '?'} failed, changes withheld: ${String(error)}`);
+      return groups.map((group) => group.records.map(() => false));
+    }
+    const answers = groups.map((group, i) => {
+      const access = accesses[i];
+      return access?.kind === 'condition' ? null : group.records.map(() => access?.kind === 'all');
+    });
+    const asked = groups.map((group, i) => ({ ...group, i, access: accesses[i] })).filter((group) => answers[group.i] === null);
+    if (asked.length === 0) return answers as boolean[][];
+    try {
+      const rows = await db.transaction(async (tx) => {
+        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
+        const parts = asked.map(({ table, access }, part) => {
+          const name = `"${table.replace(/"/g, '""')}"`;
+          const sql = access?.kind === 'condition' ? access.sql : 'false';
+          return `select ${part}::int as part, ordinality::int as n, (${sql}) as ok from jsonb_populate_recordset(null::public.${name}, $${part + 1}::jsonb) with ordinality as ${name}`;
+        });
+        return (await tx.query<{ part: number; n: number; ok: boolean | null }>(parts.join('\nunion all\n'), asked.map(({ records }) => JSON.stringify(records)))).rows;
+      });
+      for (const { i, records } of asked) answers[i] = records.map(() => false);
+      for (const row of rows) {
+        const target = answers[asked[row.part]?.i ?? -1];
+        if (target) target[row.n - 1] = row.ok === true;
+      }
+      return answers as boolean[][];
+    } catch (error) {
+      if (asked.length > 1) {
+        const each = await Promise.all(asked.map(({ table, records }) => visibleRows(claims, table, records)));
+        asked.forEach(({ i }, k) => (answers[i] = each[k] ?? null));
+        return answers.map((answer, i) => answer ?? (groups[i]?.records.map(() => false) ?? []));
+      }
+      log(`realtime: visibility check on ${asked[0]?.table ?? '?'} failed, changes withheld: ${String(error)}`);
+      return answers.map((answer, i) => answer ?? (groups[i]?.records.map(() => false) ?? []));
     }
   }
 
@@ -522,7 +552,8 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     type Delivery = { client: Client; channel: Channel; ids: number[]; change: Change; info: TableInfo; record: Record<string, unknown> | null; oldRecord: Record<string, unknown> | null; check: string };
     const deliveries: Delivery[] = [];
     // One entry per identity and table: the rows to check, and where each one's answer goes.
-    const checks = new Map<string, { claims: JWTPayload; table: string; records: Record<string, unknown>[]; index: Map<string, number>; answers?: boolean[] }>();
+    type Check = { claims: JWTPayload; table: string; records: Record<string, unknown>[]; index: Map<string, number>; answers?: boolean[] };
+    const checks = new Map<string, Check>();
     const deleteChecks = new Map<string, Promise<boolean>>();
     for (const change of changes) {
       const info = await infoFor(change.table_name);
@@ -552,7 +583,16 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
         }
       }
     }
-    for (const group of checks.values()) group.answers = await visibleRows(group.claims, group.table, group.records);
+    // Each identity's rows of every table are checked together.
+    const byIdentity = new Map<string, Check[]>();
+    for (const [key, group] of checks) {
+      const identity = key.slice(0, key.lastIndexOf('\u0000'));
+      (byIdentity.get(identity) ?? byIdentity.set(identity, []).get(identity)!).push(group);
+    }
+    for (const groups of byIdentity.values()) {
+      const answers = await visibleRowsOfTables(groups[0]!.claims, groups);
+      groups.forEach((group, i) => (group.answers = answers[i] ?? group.records.map(() => false)));
+    }
     for (const delivery of deliveries) {
       const { change, check } = delivery;
       const group = checks.get(check);

@@ -132,6 +132,32 @@ describe.each(backends)('realtime access control on $name', ({ start }) => {
     await alice.client.removeAllChannels();
   });
 
+  it('checks the rows of several tables written together at once, and a policy that fails withholds only its own table', async () => {
+    await stack.db.exec(`
+      create table public.notes_broken (id uuid primary key, owner uuid not null, body text not null);
+      alter table public.notes_broken enable row level security;
+      create policy "Owners read them, when the policy works" on public.notes_broken for select to authenticated using (owner = auth.uid() and 1 / (length(body) - length(body)) = 1);
+      grant select on public.notes_broken to authenticated;
+      alter publication supabase_realtime add table public.notes_broken;
+    `);
+    const published = await sql(`select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'notes'`);
+    if (published.rows.length === 0) await sql('alter publication supabase_realtime add table public.notes');
+    const watch = await subscribe(alice.client, 'together', {});
+    const other = await subscribe(bob.client, 'together-bob', {});
+    await stack.db.transaction(async (tx) => {
+      await tx.query('insert into public.notes (id, owner, body) values ($1, $2, $3)', [crypto.randomUUID(), alice.userId, 'kept']);
+      await tx.query('insert into public.notes_broken (id, owner, body) values ($1, $2, $3)', [crypto.randomUUID(), alice.userId, 'withheld']);
+      await tx.query('insert into public.notes (id, owner, body) values ($1, $2, $3)', [crypto.randomUUID(), bob.userId, 'not hers']);
+    });
+    await expect.poll(() => watch.events.length, { timeout: 3000 }).toBe(1);
+    await expect.poll(() => other.events.length, { timeout: 3000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watch.events.map((event) => [event.table, (event.new as { body?: string }).body])).toEqual([['notes', 'kept']]);
+    expect(other.events.map((event) => [event.table, (event.new as { body?: string }).body])).toEqual([['notes', 'not hers']]);
+    await alice.client.removeAllChannels();
+    await bob.client.removeAllChannels();
+  });
+
   it('honours the publication’s publish flags: no DELETE event when deletes are not published', async () => {
     await publish('insert, update');
     try {
