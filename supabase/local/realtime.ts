@@ -520,11 +520,13 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
 
   /**
    * Subscribers whose claims differ only in their token's times and session see the same rows, so
-   * they share one check per change (two devices of one member: one check, not two).
+   * they share one check per change (two devices of one member: one check, not two). The sign-in
+   * methods (amr) count, the times each one was used do not: they are per session, like iat.
    */
   function identityOf(claims: JWTPayload): string {
     const perToken = new Set(['exp', 'iat', 'nbf', 'jti', 'session_id']);
-    return JSON.stringify(Object.entries(claims).filter(([claim]) => !perToken.has(claim)));
+    const methods = (amr: unknown) => (Array.isArray(amr) ? amr.map((entry: unknown) => (entry !== null && typeof entry === 'object' && 'method' in entry ? { method: entry.method } : entry)) : amr);
+    return JSON.stringify(Object.entries(claims).filter(([claim]) => !perToken.has(claim)).map(([claim, value]) => [claim, claim === 'amr' ? methods(value) : value]));
   }
 
   /*
