@@ -14,8 +14,18 @@ export type Keys = {
 /** Fixed issue time for the API keys, so the same secret always gives the same keys (like the CLI's). */
 const API_KEYS_ISSUED_AT = 1_700_000_000;
 
+/** How many verified tokens are remembered (the oldest is forgotten first). */
+const VERIFIED_TOKENS = 1000;
+
+/** Whether a verified token's times still hold: not expired, and not before its nbf (as jwtVerify checks them). */
+const current = (payload: JWTPayload) => {
+  const now = Math.floor(Date.now() / 1000);
+  return typeof payload.exp === 'number' && payload.exp > now && (typeof payload.nbf !== 'number' || payload.nbf <= now);
+};
+
 export async function createKeys(secret: string, issuer: string): Promise<Keys> {
   const key = new TextEncoder().encode(secret);
+  const verified = new Map<string, JWTPayload>();
   const apiKey = (role: string) =>
     new SignJWT({ role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -35,9 +45,21 @@ export async function createKeys(secret: string, issuer: string): Promise<Keys> 
     serviceRoleKey: await apiKey('service_role'),
     sign,
     verify: async (token) => {
+      // Every request and realtime join verifies its token; a client sends the same one for up to an
+      // hour. A token whose signature checked out is remembered (as PostgREST's JWT cache does) and
+      // only its times are checked again.
+      const known = verified.get(token);
+      if (known) {
+        if (current(known)) return { ...known };
+        verified.delete(token);
+        return null;
+      }
       try {
         // A token without `exp` would be valid forever: refuse it, as Supabase's services do.
-        return (await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] })).payload;
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+        if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+        verified.set(token, payload);
+        return { ...payload };
       } catch {
         return null;
       }
