@@ -22,11 +22,21 @@ export function createPushQueue(ctx: EngineContext, options: { readonly batchSiz
   const run = async () => {
     if (!ctx.canTalk() || backoff.waiting()) return;
     ctx.patch({ pushing: true });
+    // Whether the counts were read after the last change this round made to the outbox: then the
+    // round's end need not read them again (a local write meanwhile reads them itself).
+    let countsFresh = false;
     try {
       for (;;) {
         const startedAt = time.now();
-        const result = await pushBatch(local, remote, options.batchSize ?? PUSH_BATCH_SIZE);
+        let result: Awaited<ReturnType<typeof pushBatch>>;
+        try {
+          result = await pushBatch(local, remote, options.batchSize ?? PUSH_BATCH_SIZE);
+        } catch (error) {
+          countsFresh = false;
+          throw error;
+        }
         if (result.kind === 'idle') break;
+        countsFresh = false;
         if (result.kind === 'failed') {
           ctx.failed('push', backoff, result.error);
           break;
@@ -36,11 +46,12 @@ export function createPushQueue(ctx: EngineContext, options: { readonly batchSiz
         log?.info(`pushed ${result.acknowledged} change(s)${result.rejected > 0 ? `, ${result.rejected} rejected` : ''}`, { ms: time.now() - startedAt });
         ctx.succeeded(backoff);
         await ctx.refreshSummary();
+        countsFresh = true;
         if (!ctx.canTalk()) break;
       }
     } finally {
       ctx.patch({ pushing: false });
-      await ctx.refreshSummary();
+      if (!countsFresh) await ctx.refreshSummary();
     }
   };
 
