@@ -56,7 +56,7 @@ export async function createServices(win: Window): Promise<AppServices> {
   });
   // Another tab is upgrading the schema: step aside so it can, and ask for a reload.
   db.on('versionchange', () => {
-    db.close();
+    db.stepAside();
     storageProblem.set({ message: 'Fieldbook was updated in another tab. Reload to continue; nothing is lost.', retry: () => Promise.resolve(platform.reload()) });
     return false;
   });

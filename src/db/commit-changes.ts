@@ -6,7 +6,7 @@ import { err, ok, type Result } from '../shared/result';
 import type { ScopedLogger } from '../shared/logger';
 import type * as commitExtras from './commit-extras';
 import type { FieldbookDb } from './fieldbook-db';
-import { toStorageError, type StorageError } from './storage-error';
+import { ReplacedDatabaseError, toStorageError, type StorageError } from './storage-error';
 
 /** The settings row holding the pull cursor (sync_pull's next_cursor). */
 export const SYNC_CURSOR_KEY = 'sync_cursor';
@@ -269,12 +269,17 @@ function insertRun(changes: readonly AnyChange[], start: number): RowChange[] {
   return run;
 }
 
-/** Runs a database operation; if the browser closed the database under us, reopens it and tries once more. */
+/**
+ * Runs a database operation; if the browser closed the database under us, reopens it and tries once
+ * more. Not after another tab upgraded the schema: Dexie would open the newer database, whose records
+ * this code may not understand (a ReplacedDatabaseError asks for a reload instead).
+ */
 export async function withReopen<T>(db: FieldbookDb, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (toStorageError(error).kind !== 'closed') throw error;
+    if (db.replaced) throw new ReplacedDatabaseError();
     if (!db.isOpen()) await db.open();
     return operation();
   }

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { contactInput, testStores } from '../../tests/support/test-store';
-import { IMPORT_CHUNK, type ContactFields, type ImportRow } from './contact-batches';
+import { contactInput, testStores, type TestStore } from '../../tests/support/test-store';
+import { err, ok } from '../shared/result';
+import { commitChanges, type RowChange } from './commit-changes';
+import { createContactBatches, IMPORT_CHUNK, type ContactFields, type ImportRow } from './contact-batches';
 import { countWaiting } from './outbox';
 import { allEntries } from './outbox-entries';
 
@@ -81,6 +83,51 @@ describe('imports', () => {
     expect(progress).toEqual([IMPORT_CHUNK, IMPORT_CHUNK * 2, IMPORT_CHUNK * 3, rows.length]);
     const pushed = (await allEntries(db)).filter((entry) => entry.table === 'contacts').map((entry) => entry.changes['first_name']);
     expect(pushed).toEqual(rows.map((row) => row.fields.first_name));
+  });
+
+  /** The import's commands over a commit that fails on call `failing` (call 1 opens the import, call 2 writes the first chunk). */
+  const failingOn = (setup: TestStore, failing: number) => {
+    let calls = 0;
+    return createContactBatches(setup.db, setup.ctx, async (changes: RowChange[]) => {
+      calls += 1;
+      if (calls === failing) return err({ kind: 'quota' as const, message: 'Your device is out of storage space.', cause: null });
+      const result = await commitChanges(setup.db, changes, setup.ctx);
+      return result.ok ? ok(undefined) : result;
+    });
+  };
+  const liveContacts = async (setup: TestStore) => (await setup.db.contacts.toArray()).filter((contact) => contact.deleted_at === null);
+
+  it('a chunk that fails stops the import and removes what it wrote, chunks before and after it', async () => {
+    const setup = await open();
+    const progress: number[] = [];
+    const rows: ImportRow[] = Array.from({ length: IMPORT_CHUNK * 3 + 1 }, (_, i) => ({ kind: 'create', fields: fields(`Row ${i}`) }));
+    // The second chunk fails while the third is already on its way.
+    const result = await failingOn(setup, 3).importContacts({ source: 'Google', fileName: 'big.csv', rows, onProgress: (done) => progress.push(done) });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'quota' } });
+    expect(progress[0]).toBe(IMPORT_CHUNK);
+    expect(await liveContacts(setup)).toEqual([]);
+    expect((await setup.db.contact_imports.toArray()).map((record) => record.undone_at === null)).toEqual([false]);
+  });
+
+  it('a failed read between chunks answers only once the chunk in flight is settled, and keeps nothing', async () => {
+    const setup = await open();
+    const target = await setup.store.addContact(contactInput({ first_name: 'Target' }));
+    if (!target.ok) throw new Error('setup');
+    const rows: ImportRow[] = [...Array.from({ length: IMPORT_CHUNK }, (_, i): ImportRow => ({ kind: 'create', fields: fields(`Row ${i}`) })), { kind: 'merge', contactId: target.value, fields: { notes: 'from the file' } }];
+    const events: string[] = [];
+    // Reading the second chunk's merge target fails (once) while the first chunk is still being written.
+    const bulkGet = setup.db.contacts.bulkGet.bind(setup.db.contacts);
+    let failed = false;
+    setup.db.contacts.bulkGet = ((keys: string[]) => {
+      if (failed) return bulkGet(keys);
+      failed = true;
+      return Promise.reject(new Error('read failed'));
+    }) as unknown as typeof setup.db.contacts.bulkGet;
+    const result = await failingOn(setup, 0).importContacts({ source: 'Google', fileName: 'f.csv', rows, onProgress: (done) => events.push(`progress ${done}`) });
+    events.push(`answered ${result.ok ? 'ok' : 'error'}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual([`progress ${IMPORT_CHUNK}`, 'answered error']);
+    expect((await liveContacts(setup)).map((contact) => contact.first_name)).toEqual(['Target']);
   });
 
   it('a cancelled import leaves nothing behind, even after some chunks were written', async () => {

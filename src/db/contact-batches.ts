@@ -109,23 +109,29 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
       // the one before, so the main thread and the database never wait for each other. Transactions on
       // the same tables run in the order they were opened, so chunks land in file order.
       let done = 0;
-      const inFlight: Promise<Result<void, CommitError>>[] = [];
-      const settle = async (): Promise<Result<void, CommitError>> => {
-        const written = await inFlight.shift()!;
-        if (!written.ok) await Promise.all(inFlight.splice(0));
-        return written;
+      let failure: CommitError | null = null;
+      const inFlight: Promise<void>[] = [];
+      // Waits for the chunks being written, then, after a failure or a Cancel, removes what the import
+      // wrote: an import that stops leaves nothing behind (only a failing undo can, and its record
+      // keeps an Undo for later). A failure answers with the first error.
+      const finish = async (cancelled: boolean): Promise<Result<ImportOutcome, CommitError>> => {
+        await Promise.all(inFlight.splice(0));
+        if (failure === null && !cancelled) return ok({ importId, created, merged, cancelled: false });
+        const undone = await batches.undoImport(importId);
+        if (failure !== null) return err(failure);
+        if (!undone.ok) return undone;
+        return ok({ importId, created: 0, merged: 0, cancelled: true });
       };
       for (let start = 0; start < request.rows.length; start += IMPORT_CHUNK) {
-        if (request.signal?.aborted) {
-          await Promise.all(inFlight.splice(0));
-          const undone = await batches.undoImport(importId);
-          if (!undone.ok) return undone;
-          return ok({ importId, created: 0, merged: 0, cancelled: true });
-        }
+        if (request.signal?.aborted) return finish(true);
+        if (failure !== null) return finish(false);
         const chunk = request.rows.slice(start, start + IMPORT_CHUNK);
         const mergeIds = chunk.flatMap((row) => (row.kind === 'merge' ? [row.contactId] : []));
         const existing = mergeIds.length === 0 ? ok([]) : await read(() => db.contacts.bulkGet(mergeIds));
-        if (!existing.ok) return existing;
+        if (!existing.ok) {
+          failure ??= existing.error;
+          return finish(false);
+        }
         const byId = new Map(existing.value.flatMap((contact) => (contact && contact.deleted_at === null ? [[contact.id, contact] as const] : [])));
         // Grouped by kind, so each group is written in bulk (commitChanges batches runs of inserts).
         const creates: RowChange[] = [];
@@ -148,25 +154,19 @@ export function createContactBatches(db: FieldbookDb, ctx: WriteContext, commit:
           });
         }
         inFlight.push(
+          // Progress is reported as chunks land, always before the answer (finish waits for them all).
           commit([...creates, ...updates, ...records]).then((written) => {
-            if (written.ok) {
+            if (!written.ok) failure ??= written.error;
+            else {
               done += chunk.length;
               request.onProgress?.(done, request.rows.length);
             }
-            return written;
           }),
         );
-        if (inFlight.length >= 2) {
-          const written = await settle();
-          if (!written.ok) return written;
-        }
+        if (inFlight.length >= 2) await inFlight.shift();
         await yieldToUi();
       }
-      while (inFlight.length > 0) {
-        const written = await settle();
-        if (!written.ok) return written;
-      }
-      return ok({ importId, created, merged, cancelled: false });
+      return finish(false);
     },
 
     /**

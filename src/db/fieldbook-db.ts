@@ -47,12 +47,25 @@ const CORE_STORES = {
 } as const;
 
 class FieldbookDatabase extends Dexie {
+  /** Closes for good because another tab is upgrading the schema (see withReopen). */
+  stepAside(): void {
+    this.replaced = true;
+    this.close();
+  }
+
   declare outbox: Table<OutboxRecord, number>;
   declare settings: Table<SettingRow, string>;
   declare rejected: Table<RejectedRow, string>;
+  /** Another tab opened a newer schema: this tab's code is older than the data and must never reopen it. */
+  replaced = false;
 
   constructor(name: string) {
     super(name);
+    // Dexie calls versionchange subscribers newest first and stops at one that returns false, so this
+    // one runs only when nobody else handles the event; whoever does calls stepAside().
+    this.on('versionchange', () => {
+      this.replaced = true;
+    });
     // One schema version, built from the registry: Dexie compares it with what the browser has and
     // adds or changes stores as needed. Bump an entry's `since` (or CORE_VERSION) to change indexes.
     const stores: Record<string, string> = { ...CORE_STORES };

@@ -37,14 +37,23 @@ export function batchRecords(entries: readonly OutboxEntry[]): OutboxBatch[] {
   return batches;
 }
 
+/**
+ * The batch records holding any of these rows of `table`, each once. The multi-entry index answers a
+ * record once per matching key (500 rows of one batch: 500 copies of it), so only keys are read there.
+ */
+async function batchesForRows(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<OutboxBatch[]> {
+  if (rowIds.length === 0) return [];
+  const seqs = await db.outbox.where('rows').anyOf(rowIds.map((id) => rowKey(table, id))).primaryKeys();
+  if (seqs.length === 0) return [];
+  const records = await db.outbox.bulkGet([...new Set(seqs)]);
+  return records.filter((record): record is OutboxBatch => record !== undefined && isBatch(record));
+}
+
 /** Every record (entry or batch) naming one of these rows of `table`, each once, in outbox order. */
 async function recordsForRows(db: FieldbookDb, table: SyncedTable, rowIds: readonly string[]): Promise<OutboxRecord[]> {
   if (rowIds.length === 0) return [];
-  const keys = rowIds.map((id) => [table, id]);
-  const [entries, batches] = await Promise.all([db.outbox.where('[table+row_id]').anyOf(keys).toArray(), db.outbox.where('rows').anyOf(rowIds.map((id) => rowKey(table, id))).toArray()]);
-  const bySeq = new Map<number, OutboxRecord>();
-  for (const record of [...entries, ...batches]) bySeq.set(record.seq ?? -1, record);
-  return [...bySeq.entries()].sort(([a], [b]) => a - b).map(([, record]) => record);
+  const [entries, batches] = await Promise.all([db.outbox.where('[table+row_id]').anyOf(rowIds.map((id) => [table, id])).toArray(), batchesForRows(db, table, rowIds)]);
+  return [...entries, ...batches].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
 }
 
 /** The entries waiting for these rows of `table`, in outbox order. */
@@ -87,8 +96,13 @@ export async function removeEntries(db: FieldbookDb, entryIds: readonly string[]
   if (entryIds.length === 0) return;
   await db.outbox.where('mutation_id').anyOf([...entryIds]).delete();
   const gone = new Set(entryIds);
-  const batches = await db.outbox.where('rows').anyOf(rows.map((row) => rowKey(row.table, row.row_id))).toArray();
-  await rewriteBatches(db, dedupe(batches as OutboxBatch[]), (item) => !gone.has(item.mutation_id));
+  const byTable = new Map<SyncedTable, string[]>();
+  for (const row of rows) {
+    const ids = byTable.get(row.table);
+    if (ids) ids.push(row.row_id);
+    else byTable.set(row.table, [row.row_id]);
+  }
+  for (const [table, ids] of byTable) await rewriteBatches(db, await batchesForRows(db, table, ids), (item) => !gone.has(item.mutation_id));
 }
 
 /** Removes every entry for these rows of `table` (the server deleted them for good). */
@@ -97,11 +111,8 @@ export async function removeRows(db: FieldbookDb, table: SyncedTable, rowIds: re
   const keys = rowIds.map((id) => [table, id]);
   await db.outbox.where('[table+row_id]').anyOf(keys).delete();
   const gone = new Set(rowIds);
-  const batches = (await db.outbox.where('rows').anyOf(rowIds.map((id) => rowKey(table, id))).toArray()) as OutboxBatch[];
-  await rewriteBatches(db, dedupe(batches), (item) => !gone.has(item.row_id));
+  await rewriteBatches(db, await batchesForRows(db, table, rowIds), (item) => !gone.has(item.row_id));
 }
-
-const dedupe = (batches: readonly OutboxBatch[]) => [...new Map(batches.map((batch) => [batch.seq, batch])).values()];
 
 async function rewriteBatches(db: FieldbookDb, batches: readonly OutboxBatch[], keep: (item: BatchItem) => boolean): Promise<void> {
   for (const batch of batches) {
@@ -124,9 +135,14 @@ export async function pendingFields(db: FieldbookDb, table: SyncedTable, rowIds:
   return fields;
 }
 
-/** The oldest `limit` entries, for the developer panel. */
+/** The oldest `limit` entries, for the developer panel (a batch may be cut short here: it is only shown). */
 export async function listOutbox(db: FieldbookDb, limit: number): Promise<OutboxEntry[]> {
-  return (await headEntries(db, limit)).slice(0, limit);
+  const entries: OutboxEntry[] = [];
+  await db.outbox
+    .orderBy('seq')
+    .until(() => entries.length >= limit)
+    .each((record) => void entries.push(...entriesOf(record)));
+  return entries.slice(0, limit);
 }
 
 /** Everything on this device, for the JSON export: synced tables (tombstones included), outbox, settings. */

@@ -1,15 +1,14 @@
 import 'fake-indexeddb/auto';
-import { Dexie } from 'dexie';
+import { Dexie, liveQuery } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { testStores } from '../../tests/support/test-store';
+import { contactInput, testStores } from '../../tests/support/test-store';
 import { coalesceOutbox } from '../sync/coalesce';
 import { commitChanges } from './commit-changes';
-import { pendingFields } from './outbox-entries';
 import { createFieldbookDb, type FieldbookDb } from './fieldbook-db';
 import { BATCH_SIZE, countWaiting, isBatch, pendingRowIds } from './outbox';
-import { allEntries } from './outbox-entries';
+import { allEntries, listOutbox, pendingFields } from './outbox-entries';
 import { watchPendingRowIds } from './queries';
-import { createSyncLocal } from './sync-local';
+import { createSyncLocal, discardRejected, retryRejected } from './sync-local';
 
 const open = testStores();
 
@@ -138,5 +137,89 @@ describe('the outbox, with bulk inserts in batch records', () => {
       db.close();
       await db.delete();
     }
+  });
+
+  it('reads each batch record once when a push of its rows is answered, not once per row', async () => {
+    const { db, ctx } = await open();
+    const result = await commitChanges(db, inserts(500), ctx);
+    if (!result.ok) throw new Error(result.error.message);
+    const local = createSyncLocal(db);
+    const pushed = coalesceOutbox(await local.listPending(500));
+    let reads = 0;
+    const count = (record: unknown) => {
+      reads += 1;
+      return record;
+    };
+    db.outbox.hook('reading', count);
+    await local.acknowledge(pushed, []);
+    db.outbox.hook('reading').unsubscribe(count);
+    expect(await countWaiting(db)).toBe(0);
+    // Two batch records hold the 500 entries; the multi-entry index names each 250 times.
+    expect(reads).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps the waiting count and the not-synced markers live as a batch is answered part by part', async () => {
+    const { db, ctx } = await open();
+    const result = await commitChanges(db, inserts(10), ctx);
+    if (!result.ok) throw new Error(result.error.message);
+    const markers: number[] = [];
+    const counts: number[] = [];
+    const stopMarkers = watchPendingRowIds(db, 'contacts', (ids) => markers.push(ids.size));
+    const counting = liveQuery(() => countWaiting(db)).subscribe({ next: (count) => counts.push(count) });
+    try {
+      await expect.poll(() => [markers.at(-1), counts.at(-1)]).toEqual([10, 10]);
+      const local = createSyncLocal(db);
+      const pending = await local.listPending(500);
+      await local.acknowledge(coalesceOutbox(pending.slice(0, 4)), []);
+      await expect.poll(() => [markers.at(-1), counts.at(-1)]).toEqual([6, 6]);
+      await local.acknowledge(coalesceOutbox(pending.slice(4)), []);
+      await expect.poll(() => [markers.at(-1), counts.at(-1)]).toEqual([0, 0]);
+    } finally {
+      stopMarkers();
+      counting.unsubscribe();
+    }
+  });
+
+  it('shows the developer panel the oldest entries up to its limit, cutting a batch short', async () => {
+    const { db, single, ids } = await mixedOutbox(300);
+    expect((await listOutbox(db, 20)).map((entry) => entry.row_id)).toEqual([single, ...ids.slice(0, 19)]);
+  });
+
+  it('sends a refused batched insert again after the rest of its batch (Retry) and removes only that row on Discard', async () => {
+    const { db, ctx } = await open();
+    const changes = inserts(6);
+    const result = await commitChanges(db, changes, ctx);
+    if (!result.ok) throw new Error(result.error.message);
+    const local = createSyncLocal(db);
+    const entries = await allEntries(db);
+    for (const index of [1, 4]) {
+      const [refused] = coalesceOutbox(entries.filter((entry) => entry.row_id === changes[index]!.id));
+      await local.reject([{ entry_ids: refused!.entry_ids, table: 'contacts', row_id: refused!.row_id, changes: refused!.changes, reason: 'No' }]);
+    }
+    expect(await countWaiting(db)).toBe(4);
+    const rejected = await db.rejected.toArray();
+    expect(await retryRejected(db, rejected.find((row) => row.row_id === changes[1]!.id)!.id, ctx)).toMatchObject({ ok: true });
+    expect(await discardRejected(db, rejected.find((row) => row.row_id === changes[4]!.id)!.id, ctx)).toMatchObject({ ok: true });
+    const after = await allEntries(db);
+    expect(after.map((entry) => entry.row_id)).toEqual([0, 2, 3, 5, 1].map((index) => changes[index]!.id));
+    expect(after.at(-1)).toMatchObject({ op: 'insert' });
+    expect(await db.contacts.get(changes[4]!.id)).toBeUndefined();
+  });
+
+  it('never reopens a database another tab upgraded: its newer records are not for this code', async () => {
+    const { db, name, store } = await open();
+    expect((await store.addContact(contactInput())).ok).toBe(true);
+    // Another tab opens the database at a newer version; this tab steps aside, as the app does.
+    db.on('versionchange', () => {
+      db.stepAside();
+      return false;
+    });
+    const newer = new Dexie(name);
+    newer.version(db.verno + 1).stores({});
+    await newer.open();
+    newer.close();
+    const result = await store.addContact(contactInput({ first_name: 'After the upgrade' }));
+    expect(result).toMatchObject({ ok: false, error: { kind: 'replaced', message: 'Fieldbook was updated in another tab. Reload to continue; nothing is lost.' } });
+    expect(db.isOpen()).toBe(false);
   });
 });

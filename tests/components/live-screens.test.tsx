@@ -24,8 +24,8 @@ describe('live screens', () => {
     const otherTab = await createTestStore({ name: harness.name });
     await otherTab.store.addContact(contactInput());
     await waitFor(() => expect(contacts()).toBe('1'));
-    const waiting = within(screen.getByText('Waiting to sync').closest('.stat') as HTMLElement).getByText(/^\d+$/).textContent;
-    expect(waiting).toBe('2');
+    const waiting = () => within(screen.getByText('Waiting to sync').closest('.stat') as HTMLElement).getByText(/^\d+$/).textContent;
+    await waitFor(() => expect(waiting()).toBe('2'));
   });
 
   it('the feed counts activities from elsewhere as new, not our own, and the pill dismisses them', async () => {

@@ -29,6 +29,7 @@ const SKEWS = [0, -3_600_000, 3_600_000];
 
 type Command =
   | { kind: 'edit'; device: number; contact: number; field: (typeof FIELDS)[number]; value: number }
+  | { kind: 'import'; device: number; count: number }
   | { kind: 'delete' | 'restore'; device: number; contact: number }
   | { kind: 'network'; device: number; offline: boolean; tellEngine: boolean }
   | { kind: 'lose-answers'; device: number; count: number }
@@ -42,7 +43,9 @@ type Command =
 const device = fc.integer({ min: 0, max: 2 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   // Few contacts and fields, so devices often write the same field of the same row.
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('edit' as const), device, contact: fc.integer({ min: 0, max: 1 }), field: fc.constantFrom(...FIELDS), value: fc.integer({ min: 0, max: 99 }) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('edit' as const), device, contact: fc.integer({ min: 0, max: 3 }), field: fc.constantFrom(...FIELDS), value: fc.integer({ min: 0, max: 99 }) }) },
+  // A bulk insert: its outbox entries are stored in one batch record (src/db/outbox.ts).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('import' as const), device, count: fc.integer({ min: 2, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('delete' as const, 'restore' as const), device, contact: fc.integer({ min: 0, max: 2 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('network' as const), device, offline: fc.boolean(), tellEngine: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('lose-answers' as const), device, count: fc.integer({ min: 1, max: 2 }) }) },
@@ -124,7 +127,16 @@ async function runScenario(commands: readonly Command[]) {
       case 'edit': {
         fresh += 1;
         const value = step.field === 'stage' ? STAGES[step.value % STAGES.length] : step.field === 'phone' ? `555 ${String(fresh).padStart(4, '0')}` : `${step.field}-${fresh}`;
-        await d!.current.store.updateContact(ids[step.contact]!, { [step.field]: value });
+        // Contacts 0 and 1; 2 and 3 reach an imported contact once there is one.
+        const target = step.contact < 2 || ids.length <= 3 ? step.contact % 2 : 3 + ((step.contact + fresh) % (ids.length - 3));
+        await d!.current.store.updateContact(ids[target]!, { [step.field]: value });
+        break;
+      }
+      case 'import': {
+        const rows = Array.from({ length: step.count }, (_, i) => ({ kind: 'create' as const, fields: { ...contactInput({ first_name: `Imported ${ids.length + i}` }) } }));
+        const result = await d!.current.store.importContacts({ source: 'Phone contacts', fileName: 'contacts.vcf', rows });
+        if (!result.ok) throw new Error(result.error.message);
+        ids.push(...(await d!.current.db.contacts.where('import_id').equals(result.value.importId).primaryKeys()));
         break;
       }
       case 'delete': {
