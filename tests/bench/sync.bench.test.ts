@@ -1,8 +1,9 @@
 // Part of `npm run bench`: the sync engine end to end against the local stack (real supabase-js,
-// fake-indexeddb): propagation from a write on device A to device B's live query (p50/p95/p99), the
-// push of 1,000 mutations made offline, and the initial sync of 10,000 rows beside the time Dexie's
-// bulkPut needs for the same rows (the ratio is the engine's overhead). Prints figures; asserts only
-// that everything arrived.
+// fake-indexeddb): propagation from a write on device A to device B's live query (p50/p95/p99) and one
+// push beside one REST insert, each on PGlite and on a PostgreSQL 15 server; the push of 1,000
+// mutations made offline; and the initial sync of 10,000 rows beside the time Dexie's bulkPut needs
+// for the same rows (the ratio is the engine's overhead). Prints figures; asserts only that
+// everything arrived.
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,61 +29,75 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  console.log(`\nSync engine against the local stack (PGlite, loopback; devices on fake-indexeddb)\n${figures.join('\n')}\n`);
+  console.log(`\nSync engine against the local stack (loopback; PGlite in this process unless a line says PostgreSQL 15; devices on fake-indexeddb)\n${figures.join('\n')}\n`);
 });
 
-describe('sync benchmark', () => {
-  it('propagation: a write on A visible in B’s live query', async () => {
-    const who = await signedInClient(stack, 'bench');
-    const a = await connectSyncDevice(stack, who);
-    const b = await connectSyncDevice(stack, who);
-    a.engine.start();
-    b.engine.start();
-    await expect.poll(() => [a.engine.getSnapshot().realtime, b.engine.getSnapshot().realtime], { timeout: 10_000 }).toEqual(['subscribed', 'subscribed']);
-    await a.engine.idle();
-    await b.engine.idle();
-    const latencies: number[] = [];
-    const rounds = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 60);
-    for (let i = 0; i < rounds; i += 1) {
-      const started = performance.now();
-      const result = await a.store.addContact(contactInput({ first_name: `Prop${i}` }));
-      if (!result.ok) throw new Error(result.error.message);
-      const arrived = await new Promise<number>((resolve) => {
-        const subscription = liveQuery(() => b.db.contacts.get(result.value)).subscribe((row) => {
-          if (!row) return;
-          subscription.unsubscribe();
-          resolve(performance.now());
-        });
+/** Propagation A → B and one push beside one REST insert, against `target` (PGlite in this process, or a PostgreSQL 15 server). */
+async function propagation(label: string, target: LocalStack) {
+  const who = await signedInClient(target, 'bench');
+  const a = await connectSyncDevice(target, who);
+  const b = await connectSyncDevice(target, who);
+  a.engine.start();
+  b.engine.start();
+  await expect.poll(() => [a.engine.getSnapshot().realtime, b.engine.getSnapshot().realtime], { timeout: 10_000 }).toEqual(['subscribed', 'subscribed']);
+  await a.engine.idle();
+  await b.engine.idle();
+  const latencies: number[] = [];
+  const rounds = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 60);
+  for (let i = 0; i < rounds; i += 1) {
+    const started = performance.now();
+    const result = await a.store.addContact(contactInput({ first_name: `Prop${i}` }));
+    if (!result.ok) throw new Error(result.error.message);
+    const arrived = await new Promise<number>((resolve) => {
+      const subscription = liveQuery(() => b.db.contacts.get(result.value)).subscribe((row) => {
+        if (!row) return;
+        subscription.unsubscribe();
+        resolve(performance.now());
       });
-      latencies.push(arrived - started);
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
-    figures.push(
-      `propagation A → B live query, ${rounds} writes: p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 12, ratio ${(percentile(latencies, 50) / 12).toFixed(2)}), p95 ${percentile(latencies, 95).toFixed(1)} ms (target ≤ 25, ratio ${(percentile(latencies, 95) / 25).toFixed(2)}), p99 ${percentile(latencies, 99).toFixed(1)} ms`,
-    );
+    });
+    latencies.push(arrived - started);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  figures.push(
+    `propagation A → B live query (${label}), ${rounds} writes: p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 12, ratio ${(percentile(latencies, 50) / 12).toFixed(2)}), p95 ${percentile(latencies, 95).toFixed(1)} ms (target ≤ 25, ratio ${(percentile(latencies, 95) / 25).toFixed(2)}), p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+  );
 
-    // One pushed mutation against a plain REST insert of the same row, through the same client.
-    const pushTimes: number[] = [];
-    const insertTimes: number[] = [];
-    const remote = createSupabaseRemote(a.client, who.userId);
-    for (let i = 0; i < rounds; i += 1) {
-      const row = { id: crypto.randomUUID(), member_id: who.userId, first_name: `Cost${i}`, phone: '555 010 0100', notes: 'Met at the fair' };
-      const stamp = formatHlc({ physical: Date.now() - 10, counter: i, node: 'bench' });
-      let started = performance.now();
-      const pushed = await remote.push([{ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: row.id, op: 'insert', changes: row, stamp, stamps: {}, entry_ids: [] }]);
-      pushTimes.push(performance.now() - started);
-      if (!pushed.ok) throw new Error(pushed.error.message);
-      started = performance.now();
-      const { error } = await a.client.from('contacts').insert({ ...row, id: crypto.randomUUID() });
-      insertTimes.push(performance.now() - started);
-      if (error) throw new Error(error.message);
+  // One pushed mutation against a plain REST insert of the same row, through the same client.
+  const pushTimes: number[] = [];
+  const insertTimes: number[] = [];
+  const remote = createSupabaseRemote(a.client, who.userId);
+  for (let i = 0; i < rounds; i += 1) {
+    const row = { id: crypto.randomUUID(), member_id: who.userId, first_name: `Cost${i}`, phone: '555 010 0100', notes: 'Met at the fair' };
+    const stamp = formatHlc({ physical: Date.now() - 10, counter: i, node: 'bench' });
+    let started = performance.now();
+    const pushed = await remote.push([{ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: row.id, op: 'insert', changes: row, stamp, stamps: {}, entry_ids: [] }]);
+    pushTimes.push(performance.now() - started);
+    if (!pushed.ok) throw new Error(pushed.error.message);
+    started = performance.now();
+    const { error } = await a.client.from('contacts').insert({ ...row, id: crypto.randomUUID() });
+    insertTimes.push(performance.now() - started);
+    if (error) throw new Error(error.message);
+  }
+  figures.push(
+    `one pushed mutation (${label}): p50 ${percentile(pushTimes, 50).toFixed(1)} ms; a plain REST insert of the same row: p50 ${percentile(insertTimes, 50).toFixed(1)} ms  ratio ${(percentile(pushTimes, 50) / percentile(insertTimes, 50)).toFixed(2)} (target ≤ 1)`,
+  );
+  await a.dispose();
+  await b.dispose();
+}
+
+describe('sync benchmark', () => {
+  it('propagation: a write on A visible in B’s live query (PGlite)', () => propagation('PGlite in this process', stack), 120_000);
+
+  it.skipIf(!postgresAvailability())('propagation: a write on A visible in B’s live query (PostgreSQL 15)', async () => {
+    const server = await startPostgres({ schema: false });
+    const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
+    try {
+      await propagation('PostgreSQL 15 server', pgStack);
+    } finally {
+      await pgStack.close();
+      await server.stop();
     }
-    figures.push(
-      `one pushed mutation: p50 ${percentile(pushTimes, 50).toFixed(1)} ms; a plain REST insert of the same row: p50 ${percentile(insertTimes, 50).toFixed(1)} ms  ratio ${(percentile(pushTimes, 50) / percentile(insertTimes, 50)).toFixed(2)} (target ≤ 1)`,
-    );
-    await a.dispose();
-    await b.dispose();
-  }, 120_000);
+  }, 180_000);
 
   it('1,000 mutations made offline, pushed after reconnect', async () => {
     const who = await signedInClient(stack, 'bench');
