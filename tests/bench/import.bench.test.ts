@@ -208,6 +208,7 @@ describe.skipIf(!available)('import benchmark (Chromium)', () => {
         o.createIndex('mutation_id', 'mutation_id', { unique: true });
         o.createIndex('table_row', ['table', 'row_id']);
         o.createIndex('rows', 'rows', { multiEntry: true });
+        o.createIndex('size', 'size');
       };
       const idb = await new Promise<IDBDatabase>((resolve) => (open.onsuccess = () => resolve(open.result)));
       const started = performance.now();
