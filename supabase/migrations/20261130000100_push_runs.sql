@@ -194,15 +194,18 @@ begin
     raise exception 'A push can be at most 8 MB; send fewer changes at once' using errcode = '54000';
   end if;
 
-  select array_agg(
-           case when jsonb_typeof(e.m) = 'object' and e.m ->> 'op' is distinct from 'update' and e.m ->> 'table' is not null
-                     and jsonb_typeof(e.m -> 'changes') = 'object' and pg_column_size(e.m) <= 65536
-                     and e.m ->> 'mutation_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-                     and e.m ->> 'row_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-                then (e.m ->> 'table') || ':' || coalesce((select string_agg(k, ',') from jsonb_object_keys(e.m -> 'changes') as k where k <> 'id'), '')
-           end order by e.i)
-  into signatures
-  from jsonb_array_elements(mutations) with ordinality as e(m, i);
+  -- A push of one mutation has no run to find.
+  if total > 1 then
+    select array_agg(
+             case when jsonb_typeof(e.m) = 'object' and e.m ->> 'op' is distinct from 'update' and e.m ->> 'table' is not null
+                       and jsonb_typeof(e.m -> 'changes') = 'object' and pg_column_size(e.m) <= 65536
+                       and e.m ->> 'mutation_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+                       and e.m ->> 'row_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+                  then (e.m ->> 'table') || ':' || coalesce((select string_agg(k, ',') from jsonb_object_keys(e.m -> 'changes') as k where k <> 'id'), '')
+             end order by e.i)
+    into signatures
+    from jsonb_array_elements(mutations) with ordinality as e(m, i);
+  end if;
 
   while pos <= total loop
     if clock_timestamp() > deadline then
