@@ -456,22 +456,23 @@ language sql immutable set search_path = '' as $$
         from pg_catalog.jsonb_each_text(coalesce(params, '{}'::jsonb))) as p
 $$;
 
-create or replace function net.http_get(url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb, timeout_milliseconds integer default 5000) returns bigint
-language plpgsql volatile security definer set search_path = net as $$
-declare
-  request_id bigint;
-begin
+-- Queues one request for the scheduler to send (what each net.http_* adds); answers its id. Called by
+-- the net.http_* functions, which run as their owner.
+create or replace function supabase_local.queue_request(method text, url text, headers jsonb, body bytea, timeout_milliseconds integer) returns bigint
+language sql volatile set search_path = '' as $$
   insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values ('GET', supabase_local.url_with_params($1, $2), coalesce($3, '{}'::jsonb), null, $4)
-  returning id into request_id;
-  return request_id;
-end
+  values (method, url, headers, body, timeout_milliseconds)
+  returning id
+$$;
+
+create or replace function net.http_get(url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb, timeout_milliseconds integer default 5000) returns bigint
+language sql volatile security definer set search_path = net as $$
+  select supabase_local.queue_request('GET', supabase_local.url_with_params($1, $2), coalesce($3, '{}'::jsonb), null, $4)
 $$;
 
 create or replace function net.http_post(url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb, headers jsonb default '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer default 5000) returns bigint
 language plpgsql volatile security definer set search_path = net as $$
 declare
-  request_id bigint;
   content_type text;
   all_headers jsonb := coalesce($4, '{}'::jsonb);
 begin
@@ -481,23 +482,13 @@ begin
   elsif content_type <> 'application/json' then
     raise exception 'Content-Type header must be "application/json"';
   end if;
-  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values ('POST', supabase_local.url_with_params($1, $3), all_headers, pg_catalog.convert_to($2::text, 'UTF8'), $5)
-  returning id into request_id;
-  return request_id;
+  return supabase_local.queue_request('POST', supabase_local.url_with_params($1, $3), all_headers, pg_catalog.convert_to($2::text, 'UTF8'), $5);
 end
 $$;
 
 create or replace function net.http_delete(url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb, timeout_milliseconds integer default 5000) returns bigint
-language plpgsql volatile security definer set search_path = net as $$
-declare
-  request_id bigint;
-begin
-  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values ('DELETE', supabase_local.url_with_params($1, $2), coalesce($3, '{}'::jsonb), null, $4)
-  returning id into request_id;
-  return request_id;
-end
+language sql volatile security definer set search_path = net as $$
+  select supabase_local.queue_request('DELETE', supabase_local.url_with_params($1, $2), coalesce($3, '{}'::jsonb), null, $4)
 $$;
 
 -- Vault (supabase_vault 0.3). Locally the secret is stored as it is given (hosted encrypts it with a

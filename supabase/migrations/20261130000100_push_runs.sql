@@ -125,6 +125,21 @@ revoke all on function sync.mark_applied_all(uuid[]) from public, anon;
 grant execute on function sync.mark_applied_all(uuid[]) to authenticated, service_role;
 
 /**
+ * A synced table's columns as sync_push checks changes against them: each column's type, and the
+ * columns that may hold a JSON object or array (json, jsonb, arrays). Both null for a name that is no
+ * synced table. Read once per table and push.
+ */
+create function sync.push_columns(tbl text, out types jsonb, out loose jsonb)
+language sql stable set search_path = '' as $$
+  select jsonb_object_agg(a.attname, format_type(a.atttypid, null)),
+         coalesce(jsonb_agg(a.attname) filter (where format_type(a.atttypid, null) in ('json', 'jsonb') or format_type(a.atttypid, null) like '%[]'), '[]'::jsonb)
+  from sync.tables r join pg_catalog.pg_attribute a on a.attrelid = format('public.%I', r.name)::regclass
+  where r.name = tbl and a.attnum > 0 and not a.attisdropped and a.attname not in ('field_stamps', 'sync_xid', 'updated_at')
+$$;
+revoke all on function sync.push_columns(text) from public, anon;
+grant execute on function sync.push_columns(text) to authenticated, service_role;
+
+/**
  * Applies a batch of mutations in order, each exactly once per member, and says what happened to
  * each: applied, duplicate (applied before: the answer to a retry whose first answer was lost), or
  * rejected with a reason. One bad mutation never stops the rest. Applied and duplicate answers carry
@@ -223,11 +238,7 @@ begin
         run := jsonb_path_query_array(mutations, format('$[%s to %s]', pos - 1, run_end - 1)::jsonpath);
         tbl := run -> 0 ->> 'table';
         if not column_types ? tbl then
-          select jsonb_object_agg(a.attname, format_type(a.atttypid, null)),
-                 coalesce(jsonb_agg(a.attname) filter (where format_type(a.atttypid, null) in ('json', 'jsonb') or format_type(a.atttypid, null) like '%[]'), '[]'::jsonb)
-          into types, loose
-          from sync.tables r join pg_attribute a on a.attrelid = format('public.%I', r.name)::regclass
-          where r.name = tbl and a.attnum > 0 and not a.attisdropped and a.attname not in ('field_stamps', 'sync_xid', 'updated_at');
+          select c.types, c.loose into types, loose from sync.push_columns(tbl) as c;
           if types is null then
             raise exception 'Unknown table' using errcode = 'P0001';
           end if;
@@ -337,11 +348,7 @@ begin
           end if;
           tbl := m ->> 'table';
           if tbl is null or not column_types ? tbl then
-            select jsonb_object_agg(a.attname, format_type(a.atttypid, null)),
-                   coalesce(jsonb_agg(a.attname) filter (where format_type(a.atttypid, null) in ('json', 'jsonb') or format_type(a.atttypid, null) like '%[]'), '[]'::jsonb)
-            into types, loose
-            from sync.tables r join pg_attribute a on a.attrelid = format('public.%I', r.name)::regclass
-            where r.name = tbl and a.attnum > 0 and not a.attisdropped and a.attname not in ('field_stamps', 'sync_xid', 'updated_at');
+            select c.types, c.loose into types, loose from sync.push_columns(tbl) as c;
             if types is null then
               raise exception 'Unknown table "%"', left(coalesce(tbl, ''), 64) using errcode = 'P0001';
             end if;

@@ -85,18 +85,23 @@ async function propagation(label: string, target: LocalStack) {
   await b.dispose();
 }
 
+/** Runs `bench` against a local stack on a fresh PostgreSQL 15 server, stopped afterwards. */
+async function onPostgres15(bench: (target: LocalStack) => Promise<void>) {
+  const server = await startPostgres({ schema: false });
+  const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
+  try {
+    await bench(pgStack);
+  } finally {
+    await pgStack.close();
+    await server.stop();
+  }
+}
+
 describe('sync benchmark', () => {
   it('propagation: a write on A visible in B’s live query (PGlite)', () => propagation('PGlite in this process', stack), 120_000);
 
   it.skipIf(!postgresAvailability())('propagation: a write on A visible in B’s live query (PostgreSQL 15)', async () => {
-    const server = await startPostgres({ schema: false });
-    const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
-    try {
-      await propagation('PostgreSQL 15 server', pgStack);
-    } finally {
-      await pgStack.close();
-      await server.stop();
-    }
+    await onPostgres15((pgStack) => propagation('PostgreSQL 15 server', pgStack));
   }, 180_000);
 
   it('1,000 mutations made offline, pushed after reconnect', async () => {
@@ -188,13 +193,6 @@ describe('sync benchmark', () => {
   it('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PGlite)', () => initialSync('PGlite in this process', stack), 180_000);
 
   it.skipIf(!postgresAvailability())('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PostgreSQL 15)', async () => {
-    const server = await startPostgres({ schema: false });
-    const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
-    try {
-      await initialSync('PostgreSQL 15 server', pgStack);
-    } finally {
-      await pgStack.close();
-      await server.stop();
-    }
+    await onPostgres15((pgStack) => initialSync('PostgreSQL 15 server', pgStack));
   }, 180_000);
 });
