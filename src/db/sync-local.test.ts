@@ -186,3 +186,71 @@ describe('acknowledge: the server answers a pushed row with a bare tombstone (it
     expect(await entriesForRows(db, 'contacts', [other.value]).then((entries) => entries.length)).toBe(1);
   });
 });
+
+describe('applyRemote during one pull: an empty table\'s first sync reads back only what it must', () => {
+  /** Rows as the server sends them: contacts written on another device. */
+  async function serverContacts(count: number) {
+    const { db, store } = await open();
+    for (let i = 0; i < count; i += 1) if (!(await store.addContact(contactInput({ first_name: `Server${i}` }))).ok) throw new Error('setup');
+    return (await db.contacts.toArray()).map((row) => ({ table: 'contacts' as const, row: row as unknown as Record<string, unknown> & { id: string } }));
+  }
+
+  /** Counts the ids this device reads back from contacts by key (the merge's reads). */
+  async function countReads(db: FieldbookDb) {
+    const read: string[] = [];
+    db.close();
+    db.use({
+      stack: 'dbcore',
+      name: 'count-reads',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          if (name !== 'contacts') return table;
+          return { ...table, getMany: (request) => (read.push(...request.keys.map(String)), table.getMany(request)) };
+        },
+      }),
+    });
+    await db.open();
+    return read;
+  }
+
+  it('reads nothing back while the pull\'s rows are the only rows; merges the one the member edited between pages', async () => {
+    const rows = await serverContacts(6);
+    const { db, store } = await open();
+    const read = await countReads(db);
+    const local = createSyncLocal(db);
+    const run = {};
+    await local.applyRemote(rows.slice(0, 3), { from: '1' }, run);
+    const edited = rows[1]!.row.id;
+    expect((await store.updateContact(edited, { notes: 'typed during the first sync' })).ok).toBe(true);
+    // The server sends the edited row again (changed on its side meanwhile), with three new ones.
+    const again = { table: 'contacts' as const, row: { ...rows[1]!.row, first_name: 'Renamed' } };
+    await local.applyRemote([again, ...rows.slice(3)], { from: '2' }, run);
+    expect(read).toEqual([edited]);
+    const row = await db.contacts.get(edited);
+    expect(row?.notes).toBe('typed during the first sync');
+    expect(await db.contacts.count()).toBe(6);
+  });
+
+  it('reads every incoming id once something else added a row, and for realtime, and for the next pull', async () => {
+    const rows = await serverContacts(7);
+    const { db, store } = await open();
+    const read = await countReads(db);
+    const local = createSyncLocal(db);
+    const run = {};
+    await local.applyRemote(rows.slice(0, 2), { from: '1' }, run);
+    // A contact added here between pages, with an id the page happens to carry (as if it came back).
+    const mine = rows[2]!.row;
+    await db.contacts.put({ ...(mine as never), notes: 'held here' });
+    await local.applyRemote(rows.slice(2, 4), { from: '2' }, run);
+    expect(read.sort()).toEqual([rows[2]!.row.id, rows[3]!.row.id].sort());
+    read.length = 0;
+    await local.applyRemote(rows.slice(4, 5));
+    expect(read).toEqual([rows[4]!.row.id]);
+    read.length = 0;
+    await local.applyRemote(rows.slice(5), { from: '3' }, {});
+    expect(read.sort()).toEqual([rows[5]!.row.id, rows[6]!.row.id].sort());
+    expect(await db.contacts.count()).toBe(7);
+  });
+});

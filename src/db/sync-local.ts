@@ -1,3 +1,4 @@
+import type { Table } from 'dexie';
 import { digestText } from '../domain/digest';
 import { alignContactPoints } from '../domain/contact-points';
 import { mergeRemoteRow } from '../domain/merge';
@@ -28,6 +29,23 @@ const groupByTable = (rows: readonly RemoteRow[]) => {
   }
   return groups;
 };
+
+/**
+ * The rows of one table that a pull has written, for as long as they are the only rows of that table:
+ * the table was empty when the pull began writing to it, and nothing else has added rows since (the
+ * count says so). While that holds, an incoming id outside the set is new to this device and needs no
+ * read, which is most of a first sync. Valid for one pull only: during a pull nothing is pushed, so the
+ * server cannot send back an id this device made meanwhile.
+ */
+type PullWrites = { readonly run: object; readonly tables: Map<SyncedTable, Set<string>> };
+
+/** The rows this device holds among `ids`; `written` (see PullWrites) spares the reads where it can. */
+async function heldRows(store: Table<Row, string>, ids: readonly string[], written: Set<string> | undefined): Promise<Map<string, Row>> {
+  const held = new Map<string, Row>();
+  const wanted = written ? ids.filter((id) => written.has(id)) : ids;
+  if (wanted.length > 0) (await store.bulkGet([...wanted])).forEach((row, index) => row && held.set(wanted[index] ?? '', row));
+  return held;
+}
 
 async function sha256Hex(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
@@ -70,6 +88,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
     if (items.length > 0) options.onOverwritten?.(items);
   };
   const tablesOf = (names: Iterable<SyncedTable>) => [...names].map((name) => db.table(name));
+  let pullWrites: PullWrites | null = null;
 
   return {
     listPending: (limit) => withReopen(db, () => db.transaction('r', db.outbox, () => headEntries(db, limit))),
@@ -143,7 +162,10 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
         }),
       ),
 
-    applyRemote: async (rows, cursor?: PullCursor) => {
+    applyRemote: async (rows, cursor?: PullCursor, run?: object) => {
+      // Realtime applies (no run) may interleave with a periodic pull: they end what the pull knew.
+      if (pullWrites?.run !== run) pullWrites = run ? { run, tables: new Map() } : null;
+      const pull = pullWrites;
       const lostValues: Overwritten[] = [];
       const groups = groupByTable(rows);
       const applied = await withReopen(db, () => {
@@ -154,9 +176,14 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
           for (const [table, group] of groups) {
             const store = db.table<Row, string>(table);
             const ids = group.map(({ row }) => String(row['id']));
-            const current = new Map<string, Row>();
-            // An empty table (the first sync of a device) has nothing to merge with: skip the reads.
-            if ((await store.count()) > 0) (await store.bulkGet(ids)).forEach((row, index) => row && current.set(ids[index] ?? '', row));
+            const count = await store.count();
+            let written = pull?.tables.get(table);
+            if (count === 0 && pull) pull.tables.set(table, (written = new Set()));
+            else if (written && written.size !== count) {
+              pull?.tables.delete(table);
+              written = undefined;
+            }
+            const current = count === 0 ? new Map<string, Row>() : await heldRows(store, ids, written);
             const waiting = anyPending ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
             const puts = new Map<string, Row>();
             const deletes: string[] = [];
@@ -172,8 +199,9 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
                 continue;
               }
               // Rows come without sync_xid (the server's); drop it if one ever does, without `delete`,
-              // which would turn every stored row into a slow dictionary object.
-              const incoming: Record<string, unknown> = 'sync_xid' in remote.row ? withoutSyncXid(remote.row) : { ...remote.row };
+              // which would turn every stored row into a slow dictionary object. A parsed row is this
+              // apply's own: it is stored as it is, never changed.
+              const incoming = 'sync_xid' in remote.row ? withoutSyncXid(remote.row) : (remote.row as Record<string, unknown>);
               const local = puts.get(id) ?? current.get(id);
               const mergedRow = local === undefined ? (incoming as Row) : mergeRemoteRow(local, incoming);
               if (mergedRow === null) continue;
@@ -189,6 +217,10 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             }
             if (deletes.length > 0) await store.bulkDelete(deletes);
             if (puts.size > 0) await store.bulkPut([...puts.values()]);
+            if (written) {
+              for (const id of deletes) written.delete(id);
+              for (const id of puts.keys()) written.add(id);
+            }
           }
           if (cursor !== undefined) await db.settings.put({ key: SYNC_CURSOR_KEY, value: cursor });
           return changed;

@@ -69,22 +69,17 @@ export const pointValues = (points: readonly ContactPoint[]): string[] => points
  */
 export function alignContactPoints<T extends { readonly field_stamps: Readonly<Record<string, string>> }>(row: T): T {
   const values = row as T & Record<string, unknown>;
-  const stamps: Record<string, string> = { ...row.field_stamps };
-  const out: Record<string, unknown> = { ...row };
-  let changed = false;
+  let out: Record<string, unknown> | null = null;
+  let stamps: Record<string, string> | null = null;
+  // Copies only when something is out of line: a page of a first sync is 1,000 rows that all are.
   for (const { list, single } of KINDS) {
     const points = values[list];
     if (!Array.isArray(points)) continue;
     const primary = (points as ContactPoint[])[0]?.value ?? '';
-    if (values[single] !== primary) {
-      out[single] = primary;
-      changed = true;
-    }
-    const listStamp = stamps[list];
-    if (listStamp !== undefined && stamps[single] !== listStamp) {
-      stamps[single] = listStamp;
-      changed = true;
-    }
+    if (values[single] !== primary) (out ??= { ...values })[single] = primary;
+    const listStamp = (stamps ?? row.field_stamps)[list];
+    if (listStamp !== undefined && (stamps ?? row.field_stamps)[single] !== listStamp) (stamps ??= { ...row.field_stamps })[single] = listStamp;
   }
-  return changed ? ({ ...out, field_stamps: stamps } as T) : row;
+  if (out === null && stamps === null) return row;
+  return { ...(out ?? row), field_stamps: stamps ?? row.field_stamps } as T;
 }

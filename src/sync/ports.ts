@@ -81,9 +81,10 @@ export type LocalPort = OutboxPort & {
   /**
    * Merges remote rows field by field (SPEC MG1) in one transaction; rows that change nothing are not
    * written. With a cursor, the cursor is saved in the same transaction (a crash never skips rows).
-   * Returns the rows that changed something locally.
+   * Returns the rows that changed something locally. `run` is the same object for every page of one
+   * pull (and absent for realtime), so the port may keep what it learned from one page for the next.
    */
-  readonly applyRemote: (rows: readonly RemoteRow[], cursor?: PullCursor) => Promise<readonly RemoteRow[]>;
+  readonly applyRemote: (rows: readonly RemoteRow[], cursor?: PullCursor, run?: object) => Promise<readonly RemoteRow[]>;
   readonly loadCursor: () => Promise<PullCursor>;
   /**
    * The server-time offset (SPEC CK2), kept on the device so that the clock of the next start (the

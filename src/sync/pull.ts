@@ -70,9 +70,10 @@ export function createPuller(
     const startedAt = time.now();
     let pulled = 0;
     let changed = 0;
+    const thisRun = {};
     const done = await pullFrom(await local.loadCursor(), async (rows, cursor) => {
       pulled += rows.length;
-      const applied = await local.applyRemote(rows, cursor);
+      const applied = await local.applyRemote(rows, cursor, thisRun);
       changed += applied.length;
       if (caughtUpSinceStart) ctx.metrics.count('missed', inbox.undelivered(applied));
       ctx.received(applied);

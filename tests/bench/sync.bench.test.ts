@@ -1,8 +1,10 @@
 // Part of `npm run bench`: the sync engine end to end against the local stack (real supabase-js,
 // fake-indexeddb): propagation from a write on device A to device B's live query (p50/p95/p99) and one
-// push beside one REST insert, each on PGlite and on a PostgreSQL 15 server; the push of 1,000
-// mutations made offline; and the initial sync of 10,000 rows beside the time Dexie's bulkPut needs
-// for the same rows (the ratio is the engine's overhead). Prints figures; asserts only that
+// push beside one REST insert; the push of 1,000 mutations made offline; and the initial sync of
+// 10,000 rows beside the time Dexie's bulkPut needs for the same rows (the ratio is the engine's
+// overhead). The stack runs in a process of its own, as `npm run dev` runs it, on PGlite and on a
+// PostgreSQL 15 server; one more line each runs it, PGlite included, in the benchmark's own thread,
+// where the server's work and the devices' share one CPU. Prints figures; asserts only that
 // everything arrived.
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
@@ -14,10 +16,14 @@ import { countWaiting } from '../../src/db/outbox';
 import { formatHlc } from '../../src/domain/hlc';
 import type { PullCursor } from '../../src/sync/ports';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
-import { signedInClient } from '../support/local-stack';
+import { signedInClient, type StackAddress } from '../support/local-stack';
 import { postgresAvailability, startPostgres } from '../support/postgres-server';
 import { connectSyncDevice } from '../support/sync-client';
+import { startStackProcess, type StackProcess } from '../support/stack-process';
 import { contactInput } from '../support/test-store';
+
+/** A stack the benchmark can reach, and whose database it can prepare. */
+type BenchStack = StackAddress & { readonly db: Pick<StackProcess['db'], 'query'> };
 
 const figures: string[] = [];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? NaN;
@@ -29,11 +35,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  console.log(`\nSync engine against the local stack (loopback; PGlite in this process unless a line says PostgreSQL 15; devices on fake-indexeddb)\n${figures.join('\n')}\n`);
+  console.log(`\nSync engine against the local stack (loopback; devices on fake-indexeddb; the stack in its own process, as npm run dev runs it, unless a line says this thread)\n${figures.join('\n')}\n`);
 });
 
 /** Propagation A → B and one push beside one REST insert, against `target` (PGlite in this process, or a PostgreSQL 15 server). */
-async function propagation(label: string, target: LocalStack) {
+async function propagation(label: string, target: BenchStack) {
   const who = await signedInClient(target, 'bench');
   const a = await connectSyncDevice(target, who);
   const b = await connectSyncDevice(target, who);
@@ -85,24 +91,29 @@ async function propagation(label: string, target: LocalStack) {
   await b.dispose();
 }
 
-/** Runs `bench` against a local stack on a fresh PostgreSQL 15 server, stopped afterwards. */
-async function onPostgres15(bench: (target: LocalStack) => Promise<void>) {
-  const server = await startPostgres({ schema: false });
-  const pgStack = await startLocalStack({ port: 0, seed: false, databaseUrl: server.url });
+/**
+ * Runs `bench` against the local stack in a process of its own, as `npm run dev` runs it (so the
+ * server's work is not done in the devices' thread): on PGlite in memory, or on a fresh PostgreSQL 15
+ * server, stopped afterwards.
+ */
+async function inOwnProcess(database: 'PGlite' | 'PostgreSQL 15', bench: (target: BenchStack) => Promise<void>) {
+  const server = database === 'PostgreSQL 15' ? await startPostgres({ schema: false }) : null;
+  const child = await startStackProcess(server ? { databaseUrl: server.url } : {});
   try {
-    await bench(pgStack);
+    await bench(child);
   } finally {
-    await pgStack.close();
-    await server.stop();
+    await child.close();
+    await server?.stop();
   }
 }
 
 describe('sync benchmark', () => {
-  it('propagation: a write on A visible in B’s live query (PGlite)', () => propagation('PGlite in this process', stack), 120_000);
+  it('propagation: a write on A visible in B’s live query (PGlite, the stack in its own process)', () => inOwnProcess('PGlite', (target) => propagation('stack on PGlite, own process', target)), 120_000);
 
-  it.skipIf(!postgresAvailability())('propagation: a write on A visible in B’s live query (PostgreSQL 15)', async () => {
-    await onPostgres15((pgStack) => propagation('PostgreSQL 15 server', pgStack));
-  }, 180_000);
+  it.skipIf(!postgresAvailability())('propagation: a write on A visible in B’s live query (PostgreSQL 15, the stack in its own process)', () =>
+    inOwnProcess('PostgreSQL 15', (target) => propagation('stack on PostgreSQL 15, own process', target)), 180_000);
+
+  it('propagation with the stack and PGlite in the benchmark’s own thread', () => propagation('PGlite in this thread', stack), 120_000);
 
   it('1,000 mutations made offline, pushed after reconnect', async () => {
     const who = await signedInClient(stack, 'bench');
@@ -125,7 +136,7 @@ describe('sync benchmark', () => {
     await a.dispose();
   }, 120_000);
 
-  async function initialSync(label: string, target: LocalStack) {
+  async function initialSync(label: string, target: BenchStack) {
     const who = await signedInClient(target, 'bench');
     await target.db.query(
       `insert into public.contacts (id, member_id, first_name, last_name, phone, email, stage, contact_type, lead_source, tags, notes)
@@ -190,9 +201,11 @@ describe('sync benchmark', () => {
     );
   }
 
-  it('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PGlite)', () => initialSync('PGlite in this process', stack), 180_000);
+  it('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PGlite, the stack in its own process)', () =>
+    inOwnProcess('PGlite', (target) => initialSync('stack on PGlite, own process', target)), 180_000);
 
-  it.skipIf(!postgresAvailability())('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PostgreSQL 15)', async () => {
-    await onPostgres15((pgStack) => initialSync('PostgreSQL 15 server', pgStack));
-  }, 180_000);
+  it.skipIf(!postgresAvailability())('initial sync of 10,000 rows beside a raw bulkPut of the same rows (PostgreSQL 15, the stack in its own process)', () =>
+    inOwnProcess('PostgreSQL 15', (target) => initialSync('stack on PostgreSQL 15, own process', target)), 180_000);
+
+  it('initial sync with the stack and PGlite in the benchmark’s own thread', () => initialSync('PGlite in this thread', stack), 180_000);
 });

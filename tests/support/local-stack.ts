@@ -10,8 +10,11 @@ export function startTestStack(options: { seed?: boolean } = {}): Promise<LocalS
 
 export type Client = SupabaseClient<Database>;
 
+/** What a client needs of a stack: where it is and its anon key (in this process or its own). */
+export type StackAddress = Pick<LocalStack, 'url' | 'anonKey'>;
+
 /** The real supabase-js client, as the app will use it (Node needs the ws transport). */
-export function clientFor(stack: LocalStack, key: string = stack.anonKey, options: { reconnectAfterMs?: number } = {}): Client {
+export function clientFor(stack: StackAddress, key: string = stack.anonKey, options: { reconnectAfterMs?: number } = {}): Client {
   const { reconnectAfterMs } = options;
   return createClient<Database>(stack.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -26,7 +29,7 @@ let counter = 0;
 
 /** A new user signed in on its own client. */
 export async function signedInClient(
-  stack: LocalStack,
+  stack: StackAddress,
   prefix = 'user',
   options: { reconnectAfterMs?: number } = {},
 ): Promise<{ client: Client; userId: string; email: string }> {

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remote';
 import type { Database } from '../../src/adapters/supabase/database.types';
 import type { SyncEngineOptions } from '../../src/sync/engine';
-import type { LocalStack } from '../../supabase/local/server';
+import type { StackAddress } from './local-stack';
 import { createTestDevice, realTime } from './sync-device';
 import { countWaiting } from '../../src/db/outbox';
 
@@ -17,7 +17,7 @@ export type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: numb
  * (fake-indexeddb). Not started: the caller decides when.
  */
 export async function connectSyncDevice(
-  stack: LocalStack,
+  stack: StackAddress,
   who: { readonly email: string; readonly userId: string },
   options: { engine?: Partial<SyncEngineOptions> } = {},
 ) {
@@ -77,7 +77,7 @@ const SETTLE_POLL = { timeout: 15_000 };
  * A started device of a member, with a short apply window and poll, once its realtime channel is
  * subscribed and its first sync is done; added to `devices` so the test's afterEach disposes it.
  */
-export async function startedSyncDevice(stack: LocalStack, who: { readonly email: string; readonly userId: string }, devices: SyncClientDevice[]): Promise<SyncClientDevice> {
+export async function startedSyncDevice(stack: StackAddress, who: { readonly email: string; readonly userId: string }, devices: SyncClientDevice[]): Promise<SyncClientDevice> {
   const device = await connectSyncDevice(stack, who, { engine: { applyWindowMs: 20, fallbackPollMs: 1_000 } });
   devices.push(device);
   device.engine.start();
