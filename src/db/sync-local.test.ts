@@ -192,7 +192,7 @@ describe('applyRemote during one pull: an empty table\'s first sync reads back o
   async function serverContacts(count: number) {
     const { db, store } = await open();
     for (let i = 0; i < count; i += 1) if (!(await store.addContact(contactInput({ first_name: `Server${i}` }))).ok) throw new Error('setup');
-    return (await db.contacts.toArray()).map((row) => ({ table: 'contacts' as const, row: row as unknown as Record<string, unknown> & { id: string } }));
+    return (await db.contacts.toArray()).map((row) => ({ table: 'contacts' as const, row }));
   }
 
   /** Counts the ids this device reads back from contacts by key (the merge's reads). */
@@ -235,14 +235,14 @@ describe('applyRemote during one pull: an empty table\'s first sync reads back o
 
   it('reads every incoming id once something else added a row, and for realtime, and for the next pull', async () => {
     const rows = await serverContacts(7);
-    const { db, store } = await open();
+    const { db } = await open();
     const read = await countReads(db);
     const local = createSyncLocal(db);
     const run = {};
     await local.applyRemote(rows.slice(0, 2), { from: '1' }, run);
     // A contact added here between pages, with an id the page happens to carry (as if it came back).
     const mine = rows[2]!.row;
-    await db.contacts.put({ ...(mine as never), notes: 'held here' });
+    await db.contacts.put({ ...mine, notes: 'held here' });
     await local.applyRemote(rows.slice(2, 4), { from: '2' }, run);
     expect(read.sort()).toEqual([rows[2]!.row.id, rows[3]!.row.id].sort());
     read.length = 0;
