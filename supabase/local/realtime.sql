@@ -83,6 +83,19 @@ create event trigger realtime_local_publication_change on ddl_command_end
   when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
   execute function realtime_local.on_publication_change();
 
+-- Which captured rows a subscriber may see: `checks` (built by the server from the tables' policies,
+-- reading the rows of `records`, a JSON array with one array of rows per part) runs as the
+-- subscriber's role and claims. One statement, so one round trip: the settings are local to its own
+-- transaction and end with it. Not SECURITY DEFINER, or the role could not be set.
+create or replace function realtime_local.visible(subscriber_role text, claims text, checks text, records jsonb)
+returns table (part int, n int, ok boolean) language plpgsql as $$
+begin
+  perform pg_catalog.set_config('role', subscriber_role, true), pg_catalog.set_config('request.jwt.claims', claims, true);
+  return query execute checks using records;
+end;
+$$;
+revoke all on function realtime_local.visible(text, text, text, jsonb) from public;
+
 -- The realtime server keeps what it read of grants, policies and columns; any DDL command tells it to
 -- read them again.
 create or replace function realtime_local.on_schema_change() returns event_trigger language plpgsql security definer set search_path = '' as $$

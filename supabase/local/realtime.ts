@@ -492,15 +492,17 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const asked = groups.map((group, i) => ({ ...group, i, access: accesses[i] })).filter((group) => answers[group.i] === null);
     if (asked.length === 0) return answers as boolean[][];
     try {
-      const rows = await db.transaction(async (tx) => {
-        await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify(claims)]);
-        const parts = asked.map(({ table, access }, part) => {
-          const name = `"${table.replace(/"/g, '""')}"`;
-          const sql = access?.kind === 'condition' ? access.sql : 'false';
-          return `select ${part}::int as part, ordinality::int as n, (${sql}) as ok from jsonb_populate_recordset(null::public.${name}, $${part + 1}::jsonb) with ordinality as ${name}`;
-        });
-        return (await tx.query<{ part: number; n: number; ok: boolean | null }>(parts.join('\nunion all\n'), asked.map(({ records }) => JSON.stringify(records)))).rows;
+      const parts = asked.map(({ table, access }, part) => {
+        const name = `"${table.replace(/"/g, '""')}"`;
+        const sql = access?.kind === 'condition' ? access.sql : 'false';
+        return `select ${part}::int as part, ordinality::int as n, (${sql}) as ok from jsonb_populate_recordset(null::public.${name}, $1 -> ${part}) with ordinality as ${name}`;
       });
+      const { rows } = await db.query<{ part: number; n: number; ok: boolean | null }>('select part, n, ok from realtime_local.visible($1, $2, $3, $4::jsonb)', [
+        role,
+        JSON.stringify(claims),
+        parts.join('\nunion all\n'),
+        JSON.stringify(asked.map(({ records }) => records)),
+      ]);
       for (const { i, records } of asked) answers[i] = records.map(() => false);
       for (const row of rows) {
         const target = answers[asked[row.part]?.i ?? -1];
