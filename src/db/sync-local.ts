@@ -172,11 +172,13 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
         lostValues.length = 0;
         return db.transaction('rw', [...tablesOf(groups.keys()), db.settings, db.outbox], async () => {
           const changed: RemoteRow[] = [];
-          const anyPending = (await db.outbox.count()) > 0;
+          // Asked beside the first reads, not before them: a realtime change waits on one request less.
+          const pendingCount = db.outbox.count();
           for (const [table, group] of groups) {
             const store = db.table<Row, string>(table);
             const ids = group.map(({ row }) => String(row['id']));
-            const count = await store.count();
+            // A pull counts the table's rows (see PullWrites); a realtime change (a row or a few) just reads.
+            const count = pull ? await store.count() : -1;
             let written = pull?.tables.get(table);
             if (count === 0 && pull) pull.tables.set(table, (written = new Set()));
             else if (written && written.size !== count) {
@@ -184,7 +186,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               written = undefined;
             }
             const current = count === 0 ? new Map<string, Row>() : await heldRows(store, ids, written);
-            const waiting = anyPending ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
+            const waiting = (await pendingCount) > 0 ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
             const puts = new Map<string, Row>();
             const deletes: string[] = [];
             for (const remote of group) {
