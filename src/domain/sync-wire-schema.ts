@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SYNCED_TABLES } from './synced-table';
+import { SYNCED_TABLES, type SyncedTable } from './synced-table';
 
 /*
  * What the sync RPCs and realtime send (supabase/migrations/*_sync_rpcs.sql), checked on arrival:
@@ -38,25 +38,71 @@ export const pushResponseSchema = z.object({
 /** Columns the server never stamps: the row's identity and its times. */
 const UNSTAMPED = new Set(['id', 'member_id', 'created_at', 'updated_at', 'field_stamps']);
 
+/** A column name as PostgreSQL's catalogue gives it; never `__proto__` or anything else a row key must not be. */
+const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
+
+type Cells = readonly unknown[];
+/** A row as the engine applies it. */
+type PulledRow = { readonly table: SyncedTable; readonly row: WireRow };
+const columnsTable = z.object({
+  table: tableName,
+  columns: z.array(z.string().regex(COLUMN_NAME)).refine((columns) => columns.includes('id') && columns.at(-1) === 'field_stamps', 'A table needs an id column, and its stamps last'),
+  // Checked row by row while the rows are built: a page holds 1,000.
+  rows: z.custom<Cells[]>(Array.isArray, 'rows must be a list'),
+});
+
 /**
- * sync_pull sends the stamps of a row whose fields all share one stamp as {"": stamp}; this gives
- * every stamped column that stamp again, so the row is stored exactly as the server holds it.
+ * The rows of one table of a columns page, as objects. The stamps cell is an object, or one string
+ * when every stamped field of the row carries it: each stamped column gets it again, so the row is
+ * stored exactly as the server holds it. null when a row is malformed.
  */
-export function expandStamps<T extends { readonly field_stamps?: Readonly<Record<string, string>> | undefined }>(row: T): T {
-  const stamps = row.field_stamps;
-  if (stamps === undefined || !Object.hasOwn(stamps, '')) return row;
-  const { '': shared, ...own } = stamps;
-  const expanded: Record<string, string> = {};
-  for (const column of Object.keys(row)) if (!UNSTAMPED.has(column) && shared !== undefined) expanded[column] = shared;
-  return { ...row, field_stamps: { ...expanded, ...own } };
+function rowsOf({ table, columns, rows }: z.infer<typeof columnsTable>): PulledRow[] | null {
+  const last = columns.length - 1;
+  const idAt = columns.indexOf('id');
+  const stamped = columns.filter((column) => !UNSTAMPED.has(column));
+  const out: PulledRow[] = [];
+  for (const cells of rows) {
+    if (!Array.isArray(cells) || cells.length !== columns.length || typeof cells[idAt] !== 'string') return null;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < last; i += 1) row[columns[i] as string] = cells[i];
+    const stamps: unknown = cells[last];
+    if (typeof stamps === 'string') {
+      const shared: Record<string, string> = {};
+      for (const column of stamped) shared[column] = stamps;
+      row['field_stamps'] = shared;
+    } else if (isPlainObject(stamps) && Object.values(stamps).every((stamp) => typeof stamp === 'string')) row['field_stamps'] = stamps;
+    else return null;
+    out.push({ table, row: row as WireRow });
+  }
+  return out;
 }
 
-export const pullPageSchema = z.object({
-  rows: z.array(z.object({ table: tableName, row: row.transform(expandStamps) })),
-  has_more: z.boolean(),
-  next_cursor: z.record(z.string(), z.unknown()).nullable(),
-  server_time: z.number(),
-});
+/**
+ * A page of sync_pull_columns (supabase/migrations/20261130000400_pull_columns.sql): each table's
+ * column names once, its rows as lists of values, and hard deletes as [table, id, member_id,
+ * deleted_at, stamp]. Arrives as the rows the engine applies: {table, row} with the whole row.
+ */
+export const pullPageSchema = z
+  .object({
+    tables: z.array(columnsTable),
+    deleted: z.array(z.tuple([tableName, z.string(), z.string(), z.string(), z.string()])),
+    has_more: z.boolean(),
+    next_cursor: z.record(z.string(), z.unknown()).nullable(),
+    server_time: z.number(),
+  })
+  .transform(({ tables, deleted, has_more, next_cursor, server_time }, ctx) => {
+    const rows: PulledRow[] = [];
+    for (const part of tables) {
+      const built = rowsOf(part);
+      if (built === null) {
+        ctx.addIssue({ code: 'custom', message: `A row of ${part.table} does not match its columns, lacks an id, or has stamps that are not text` });
+        return z.NEVER;
+      }
+      for (const row of built) rows.push(row);
+    }
+    for (const [table, id, member_id, deleted_at, stamp] of deleted) rows.push({ table, row: { id, member_id, deleted_at, field_stamps: { deleted_at: stamp } } });
+    return { rows, has_more, next_cursor, server_time };
+  });
 
 export const digestSchema = z.partialRecord(z.enum(SYNCED_TABLES), z.object({ count: z.number(), hash: z.string() }));
 

@@ -155,7 +155,7 @@ describe('sync benchmark', () => {
     const fetchStarted = performance.now();
     let bytes = 0;
     for (let cursor: PullCursor = null, more = true; more; ) {
-      const response = await fetch(`${target.url}/rest/v1/rpc/sync_pull`, {
+      const response = await fetch(`${target.url}/rest/v1/rpc/sync_pull_columns`, {
         method: 'POST',
         headers: { apikey: target.anonKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ cursor, page_size: 1000 }),

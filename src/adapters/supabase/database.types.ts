@@ -1221,6 +1221,10 @@ export type Database = {
         Args: { cursor?: Json; page_size?: number }
         Returns: Json
       }
+      sync_pull_columns: {
+        Args: { cursor?: Json; page_size?: number }
+        Returns: Json
+      }
       sync_push: {
         Args: { mutations: Json }
         Returns: Json

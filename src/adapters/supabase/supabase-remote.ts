@@ -75,7 +75,7 @@ export function createSupabaseRemote(client: SupabaseClient<Database>, memberId:
           }),
         (data) => pushResponseSchema.safeParse(data),
       ),
-    pull: (cursor, pageSize) => call('pull', () => client.rpc('sync_pull', { cursor: cursor as never, page_size: pageSize }), (data) => pullPageSchema.safeParse(data)),
+    pull: (cursor, pageSize) => call('pull', () => client.rpc('sync_pull_columns', { cursor: cursor as never, page_size: pageSize }), (data) => pullPageSchema.safeParse(data)),
     digest: () => call('digest', () => client.rpc('sync_digest'), (data) => digestSchema.safeParse(data)),
     subscribe({ onChange, onState, onHeartbeat }) {
       let channel: RealtimeChannel = client.channel(`sync:${memberId}`);
