@@ -110,6 +110,21 @@ begin
 end;
 $$;
 
+/** A synced table's columns as a pull sends them (all but sync_xid and field_stamps), and those that carry stamps. */
+create function sync.pull_columns_of(tbl text, out columns text[], out stamped text[]) language sql stable as $$
+  select array_agg(attname::text order by attnum),
+         array_agg(attname::text order by attnum) filter (where attname not in ('id', 'member_id', 'created_at', 'updated_at'))
+  from pg_attribute
+  where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped and attname not in ('sync_xid', 'field_stamps')
+$$;
+
+/** The one stamp every stamped column of a row carries (its deleted_at's), or null when they differ or one is missing. */
+create function sync.shared_stamp(field_stamps jsonb, stamped text[]) returns jsonb language sql immutable as $$
+  select case when field_stamps ?& stamped and field_stamps - stamped = '{}'::jsonb
+                   and not jsonb_path_exists(field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', field_stamps -> 'deleted_at'))
+              then field_stamps -> 'deleted_at' end
+$$;
+
 /**
  * The member's rows changed since the cursor, in columns (see the header); page_size <= 1000.
  * cursor: null to start, or the next_cursor of the previous page.
@@ -139,15 +154,10 @@ begin
 
   -- One statement per table on the page, its rows in the page's order.
   for tbl in select distinct u.t from unnest(page.tables, page.gone) as u(t, gone) where not u.gone loop
-    select array_agg(attname::text order by attnum),
-           array_agg(attname::text order by attnum) filter (where attname not in ('id', 'member_id', 'created_at', 'updated_at'))
-    into columns, stamped
-    from pg_attribute where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped and attname not in ('sync_xid', 'field_stamps');
+    select c.columns, c.stamped into columns, stamped from sync.pull_columns_of(tbl) c;
     execute format(
       $q$select json_build_object('table', %1$L, 'columns', %2$L::text[] || 'field_stamps'::text, 'rows', coalesce(json_agg(json_build_array(%3$s,
-            case when r.field_stamps ?& %4$L::text[] and r.field_stamps - %4$L::text[] = '{}'::jsonb
-                      and not jsonb_path_exists(r.field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', r.field_stamps -> 'deleted_at'))
-                 then r.field_stamps -> 'deleted_at' else r.field_stamps end) order by u.n), '[]'::json))
+            coalesce(sync.shared_stamp(r.field_stamps, %4$L::text[]), r.field_stamps)) order by u.n), '[]'::json))
          from unnest($1::text[], $2::uuid[], $3::boolean[]) with ordinality as u(t, id, gone, n)
          join public.%1$I r on r.id = u.id
          where u.t = %1$L and not u.gone and r.member_id = $4$q$,
@@ -196,15 +206,10 @@ begin
   end if;
   page := sync.pull_keys(member, cursor, lim);
   for tbl in select distinct u.t from unnest(page.tables, page.gone) as u(t, gone) where not u.gone loop
-    select array_agg(attname::text order by attnum),
-           array_agg(attname::text order by attnum) filter (where attname not in ('id', 'member_id', 'created_at', 'updated_at'))
-    into columns, stamped
-    from pg_attribute where attrelid = format('public.%I', tbl)::regclass and attnum > 0 and not attisdropped and attname not in ('sync_xid', 'field_stamps');
+    select c.columns, c.stamped into columns, stamped from sync.pull_columns_of(tbl) c;
     execute format(
       $q$select array_agg(u.n::int), array_agg(json_build_object('table', %1$L, 'row', (select row_to_json(x) from (select %2$s,
-            case when r.field_stamps ?& %3$L::text[] and r.field_stamps - %3$L::text[] = '{}'::jsonb
-                      and not jsonb_path_exists(r.field_stamps, '$.* ? (@ != $b)', jsonb_build_object('b', r.field_stamps -> 'deleted_at'))
-                 then jsonb_build_object('', r.field_stamps -> 'deleted_at') else r.field_stamps end as field_stamps) x)))
+            coalesce((select jsonb_build_object('', q.s) from (select sync.shared_stamp(r.field_stamps, %3$L::text[]) as s) q where q.s is not null), r.field_stamps) as field_stamps) x)))
          from unnest($1::text[], $2::uuid[], $3::boolean[]) with ordinality as u(t, id, gone, n)
          join public.%1$I r on r.id = u.id
          where u.t = %1$L and not u.gone and r.member_id = $4$q$,
@@ -227,7 +232,7 @@ begin
 end;
 $$;
 
-revoke all on function sync.pull_keys(uuid, jsonb, int) from public, anon;
-grant execute on function sync.pull_keys(uuid, jsonb, int) to authenticated, service_role;
+revoke all on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]) from public, anon;
+grant execute on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]) to authenticated, service_role;
 revoke all on function public.sync_pull_columns(jsonb, int) from public, anon;
 grant execute on function public.sync_pull_columns(jsonb, int) to authenticated, service_role;
