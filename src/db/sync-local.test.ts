@@ -233,6 +233,45 @@ describe('applyRemote during one pull: an empty table\'s first sync reads back o
     expect(await db.contacts.count()).toBe(6);
   });
 
+  it('a page whose first attempt failed is applied on the retry as if the failure never happened: a tombstone still removes its row', async () => {
+    const rows = await serverContacts(4);
+    const { db } = await open();
+    let failNextCursorWrite = false;
+    db.close();
+    db.use({
+      stack: 'dbcore',
+      name: 'close-once',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          if (name !== 'settings') return table;
+          return {
+            ...table,
+            mutate: (request) => {
+              if (!failNextCursorWrite) return table.mutate(request);
+              failNextCursorWrite = false;
+              // What a browser reports when it closes the connection under a transaction: withReopen runs it again.
+              return Promise.reject(Object.assign(new Error('The database connection is closing.'), { name: 'InvalidStateError' }));
+            },
+          };
+        },
+      }),
+    });
+    await db.open();
+    const local = createSyncLocal(db);
+    const run = {};
+    await local.applyRemote(rows.slice(0, 3), { from: '1' }, run);
+    const doomed = rows[0]!.row;
+    const tombstone = { table: 'contacts' as const, row: { id: doomed.id, member_id: doomed.member_id, deleted_at: '2026-11-30T05:00:00.000Z', field_stamps: { deleted_at: 'zz' } } };
+    failNextCursorWrite = true;
+    await local.applyRemote([tombstone, rows[3]!], { from: '2' }, run);
+    expect(failNextCursorWrite).toBe(false);
+    expect(await db.contacts.get(doomed.id)).toBeUndefined();
+    expect(await db.contacts.count()).toBe(3);
+    expect((await db.settings.get(SYNC_CURSOR_KEY))?.value).toEqual({ from: '2' });
+  });
+
   it('reads every incoming id once something else added a row, and for realtime, and for the next pull', async () => {
     const rows = await serverContacts(7);
     const { db } = await open();

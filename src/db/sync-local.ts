@@ -167,9 +167,13 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
       if (pullWrites?.run !== run) pullWrites = run ? { run, tables: new Map() } : null;
       const pull = pullWrites;
       const lostValues: Overwritten[] = [];
+      // What this page wrote, per tracked table; kept by the pull only once the page has committed
+      // (withReopen may run the transaction twice, and a failed attempt wrote nothing).
+      const tracked = new Map<SyncedTable, Set<string> | null>();
       const groups = groupByTable(rows);
       const applied = await withReopen(db, () => {
         lostValues.length = 0;
+        tracked.clear();
         return db.transaction('rw', [...tablesOf(groups.keys()), db.settings, db.outbox], async () => {
           const changed: RemoteRow[] = [];
           // Asked beside the first reads, not before them: a realtime change waits on one request less.
@@ -180,9 +184,9 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             // A pull counts the table's rows (see PullWrites); a realtime change (a row or a few) just reads.
             const count = pull ? await store.count() : -1;
             let written = pull?.tables.get(table);
-            if (count === 0 && pull) pull.tables.set(table, (written = new Set()));
+            if (count === 0 && pull) written = new Set();
             else if (written && written.size !== count) {
-              pull?.tables.delete(table);
+              tracked.set(table, null);
               written = undefined;
             }
             const current = count === 0 ? new Map<string, Row>() : await heldRows(store, ids, written);
@@ -220,14 +224,21 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
             if (deletes.length > 0) await store.bulkDelete(deletes);
             if (puts.size > 0) await store.bulkPut([...puts.values()]);
             if (written) {
-              for (const id of deletes) written.delete(id);
-              for (const id of puts.keys()) written.add(id);
+              const next = new Set(written);
+              for (const id of deletes) next.delete(id);
+              for (const id of puts.keys()) next.add(id);
+              tracked.set(table, next);
             }
           }
           if (cursor !== undefined) await db.settings.put({ key: SYNC_CURSOR_KEY, value: cursor });
           return changed;
         });
       });
+      if (pull && pullWrites === pull)
+        for (const [table, written] of tracked) {
+          if (written) pull.tables.set(table, written);
+          else pull.tables.delete(table);
+        }
       report(lostValues);
       return applied;
     },

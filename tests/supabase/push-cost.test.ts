@@ -107,7 +107,7 @@ for (const backend of sqlBackends()) {
          union all select 'member_activities', to_jsonb(a) - 'created_at' - 'updated_at' - 'occurred_at' - 'sync_xid' from public.member_activities a where member_id = $1`,
         [sub],
       );
-      return { answers, rows: rows.map(({ t, r }) => ({ t, ...named(r, ids) })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))) };
+      return { answers, rows: rows.map(({ t, r }) => ({ t, ...(named(r, ids) as Record<string, unknown>) })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))) };
     }
 
     /** A value with this member's ids as their names, stamps the server made (clamps, tombstones) and times as placeholders. */
