@@ -30,5 +30,12 @@ describe('phones and emails kept in step with the single fields', () => {
     expect(alignContactPoints(drifted)).toEqual({ ...drifted, phone: '555 1111', field_stamps: { phone: 's3', phones: 's3', email: 's1', emails: 's1' } });
     const aligned = alignContactPoints(drifted);
     expect(alignContactPoints(aligned)).toBe(aligned);
+    // Only what is out of line is copied: the lists of the row that came in are kept as they are.
+    expect(aligned.phones).toBe(drifted.phones);
+  });
+
+  it('a row without stamps (a realtime record may come so) gets its single fields and nothing else', () => {
+    const bare = { id: 'x', phone: '', phones: [p('mobile', '555 1111')] } as unknown as Parameters<typeof alignContactPoints>[0];
+    expect(alignContactPoints(bare)).toEqual({ id: 'x', phone: '555 1111', phones: [p('mobile', '555 1111')] });
   });
 });

@@ -77,8 +77,10 @@ export function alignContactPoints<T extends { readonly field_stamps: Readonly<R
     if (!Array.isArray(points)) continue;
     const primary = (points as ContactPoint[])[0]?.value ?? '';
     if (values[single] !== primary) (out ??= { ...values })[single] = primary;
-    const listStamp = (stamps ?? row.field_stamps)[list];
-    if (listStamp !== undefined && (stamps ?? row.field_stamps)[single] !== listStamp) (stamps ??= { ...row.field_stamps })[single] = listStamp;
+    // A realtime row may come without stamps (the wire schema allows it): then there is nothing to align.
+    const held: Readonly<Record<string, string>> = stamps ?? row.field_stamps ?? {};
+    const listStamp = held[list];
+    if (listStamp !== undefined && held[single] !== listStamp) (stamps ??= { ...row.field_stamps })[single] = listStamp;
   }
   if (out === null && stamps === null) return row;
   return { ...(out ?? row), field_stamps: stamps ?? row.field_stamps } as T;

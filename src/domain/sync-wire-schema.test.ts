@@ -34,6 +34,8 @@ describe('the pull page (columns) on arrival', () => {
       page([contacts([{ id }])]),
       page([contacts([good], ['id', '__proto__', 'first_name', 'notes', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'])]),
       page([contacts([good], ['member_id', 'id', 'first_name', 'notes', 'created_at', 'updated_at', 'field_stamps', 'deleted_at'])]),
+      page([contacts([[id, id, 'Ana', 7, 'c', 'u', null, 's1']], ['id', 'member_id', 'first_name', 'id', 'created_at', 'updated_at', 'deleted_at', 'field_stamps'])]),
+      page([contacts([[id, id, 'Ana', '', 'x', 'u', null, 's1']], ['id', 'member_id', 'first_name', 'notes', 'made_at', 'updated_at', 'deleted_at', 'field_stamps'])]),
       page([{ ...contacts([good]), table: 'secrets' }]),
       page([contacts('not rows')]),
       page([], [['contacts', id, id, null, 's1']]),

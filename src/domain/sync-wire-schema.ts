@@ -38,15 +38,25 @@ export const pushResponseSchema = z.object({
 /** Columns the server never stamps: the row's identity and its times. */
 const UNSTAMPED = new Set(['id', 'member_id', 'created_at', 'updated_at', 'field_stamps']);
 
-/** A column name as PostgreSQL's catalogue gives it; never `__proto__` or anything else a row key must not be. */
-const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
+/**
+ * A column name as the pull sends it; never `__proto__` or anything else a row key must not be. The
+ * synced tables' columns follow it (tests/architecture/synced-tables.test.ts).
+ */
+export const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
+/** The columns every synced table has; the stamps come last. */
+const SYNC_COLUMNS = ['id', 'member_id', 'created_at', 'updated_at', 'deleted_at'];
 
 type Cells = readonly unknown[];
 /** A row as the engine applies it. */
 type PulledRow = { readonly table: SyncedTable; readonly row: WireRow };
 const columnsTable = z.object({
   table: tableName,
-  columns: z.array(z.string().regex(COLUMN_NAME)).refine((columns) => columns.includes('id') && columns.at(-1) === 'field_stamps', 'A table needs an id column, and its stamps last'),
+  columns: z
+    .array(z.string().regex(COLUMN_NAME))
+    .refine(
+      (columns) => new Set(columns).size === columns.length && SYNC_COLUMNS.every((column) => columns.includes(column)) && columns.at(-1) === 'field_stamps',
+      'A table’s columns must be named once each, include the sync columns, and end with its stamps',
+    ),
   // Checked row by row while the rows are built: a page holds 1,000.
   rows: z.custom<Cells[]>(Array.isArray, 'rows must be a list'),
 });

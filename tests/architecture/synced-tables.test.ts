@@ -7,6 +7,7 @@ import { createFieldbookDb } from '../../src/db/fieldbook-db';
 import { formatHlc } from '../../src/domain/hlc';
 import { SYNCED_TABLES } from '../../src/domain/synced-table';
 import { SYNCED_TABLE_SCHEMAS } from '../../src/domain/synced-table-schemas';
+import { COLUMN_NAME } from '../../src/domain/sync-wire-schema';
 import { as, createSchemaDb, createUser, member, mutation, push } from '../support/schema-db';
 
 /*
@@ -49,6 +50,15 @@ describe('[SV9] the synced-table registry', () => {
         [table],
       );
       expect(Object.keys(SYNCED_TABLE_SCHEMAS[table].shape).sort(), table).toEqual(columns.map((row) => row.column_name));
+    }
+  });
+
+  it('every table’s pulled columns have names the client accepts, and fit in one row of the columns pull', async () => {
+    for (const table of SYNCED_TABLES) {
+      const { columns } = (await rows<{ columns: string[] }>('select columns from sync.pull_columns_of($1)', [table]))[0]!;
+      for (const column of columns) expect(column, table).toMatch(COLUMN_NAME);
+      // json_build_array takes at most 100 arguments: the columns and the stamps.
+      expect(columns.length + 1, table).toBeLessThanOrEqual(100);
     }
   });
 

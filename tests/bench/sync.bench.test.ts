@@ -98,11 +98,12 @@ async function propagation(label: string, target: BenchStack) {
  */
 async function inOwnProcess(database: 'PGlite' | 'PostgreSQL 15', bench: (target: BenchStack) => Promise<void>) {
   const server = database === 'PostgreSQL 15' ? await startPostgres({ schema: false }) : null;
-  const child = await startStackProcess(server ? { databaseUrl: server.url } : {});
+  let child: StackProcess | null = null;
   try {
+    child = await startStackProcess(server ? { databaseUrl: server.url } : {});
     await bench(child);
   } finally {
-    await child.close();
+    await child?.close();
     await server?.stop();
   }
 }

@@ -24,8 +24,15 @@ export function startStackProcess(options: { databaseUrl?: string } = {}): Promi
   });
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   let next = 0;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the stack process exited with ${code} before it was ready`)));
+    child.on('error', (error) => reject(error));
+    child.once('exit', (code) => {
+      const gone = new Error(`the stack process exited (${code})`);
+      reject(gone); // before it was ready; a no-op after
+      for (const pending of waiting.values()) pending.reject(gone);
+      waiting.clear();
+    });
     child.on('message', (message: { ready?: { url: string; anonKey: string; serviceRoleKey: string } } & Partial<Reply>) => {
       if (message.ready) {
         const { url, anonKey, serviceRoleKey } = message.ready;
@@ -36,17 +43,16 @@ export function startStackProcess(options: { databaseUrl?: string } = {}): Promi
           db: {
             query: <T,>(sql: string, params: unknown[] = []) =>
               new Promise<{ rows: T[] }>((done, fail) => {
+                if (!child.connected) return fail(new Error('the stack process is gone'));
                 next += 1;
                 waiting.set(next, { resolve: (rows) => done({ rows: rows as T[] }), reject: fail });
                 child.send({ id: next, sql, params });
               }),
           },
-          close: () =>
-            new Promise<void>((done) => {
-              child.removeAllListeners('exit');
-              child.once('exit', () => done());
-              child.send({ close: true });
-            }),
+          close: () => {
+            if (child.connected) child.send({ close: true });
+            return exited;
+          },
         });
         return;
       }
