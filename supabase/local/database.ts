@@ -15,8 +15,11 @@ export type Tx = {
 };
 
 export type Database = Tx & {
-  /** One transaction. PGlite is one session, so its requests queue here; a server uses a pool. */
-  readonly transaction: <T>(run: (tx: Tx) => Promise<T>) => Promise<T>;
+  /**
+   * One transaction. PGlite is one session, so its requests queue here; a server uses a pool.
+   * `prelude` (SQL without parameters) runs first; on a server it travels with BEGIN, in one round trip.
+   */
+  readonly transaction: <T>(run: (tx: Tx) => Promise<T>, options?: { readonly prelude?: string }) => Promise<T>;
   /** Calls back with each notification's payload, delivered after the notifying transaction commits. */
   readonly listen: (channel: string, callback: (payload: string) => void) => Promise<() => Promise<void>>;
   readonly close: () => Promise<void>;
@@ -106,7 +109,11 @@ export function databaseFromPglite(db: PGlite, onClose: () => void = () => undef
   });
   return {
     ...wrap(db),
-    transaction: (run) => db.transaction((tx) => run(wrap(tx))),
+    transaction: (run, options) =>
+      db.transaction(async (tx) => {
+        if (options?.prelude) await tx.exec(options.prelude);
+        return run(wrap(tx));
+      }),
     listen: async (channel, callback) => {
       const unlisten = await db.listen(channel, callback);
       return () => unlisten();
@@ -147,10 +154,10 @@ export function openPostgres(url: string): Database {
   });
   return {
     ...wrap(pool),
-    transaction: async (run) => {
+    transaction: async (run, options) => {
       const client = await pool.connect();
       try {
-        await client.query('begin');
+        await client.query(options?.prelude ? `begin; ${options.prelude}` : 'begin');
         const result = await run(wrap(client));
         await client.query('commit');
         return result;

@@ -257,9 +257,9 @@ export function createRest(db: Database, keys: Keys) {
   /**
    * The request roles' statement_timeout from their role settings (a database-specific setting before
    * a role-wide one, as PostgreSQL does), read once, at start. PostgREST applies these when it switches
-   * to the request's role; SET ROLE alone does not, so begin() sets them per transaction. Should the
-   * read at start fail, the next request reads them in its own transaction (PGlite would deadlock on
-   * a query outside it).
+   * to the request's role; SET ROLE alone does not, so requestSettings() sets them per transaction.
+   * Should the read at start fail, the next request reads them again (before its transaction: PGlite
+   * would deadlock on a query outside it from inside one).
    */
   const readTimeouts = (target: Pick<Tx, 'query'>) =>
     target
@@ -272,23 +272,33 @@ export function createRest(db: Database, keys: Keys) {
       )
       .then(({ rows }) => new Map(rows.map((row) => [row.role, row.value])));
   let timeouts: Promise<Map<string, string> | null> = readTimeouts(db).catch(() => null);
-  const roleTimeouts = async (tx: Tx) => {
+  const roleTimeouts = async () => {
     const known = await timeouts;
     if (known) return known;
-    const read = readTimeouts(tx);
+    const read = readTimeouts(db);
     timeouts = read.catch(() => null);
     return read;
   };
 
-  async function begin(tx: Tx, req: IncomingMessage, role: string, claims: JWTPayload, path: string, readOnly: boolean) {
-    if (readOnly) await tx.exec('set transaction read only');
-    const timeout = (await roleTimeouts(tx)).get(role) ?? null;
-    await tx.query(
-      `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-              set_config('request.method', $3, true), set_config('request.path', $4, true),
-              case when $5::text is null then null else set_config('statement_timeout', $5, true) end`,
-      [role, JSON.stringify({ ...claims, role }), req.method ?? 'GET', path, timeout],
-    );
+  /** A text as an SQL literal, whatever standard_conforming_strings says. */
+  const literal = (value: string) => `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+  /**
+   * What a request's transaction sets first, as PostgREST does: the role, the claims, the method and
+   * path, the role's statement_timeout, and read-only for reads. Literals, not parameters, so that it
+   * travels with BEGIN (one round trip on a server).
+   */
+  async function requestSettings(req: IncomingMessage, role: string, claims: JWTPayload, path: string, readOnly: boolean): Promise<string> {
+    const timeout = (await roleTimeouts()).get(role) ?? null;
+    const settings: [string, string][] = [
+      ['search_path', 'public, extensions'],
+      ['role', role],
+      ['request.jwt.claims', JSON.stringify({ ...claims, role })],
+      ['request.method', req.method ?? 'GET'],
+      ['request.path', path],
+      ...(timeout === null ? [] : [['statement_timeout', timeout] as [string, string]]),
+    ];
+    return `${readOnly ? 'set transaction read only; ' : ''}select ${settings.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`).join(', ')}`;
   }
 
   /*
@@ -341,8 +351,8 @@ export function createRest(db: Database, keys: Keys) {
     const select = selectList(query.get('select'));
     const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
 
+    const prelude = await requestSettings(req, role, claims, `/rest/v1/${name}`, method === 'GET' || method === 'HEAD');
     await db.transaction(async (tx) => {
-      await begin(tx, req, role, claims, `/rest/v1/${name}`, method === 'GET' || method === 'HEAD');
       await assertTable(tx, name);
       if (method === 'GET' || method === 'HEAD') {
         const where = whereSql(query, params);
@@ -412,7 +422,7 @@ export function createRest(db: Database, keys: Keys) {
         return respondRows(req, res, 200, written);
       }
       throw pgrst(405, 'PGRST117', `Unsupported HTTP method ${method}`);
-    });
+    }, { prelude });
   }
 
   async function primaryKey(tx: Tx, table: string): Promise<string> {
@@ -429,14 +439,14 @@ export function createRest(db: Database, keys: Keys) {
     const body = method === 'POST' ? await readJson(req) : undefined;
     const args: Record<string, unknown> = method === 'POST' ? ((body ?? {}) as Record<string, unknown>) : Object.fromEntries(query);
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw pgrst(400, 'PGRST102', 'RPC arguments must be a JSON object');
+    const proc = await procOf(db, fn);
+    if (!proc) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn} in the schema cache`);
+    const unknownArg = Object.keys(args).find((name) => !proc.args.includes(name));
+    if (unknownArg) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache`);
+    const readOnly = method === 'GET' || proc.volatility !== 'v';
+    if (method === 'GET' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', 'A volatile function cannot be called with GET');
+    const prelude = await requestSettings(req, role, claims, `/rest/v1/rpc/${fn}`, readOnly);
     await db.transaction(async (tx) => {
-      const proc = await procOf(tx, fn);
-      if (!proc) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn} in the schema cache`);
-      const unknownArg = Object.keys(args).find((name) => !proc.args.includes(name));
-      if (unknownArg) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache`);
-      const readOnly = method === 'GET' || proc.volatility !== 'v';
-      if (method === 'GET' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', 'A volatile function cannot be called with GET');
-      await begin(tx, req, role, claims, `/rest/v1/rpc/${fn}`, readOnly);
       const params = new Params();
       const named = Object.entries(args).map(([name, value]) => `${ident(name, 'argument')} => ${params.add(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}`);
       const call = `public.${ident(fn, 'function')}(${named.join(', ')})`;
@@ -452,7 +462,7 @@ export function createRest(db: Database, keys: Keys) {
       const sql = proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;
       const result = (await tx.query<{ r: unknown }>(sql, params.values)).rows[0]?.r ?? null;
       return send(res, 200, result);
-    });
+    }, { prelude });
   }
 
   return {

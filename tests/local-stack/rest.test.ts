@@ -136,6 +136,25 @@ describe('REST under row-level security, with the real supabase-js client', () =
     expect(anon.status).toBe(401);
   });
 
+  it('a member whose token carries quotes and backslashes (their name, in the metadata) reads, writes and syncs as themselves', async () => {
+    const client = clientFor(stack);
+    const email = `quote-${crypto.randomUUID()}@example.com`;
+    const full_name = String.raw`O'Brien \'); set role service_role; -- \x`;
+    const { data, error } = await client.auth.signUp({ email, password: 'correct-horse-battery', options: { data: { full_name } } });
+    expect(error).toBeNull();
+    expect(data.session?.user.user_metadata['full_name']).toBe(full_name);
+    const id = crypto.randomUUID();
+    expect((await client.from('contacts').insert(newContact('Quoted', { id }))).error).toBeNull();
+    const read = await client.from('contacts').select('id, member_id');
+    expect(read.error).toBeNull();
+    expect(read.data).toEqual([{ id, member_id: data.user?.id }]);
+    const pulled = await client.rpc('sync_pull_columns', { cursor: null, page_size: 1000 });
+    expect(pulled.error).toBeNull();
+    expect(JSON.stringify(pulled.data)).toContain(id);
+    // Alice's rows stay hers: the settings were this member's, not a role the name tried to set.
+    expect((await client.from('contacts').select('id').eq('member_id', alice.userId)).data).toEqual([]);
+  });
+
   it('answers unsupported syntax, unknown tables and bad tokens with PostgREST-shaped errors, never wrong data', async () => {
     const embedded = await alice.client.from('member_activities').select('*, contacts(first_name)');
     expect(embedded.status).toBe(400);
