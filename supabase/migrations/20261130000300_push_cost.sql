@@ -1,12 +1,14 @@
--- A push of one insert: less bookkeeping around the insert (the aim: no more than a plain REST insert
--- of the same row costs).
+-- A small push: less bookkeeping around each insert (the aim: a push of one insert costs no more than
+-- a plain REST insert of the same row).
 --
--- A device that is online pushes each new row on its own: a push of one insert. sync_push spent more
--- on its bookkeeping than on the insert: the table's column types read by a SQL function (planned
--- again on every call), sync.deadline() (the same), the insert through EXECUTE (planned again on every
--- call), and PL/pgSQL statements with subqueries, each started and finished by the executor.
+-- A device that is online pushes each change as it is made: a push of one insert, or two (an added
+-- contact and its "added" activity). sync_push spent more on its bookkeeping than on the inserts: the
+-- table's column types read by a SQL function (planned again on every call), sync.deadline() (the
+-- same), each insert through EXECUTE (planned again on every call), and PL/pgSQL statements with
+-- subqueries, each started and finished by the executor.
 --
--- Now sync_push tries a push of one insert on a short way first, in a subtransaction of its own: one
+-- Now sync_push tries each insert at the head of a small push (at most 50 mutations) on a short way
+-- first, in a subtransaction of its own: one
 -- prepared statement (prepared once per session, so its plan is kept) checks what the long way checks
 -- before writing (the table syncs; every changed column exists and may be set by a push; values have
 -- the column's shape), records the mutation id (sync.mark_applied) and inserts the row with the
@@ -352,7 +354,7 @@ grant execute on function sync.push_each(jsonb, timestamptz) to authenticated, s
  * the row as the server now holds it (or its tombstone), so the client adopts the server's stamps.
  * mutations: [{ mutation_id, table, row_id, op: 'insert'|'update', changes: {field: value}, stamp,
  *               stamps?: {field: stamp} }]   (stamps: each field's own stamp, for coalesced edits)
- * A push of one insert goes the short way first (see the header); everything else, sync.push_each.
+ * The inserts at the head of a push of at most 50 go the short way first (see the header); the rest, sync.push_each.
  */
 create or replace function public.sync_push(mutations jsonb) returns jsonb language plpgsql as $$
 declare
@@ -368,6 +370,12 @@ declare
   prepared text;
   merged jsonb;
   err_state text;
+  -- The head of the push the short way answered: how many, their answers and rows; the long way's answer for the rest.
+  short_way_max constant int := 50;
+  done int := 0;
+  results jsonb := '[]'::jsonb;
+  answered jsonb := '[]'::jsonb;
+  rest jsonb;
   -- What the short way's statements look like (the text is part of their names, so a statement
   -- prepared under an older definition is never run by a newer one). %1$I: the table, %2$s: the changed
   -- columns (then id, field_stamps), %3$s: what a conflict sets, %4$L: the table's name, %5$s: a check
@@ -398,14 +406,21 @@ begin
     raise exception 'A push can be at most 8 MB; send fewer changes at once' using errcode = '54000';
   end if;
 
-  m := mutations -> 0;
-  if jsonb_array_length(mutations) = 1 and jsonb_typeof(m) = 'object' and m ->> 'op' is distinct from 'update'
-     and jsonb_typeof(m -> 'changes') = 'object' and pg_column_size(m) <= 65536
-     and m ->> 'mutation_id' is not null and m ->> 'row_id' is not null and m ->> 'table' is not null
-     and not (m -> 'changes') ?| array['field_stamps', 'sync_xid', 'updated_at'] then
+  -- In a small push (a device online pushes each change as it is made; an added contact is two
+  -- inserts, the contact and its "added" activity) the inserts at its head go the short way, one by
+  -- one, each in its own subtransaction; from the first mutation the short way does not answer, the
+  -- rest go the long way, in order, as they always did. A big push goes the long way, whose runs of
+  -- inserts into one table are one statement each.
+  while jsonb_array_length(mutations) <= short_way_max and done < jsonb_array_length(mutations) loop
+    m := mutations -> done;
+    exit when not (jsonb_typeof(m) = 'object' and m ->> 'op' is distinct from 'update'
+      and jsonb_typeof(m -> 'changes') = 'object' and pg_column_size(m) <= 65536
+      and m ->> 'mutation_id' is not null and m ->> 'row_id' is not null and m ->> 'table' is not null
+      and not (m -> 'changes') ?| array['field_stamps', 'sync_xid', 'updated_at']);
     if clock_timestamp() > deadline then
       raise exception 'canceling statement due to statement timeout' using errcode = '57014';
     end if;
+    merged := null;
     begin
       changes := m -> 'changes';
       tbl := m ->> 'table';
@@ -429,10 +444,6 @@ begin
       if merged is null then
         raise exception 'The long way' using errcode = 'P0001';
       end if;
-      return jsonb_build_object(
-        'results', jsonb_build_array(jsonb_build_object('mutation_id', (m ->> 'mutation_id')::uuid, 'status', 'applied')),
-        'rows', jsonb_build_array(jsonb_build_object('table', tbl, 'row', merged)),
-        'server_time', sync.now_ms());
     exception
       when query_canceled then
         raise;
@@ -446,9 +457,20 @@ begin
         if err_state = '26000' then
           perform set_config('sync.push_prepared', '', false);
         end if;
-        -- Anything else: the long way.
+        merged := null; -- anything else: the long way, from this mutation on
     end;
+    exit when merged is null;
+    results := results || jsonb_build_array(jsonb_build_object('mutation_id', (m ->> 'mutation_id')::uuid, 'status', 'applied'));
+    answered := answered || jsonb_build_array(jsonb_build_object('table', tbl, 'row', merged));
+    done := done + 1;
+  end loop;
+  if done = jsonb_array_length(mutations) then
+    return jsonb_build_object('results', results, 'rows', answered, 'server_time', sync.now_ms());
   end if;
-  return sync.push_each(mutations, deadline);
+  if done = 0 then
+    return sync.push_each(mutations, deadline);
+  end if;
+  rest := sync.push_each(jsonb_path_query_array(mutations, '$[$from to last]', jsonb_build_object('from', done)), deadline);
+  return jsonb_build_object('results', results || (rest -> 'results'), 'rows', answered || (rest -> 'rows'), 'server_time', rest -> 'server_time');
 end;
 $$;

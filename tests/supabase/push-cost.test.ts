@@ -4,11 +4,12 @@ import { member, type PushResult } from '../support/schema-db';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
 /*
- * A push of one insert goes a short way first (migration 20261130000300): one prepared statement
- * checks, records the mutation id and inserts; anything it does not answer itself goes the long way
- * (sync.push_each, the sync_push of 20261130000100). Whatever the mutation, the answer and the rows
- * must be what the long way gives: the same single pushes go through sync_push for one member and
- * straight through sync.push_each for another, and the two are compared.
+ * The inserts at the head of a small push go a short way first (migration 20261130000300): one
+ * prepared statement checks, records the mutation id and inserts; from the first mutation it does not
+ * answer itself, the rest go the long way (sync.push_each, the sync_push of 20261130000100). Whatever
+ * the mutations, the answers and the rows must be what the long way gives: the same pushes go
+ * through sync_push for one member and straight through sync.push_each for another, and the two are
+ * compared.
  */
 
 const stampAt = (ms: number, node = 'dev', counter = 0) => formatHlc({ physical: ms, counter, node });
@@ -71,8 +72,11 @@ for (const backend of sqlBackends()) {
       { key: 'huge', table: 'contacts', row: '@huge', changes: { first_name: 'Huge', notes: 'z'.repeat(70_000) }, stamp: stampAt(past) },
     ];
 
-    /** Runs the story for a new member, each mutation through `push`; returns the answers with ids read back as names. */
-    async function story(push: (sub: string, mutation: Record<string, unknown>) => Promise<PushResult>) {
+    /**
+     * Runs the story for a new member, `perPush` mutations a push (a hard delete ends a push) through
+     * `push`; returns the answers with ids read back as names.
+     */
+    async function story(push: (sub: string, mutations: Record<string, unknown>[]) => Promise<PushResult>, perPush = 1) {
       const sub = await db.createUser();
       const other = await db.createUser();
       const ids = new Map<string, string>([
@@ -85,8 +89,17 @@ for (const backend of sqlBackends()) {
       };
       const value = (v: unknown): unknown => (typeof v === 'string' && v.startsWith('@') ? id(v) : v);
       const answers: unknown[] = [];
+      let batch: { key: string; mutation: Record<string, unknown> }[] = [];
+      const send = async () => {
+        if (batch.length === 0) return;
+        const sent = batch;
+        batch = [];
+        const result = await push(sub, sent.map(({ mutation }) => mutation));
+        answers.push({ steps: sent.map(({ key }) => key), ...readable(result, ids) });
+      };
       for (const step of steps) {
         if ('hardDelete' in step) {
+          await send();
           await db.as(member(sub), (query) => query('delete from public.contacts where id = $1', [id(step.hardDelete)]));
           continue;
         }
@@ -99,8 +112,10 @@ for (const backend of sqlBackends()) {
           stamp: step.stamp,
           ...step.raw,
         };
-        answers.push({ step: step.key, ...readable(await push(sub, mutation), ids) });
+        batch.push({ key: step.key, mutation });
+        if (batch.length === perPush) await send();
       }
+      await send();
       const rows = await db.query<{ t: string; r: Record<string, unknown> }>(
         `select 'contacts' as t, to_jsonb(c) - 'created_at' - 'updated_at' - 'last_touched_at' - 'sync_xid' as r from public.contacts c where member_id = $1
          union all select 'daily_goals', to_jsonb(g) - 'created_at' - 'updated_at' - 'sync_xid' from public.daily_goals g where member_id = $1
@@ -119,21 +134,22 @@ for (const backend of sqlBackends()) {
         if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
         return v;
       };
-      return walk(value) as Record<string, unknown>;
+      return walk(value);
     }
     const readable = (result: PushResult, ids: Map<string, string>) => named({ results: result.results, rows: result.rows }, ids) as object;
 
+    const longWay = (sub: string, mutations: Record<string, unknown>[]) =>
+      db.as(member(sub), async (query) => (await query<{ r: PushResult }>(`select sync.push_each($1::jsonb, 'infinity') as r`, [JSON.stringify(mutations)]))[0]!.r);
+
     it('answers every single insert as the long way does, and leaves the same rows', async () => {
-      const short = await story((sub, mutation) => db.push(sub, [mutation]));
-      const long = await story((sub, mutation) =>
-        db.as(member(sub), async (query) => (await query<{ r: PushResult }>(`select sync.push_each($1::jsonb, 'infinity') as r`, [JSON.stringify([mutation])]))[0]!.r),
-      );
+      const short = await story((sub, mutations) => db.push(sub, mutations));
+      const long = await story(longWay);
       expect(short).toEqual(long);
 
       // What the story was written to show.
-      const status = (key: string) => (short.answers.find((a) => (a as { step: string }).step === key) as { results: { status: string; reason?: string }[] }).results[0];
+      const status = (key: string) => (short.answers.find((a) => (a as { steps: string[] }).steps[0] === key) as { results: { status: string; reason?: string }[] }).results[0];
       expect(status('plain')).toMatchObject({ status: 'applied' });
-      expect(short.answers.filter((a) => (a as { step: string }).step === 'plain').map((a) => (a as { results: { status: string }[] }).results[0]?.status)).toEqual(['applied', 'duplicate']);
+      expect(short.answers.filter((a) => (a as { steps: string[] }).steps[0] === 'plain').map((a) => (a as { results: { status: string }[] }).results[0]?.status)).toEqual(['applied', 'duplicate']);
       expect(status('gone-again')).toMatchObject({ status: 'applied' });
       expect(status('unknown-column')).toMatchObject({ status: 'rejected', reason: 'Unknown column "nickname" in contacts' });
       expect(status('object-in-text')).toMatchObject({ status: 'rejected', reason: 'Field "first_name" has the wrong type (expected text)' });
@@ -144,6 +160,14 @@ for (const backend of sqlBackends()) {
       expect(status('activity')).toMatchObject({ status: 'applied' });
       expect(status('huge')).toMatchObject({ status: 'rejected', reason: 'This change is too large to sync (at most 64 kB)' });
     }, 60_000);
+
+    it('answers a small push of several mutations, in order, as the long way does: inserts at its head go the short way, the rest the long way', async () => {
+      for (const perPush of [2, 3, 5]) {
+        const short = await story((sub, mutations) => db.push(sub, mutations), perPush);
+        const long = await story(longWay, perPush);
+        expect(short, `${perPush} a push`).toEqual(long);
+      }
+    }, 120_000);
 
     /** Executions of the short way's prepared statements in this session. */
     const executions = async (query: SqlBackend['query']) =>
@@ -167,6 +191,13 @@ for (const backend of sqlBackends()) {
         const counted = await executions(query);
         expect((await push({ ...row, mutation_id: crypto.randomUUID(), op: 'update', changes: { notes: 'm' }, stamp: stampAt(past + 1_000) })).results[0]?.status).toBe('applied');
         expect(await executions(query)).toBe(counted);
+        // An added contact and its activity, pushed together: both the short way.
+        const added = insert();
+        const activity = { mutation_id: crypto.randomUUID(), table: 'member_activities', row_id: crypto.randomUUID(), op: 'insert', changes: { activity_type: 'contact_added', contact_id: added.row_id, metadata: { contact_name: 'Quick' } }, stamp: stampAt(past) };
+        const both = (await query<{ r: PushResult }>('select public.sync_push($1::jsonb) as r', [JSON.stringify([added, activity])]))[0]!.r;
+        expect(both.results.map((result) => result.status)).toEqual(['applied', 'applied']);
+        expect(both.rows.map((row) => row.table)).toEqual(['contacts', 'member_activities']);
+        expect(await executions(query)).toBe(counted + 2);
       });
     });
 
