@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SYNCED_TABLES, type SyncedTable } from './synced-table';
 
 /*
- * What the sync RPCs and realtime send (supabase/migrations/*_sync_rpcs.sql), checked on arrival:
+ * What the sync RPCs (sync_push, sync_pull_columns) and realtime send, checked on arrival:
  * malformed network data is logged and ignored, never written to IndexedDB.
  */
 
