@@ -189,7 +189,7 @@ export function createSyncLocal(db: FieldbookDb, options: { onOverwritten?: (ite
               tracked.set(table, null);
               written = undefined;
             }
-            const current = count === 0 ? new Map<string, Row>() : await heldRows(store, ids, written);
+            const current = await heldRows(store, ids, written);
             const waiting = (await pendingCount) > 0 ? await pendingFields(db, table, ids) : new Map<string, Set<string>>();
             const puts = new Map<string, Row>();
             const deletes: string[] = [];

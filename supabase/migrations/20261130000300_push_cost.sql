@@ -53,6 +53,8 @@ declare
   err_state text;
   -- The head of the push the short way answered: how many, their answers and rows; the long way's answer for the rest.
   short_way_max constant int := 50;
+  -- 0 when mutations is not an array: the long way then says what is wrong with it.
+  pushed int := case when jsonb_typeof(mutations) = 'array' then jsonb_array_length(mutations) else 0 end;
   done int := 0;
   results jsonb := '[]'::jsonb;
   answered jsonb := '[]'::jsonb;
@@ -77,22 +79,15 @@ begin
   if auth.uid() is null then
     raise exception 'Sign in to sync' using errcode = '28000';
   end if;
-  if jsonb_typeof(mutations) is distinct from 'array' then
-    raise exception 'mutations must be a JSON array' using errcode = '22023';
-  end if;
-  if jsonb_array_length(mutations) > 1000 then
-    raise exception 'At most 1000 mutations per push' using errcode = '54000';
-  end if;
-  if pg_column_size(mutations) > 8 * 1024 * 1024 then
-    raise exception 'A push can be at most 8 MB; send fewer changes at once' using errcode = '54000';
-  end if;
+  -- What the push as a whole may be (a JSON array, at most 1,000 mutations and 8 MB) the long way
+  -- checks; the short way takes only an array of at most 50 mutations of at most 64 kB each.
 
   -- In a small push (a device online pushes each change as it is made; an added contact is two
   -- inserts, the contact and its "added" activity) the inserts at its head go the short way, one by
   -- one, each in its own subtransaction; from the first mutation the short way does not answer, the
   -- rest go the long way, in order, as they always did. A big push goes the long way, whose runs of
   -- inserts into one table are one statement each.
-  while jsonb_array_length(mutations) <= short_way_max and done < jsonb_array_length(mutations) loop
+  while pushed <= short_way_max and done < pushed loop
     m := mutations -> done;
     exit when not (jsonb_typeof(m) = 'object' and m ->> 'op' is distinct from 'update'
       and jsonb_typeof(m -> 'changes') = 'object' and pg_column_size(m) <= 65536
@@ -145,11 +140,11 @@ begin
     answered := answered || jsonb_build_array(jsonb_build_object('table', tbl, 'row', merged));
     done := done + 1;
   end loop;
-  if done = jsonb_array_length(mutations) then
-    return jsonb_build_object('results', results, 'rows', answered, 'server_time', sync.now_ms());
-  end if;
   if done = 0 then
     return sync.push_each(mutations);
+  end if;
+  if done = pushed then
+    return jsonb_build_object('results', results, 'rows', answered, 'server_time', sync.now_ms());
   end if;
   rest := sync.push_each(jsonb_path_query_array(mutations, '$[$from to last]', jsonb_build_object('from', done)));
   return jsonb_build_object('results', results || (rest -> 'results'), 'rows', answered || (rest -> 'rows'), 'server_time', rest -> 'server_time');

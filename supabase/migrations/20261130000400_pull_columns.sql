@@ -126,6 +126,38 @@ create function sync.shared_stamp(field_stamps jsonb, stamped text[]) returns js
 $$;
 
 /**
+ * The rows of one table on a page (tables, ids, gone: the page's keys), in the page's order, shaped
+ * as `shape` says: 'columns', a list of values with the stamps last (one string when shared), or
+ * 'object', {"table", "row"} with the row as an object ({"": stamp} when shared). at: each row's place
+ * on the page; columns: the table's columns as sent, the stamps aside.
+ */
+create function sync.pull_rows(tbl text, shape text, tables text[], ids uuid[], gone boolean[], member uuid,
+  out columns text[], out at int[], out items json[])
+language plpgsql stable as $$
+declare
+  stamped text[];
+  listed text;
+  item text;
+begin
+  select c.columns, c.stamped into columns, stamped from sync.pull_columns_of(tbl) c;
+  listed := (select string_agg(format('r.%I', c), ', ') from unnest(columns) as c);
+  item := case shape
+    when 'columns' then format('json_build_array(%s, coalesce(sync.shared_stamp(r.field_stamps, %L::text[]), r.field_stamps))', listed, stamped)
+    else format($i$json_build_object('table', %L, 'row', (select row_to_json(x) from (select %s,
+            coalesce((select jsonb_build_object('', q.s) from (select sync.shared_stamp(r.field_stamps, %L::text[]) as s) q where q.s is not null), r.field_stamps) as field_stamps) x))$i$,
+      tbl, listed, stamped) end;
+  execute format(
+    $q$select array_agg(u.n::int order by u.n), array_agg(%1$s order by u.n)
+       from unnest($1::text[], $2::uuid[], $3::boolean[]) with ordinality as u(t, id, gone, n)
+       join public.%2$I r on r.id = u.id
+       where u.t = %3$L and not u.gone and r.member_id = $4$q$,
+    item, tbl, tbl)
+  into at, items
+  using tables, ids, gone, member;
+end;
+$$;
+
+/**
  * The member's rows changed since the cursor, in columns (see the header); page_size <= 1000.
  * cursor: null to start, or the next_cursor of the previous page.
  */
@@ -142,9 +174,8 @@ declare
   page record;
   tbl text;
   columns text[];
-  stamped text[];
+  items json[];
   parts json[] := '{}';
-  part json;
   deleted json;
 begin
   if member is null then
@@ -154,17 +185,8 @@ begin
 
   -- One statement per table on the page, its rows in the page's order.
   for tbl in select distinct u.t from unnest(page.tables, page.gone) as u(t, gone) where not u.gone loop
-    select c.columns, c.stamped into columns, stamped from sync.pull_columns_of(tbl) c;
-    execute format(
-      $q$select json_build_object('table', %1$L, 'columns', %2$L::text[] || 'field_stamps'::text, 'rows', coalesce(json_agg(json_build_array(%3$s,
-            coalesce(sync.shared_stamp(r.field_stamps, %4$L::text[]), r.field_stamps)) order by u.n), '[]'::json))
-         from unnest($1::text[], $2::uuid[], $3::boolean[]) with ordinality as u(t, id, gone, n)
-         join public.%1$I r on r.id = u.id
-         where u.t = %1$L and not u.gone and r.member_id = $4$q$,
-      tbl, columns, (select string_agg(format('r.%I', c), ', ') from unnest(columns) as c), stamped)
-    into part
-    using page.tables, page.ids, page.gone, member;
-    parts := parts || part;
+    select r.columns, r.items into columns, items from sync.pull_rows(tbl, 'columns', page.tables, page.ids, page.gone, member) r;
+    parts := parts || json_build_object('table', tbl, 'columns', columns || 'field_stamps'::text, 'rows', coalesce(to_json(items), '[]'::json));
   end loop;
 
   select coalesce(json_agg(json_build_array(d.table_name, d.id, d.member_id, d.deleted_at, d.stamp) order by u.n), '[]'::json)
@@ -194,8 +216,6 @@ declare
   lim int := least(greatest(coalesce(page_size, 1000), 1), 1000);
   page record;
   tbl text;
-  columns text[];
-  stamped text[];
   at int[] := '{}';
   items json[] := '{}';
   part_at int[];
@@ -206,16 +226,7 @@ begin
   end if;
   page := sync.pull_keys(member, cursor, lim);
   for tbl in select distinct u.t from unnest(page.tables, page.gone) as u(t, gone) where not u.gone loop
-    select c.columns, c.stamped into columns, stamped from sync.pull_columns_of(tbl) c;
-    execute format(
-      $q$select array_agg(u.n::int), array_agg(json_build_object('table', %1$L, 'row', (select row_to_json(x) from (select %2$s,
-            coalesce((select jsonb_build_object('', q.s) from (select sync.shared_stamp(r.field_stamps, %3$L::text[]) as s) q where q.s is not null), r.field_stamps) as field_stamps) x)))
-         from unnest($1::text[], $2::uuid[], $3::boolean[]) with ordinality as u(t, id, gone, n)
-         join public.%1$I r on r.id = u.id
-         where u.t = %1$L and not u.gone and r.member_id = $4$q$,
-      tbl, (select string_agg(format('r.%I', c), ', ') from unnest(columns) as c), stamped)
-    into part_at, part_items
-    using page.tables, page.ids, page.gone, member;
+    select r.at, r.items into part_at, part_items from sync.pull_rows(tbl, 'object', page.tables, page.ids, page.gone, member) r;
     at := at || part_at;
     items := items || part_items;
   end loop;
@@ -232,7 +243,7 @@ begin
 end;
 $$;
 
-revoke all on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]) from public, anon;
-grant execute on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]) to authenticated, service_role;
+revoke all on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]), sync.pull_rows(text, text, text[], uuid[], boolean[], uuid) from public, anon;
+grant execute on function sync.pull_keys(uuid, jsonb, int), sync.pull_columns_of(text), sync.shared_stamp(jsonb, text[]), sync.pull_rows(text, text, text[], uuid[], boolean[], uuid) to authenticated, service_role;
 revoke all on function public.sync_pull_columns(jsonb, int) from public, anon;
 grant execute on function public.sync_pull_columns(jsonb, int) to authenticated, service_role;

@@ -19,7 +19,7 @@ type Step =
   | { key: string; hardDelete: string };
 
 for (const backend of sqlBackends()) {
-  describe(`a push of one insert on ${backend.name}`, () => {
+  describe(`a small push on ${backend.name}`, () => {
     let db: SqlBackend;
 
     beforeAll(async () => {
