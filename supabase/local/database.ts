@@ -14,12 +14,59 @@ export type Tx = {
   readonly exec: (sql: string) => Promise<unknown>;
 };
 
+/** A value a statement carries: as a parameter, or as a literal (see Database.statement). */
+export type SqlValue = string | number | boolean | null;
+
+/** A text as an SQL literal, whatever standard_conforming_strings says. */
+export const sqlLiteral = (value: string) => `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * Literals beyond this many characters in all go as parameters instead: PostgreSQL's lexer would
+ * read them character by character, where a parameter is taken as it is.
+ */
+const INLINE_LIMIT = 64 * 1024;
+
+/**
+ * `build`'s statement with each value as a literal, or null when one cannot be: a NUL character
+ * (which would end the query text: as a parameter it gets PostgreSQL's own error) or too much text.
+ */
+function inlined(build: (value: (v: SqlValue) => string) => string): string | null {
+  let size = 0;
+  let refused = false;
+  const sql = build((value) => {
+    if (value === null) return 'null';
+    const text = String(value);
+    if (text.includes('\0')) refused = true;
+    size += text.length;
+    return sqlLiteral(text);
+  });
+  return refused || size > INLINE_LIMIT ? null : sql;
+}
+
+/** `build`'s statement with each value as a parameter $n. */
+function parameterised(build: (value: (v: SqlValue) => string) => string): { sql: string; values: SqlValue[] } {
+  const values: SqlValue[] = [];
+  const sql = build((value) => {
+    values.push(value);
+    return `$${values.length}`;
+  });
+  return { sql, values };
+}
+
 export type Database = Tx & {
   /**
    * One transaction. PGlite is one session, so its requests queue here; a server uses a pool.
    * `prelude` (SQL without parameters) runs first; on a server it travels with BEGIN, in one round trip.
    */
   readonly transaction: <T>(run: (tx: Tx) => Promise<T>, options?: { readonly prelude?: string }) => Promise<T>;
+  /**
+   * `prelude`, then one statement, as one transaction; answers the statement's rows once it has
+   * committed. `build` writes the statement, each value through `value()`. On a server the values
+   * travel as literals, so that BEGIN, the prelude, the statement and COMMIT are one round trip (the
+   * statement runs after the prelude, unlike a single statement that sets its own role); a value that
+   * cannot be a literal sends it the usual way, with parameters.
+   */
+  readonly statement: <T = Record<string, unknown>>(prelude: string, build: (value: (v: SqlValue) => string) => string) => Promise<Rows<T>>;
   /** Calls back with each notification's payload, delivered after the notifying transaction commits. */
   readonly listen: (channel: string, callback: (payload: string) => void) => Promise<() => Promise<void>>;
   readonly close: () => Promise<void>;
@@ -114,6 +161,12 @@ export function databaseFromPglite(db: PGlite, onClose: () => void = () => undef
         if (options?.prelude) await tx.exec(options.prelude);
         return run(wrap(tx));
       }),
+    statement: <T,>(prelude: string, build: (value: (v: SqlValue) => string) => string) =>
+      db.transaction(async (tx) => {
+        await tx.exec(prelude);
+        const { sql, values } = parameterised(build);
+        return { rows: (await tx.query<T>(sql, values)).rows };
+      }),
     listen: async (channel, callback) => {
       const unlisten = await db.listen(channel, callback);
       return () => unlisten();
@@ -152,16 +205,36 @@ export function openPostgres(url: string): Database {
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
     exec: (sql) => client.query(sql),
   });
+  const transaction: Database['transaction'] = async (run, options) => {
+    const client = await pool.connect();
+    try {
+      await client.query(options?.prelude ? `begin; ${options.prelude}` : 'begin');
+      const result = await run(wrap(client));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     ...wrap(pool),
-    transaction: async (run, options) => {
+    transaction,
+    statement: async <T,>(prelude: string, build: (value: (v: SqlValue) => string) => string) => {
+      const sql = inlined(build);
+      if (sql === null) {
+        const { sql: withParameters, values } = parameterised(build);
+        return transaction((tx) => tx.query<T>(withParameters, values), { prelude });
+      }
       const client = await pool.connect();
       try {
-        await client.query(options?.prelude ? `begin; ${options.prelude}` : 'begin');
-        const result = await run(wrap(client));
-        await client.query('commit');
-        return result;
+        // Several statements in one query: their results in order, COMMIT's last.
+        const results = (await client.query(`begin; ${prelude}; ${sql}; commit`)) as unknown as pg.QueryResult[];
+        return { rows: (results.at(-2)?.rows ?? []) as T[] };
       } catch (error) {
+        // An error skipped the rest, COMMIT included: the transaction is still open, and aborted.
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {

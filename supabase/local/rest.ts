@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import type { Database, Tx } from './database';
+import { sqlLiteral, type Database, type SqlValue, type Tx } from './database';
 import { bearer, HttpError, readJson, send, sendJsonText } from './http';
 import type { Keys } from './keys';
 
@@ -280,9 +280,6 @@ export function createRest(db: Database, keys: Keys) {
     return read;
   };
 
-  /** A text as an SQL literal, whatever standard_conforming_strings says. */
-  const literal = (value: string) => `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-
   /**
    * What a request's transaction sets first, as PostgREST does: the role, the claims, the method and
    * path, the role's statement_timeout, and read-only for reads. Literals, not parameters, so that it
@@ -298,7 +295,7 @@ export function createRest(db: Database, keys: Keys) {
       ['request.path', path],
       ...(timeout === null ? [] : [['statement_timeout', timeout] as [string, string]]),
     ];
-    return `${readOnly ? 'set transaction read only; ' : ''}select ${settings.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`).join(', ')}`;
+    return `${readOnly ? 'set transaction read only; ' : ''}select ${settings.map(([name, value]) => `set_config(${sqlLiteral(name)}, ${sqlLiteral(value)}, true)`).join(', ')}`;
   }
 
   /*
@@ -352,6 +349,7 @@ export function createRest(db: Database, keys: Keys) {
     const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
 
     const prelude = await requestSettings(req, role, claims, `/rest/v1/${name}`, method === 'GET' || method === 'HEAD');
+    if (method === 'POST') return insert(req, res, name, query, body, { prelude, prefer, select });
     await db.transaction(async (tx) => {
       await assertTable(tx, name);
       if (method === 'GET' || method === 'HEAD') {
@@ -369,40 +367,6 @@ export function createRest(db: Database, keys: Keys) {
         } else range = `${range}/*`;
         if (method === 'HEAD') return send(res, status, undefined, { 'Content-Range': range });
         return respondRows(req, res, status, rows, { 'Content-Range': range });
-      }
-      if (method === 'POST') {
-        const rows = Array.isArray(body) ? body : body === undefined ? [] : [body];
-        if (rows.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) throw pgrst(400, 'PGRST102', 'All object keys must match');
-        const columnsParam = query.get('columns');
-        const keys = columnsParam ? splitTop(columnsParam).map(unquote) : [...new Set(rows.flatMap((row) => Object.keys(row as object)))];
-        if (rows.length === 0) return send(res, 201, returning ? [] : undefined);
-        const conflict = query.get('on_conflict');
-        const resolution = prefer.get('resolution');
-        const target = conflict ? splitTop(conflict).map((c) => ident(c)).join(', ') : null;
-        let onConflict = '';
-        if (resolution === 'merge-duplicates' || resolution === 'ignore-duplicates') {
-          const conflictTarget = target ?? (await primaryKey(tx, name));
-          const updates = keys.filter((key) => !conflictTarget.includes(`"${key}"`)).map((key) => `${ident(key)} = excluded.${ident(key)}`);
-          onConflict = resolution === 'ignore-duplicates' || updates.length === 0 ? ` on conflict (${conflictTarget}) do nothing` : ` on conflict (${conflictTarget}) do update set ${updates.join(', ')}`;
-        }
-        // Missing keys become NULL, as in PostgREST; with Prefer: missing=default each group of rows
-        // with the same keys is inserted on its own, so absent columns take their defaults.
-        const groups = prefer.get('missing') === 'default' ? groupByKeys(rows as Record<string, unknown>[]) : [{ keys, rows }];
-        const written: unknown[] = [];
-        for (const group of groups) {
-          const groupParams = new Params();
-          const groupCols = group.keys.map((key) => ident(key)).join(', ');
-          // Rows with no keys (`{}`) take every column's default, as PostgREST inserts them.
-          const source =
-            group.keys.length === 0
-              ? `select from jsonb_array_elements(${groupParams.add(JSON.stringify(group.rows))}::jsonb)`
-              : `(${groupCols}) select ${groupCols} from jsonb_populate_recordset(null::${tableSql}, ${groupParams.add(JSON.stringify(group.rows))}::jsonb)`;
-          const sql = `with written as (insert into ${tableSql} as t ${source}${onConflict} returning *)
-                       select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
-          written.push(...((await tx.query<{ rows: unknown[] }>(sql, groupParams.values)).rows[0]?.rows ?? []));
-        }
-        if (!returning) return send(res, 201, undefined);
-        return respondRows(req, res, 201, written);
       }
       if (method === 'PATCH' || method === 'DELETE') {
         if (method === 'PATCH' && (typeof body !== 'object' || body === null || Array.isArray(body))) throw pgrst(400, 'PGRST102', 'PATCH needs a JSON object body');
@@ -425,7 +389,60 @@ export function createRest(db: Database, keys: Keys) {
     }, { prelude });
   }
 
-  async function primaryKey(tx: Tx, table: string): Promise<string> {
+  /**
+   * POST /rest/v1/<table>: inserts the body's row or rows, as one statement (one round trip on a
+   * server) unless Prefer: missing=default splits them into groups by their keys.
+   */
+  async function insert(req: IncomingMessage, res: ServerResponse, name: string, query: URLSearchParams, body: unknown, options: { prelude: string; prefer: Map<string, string>; select: string }) {
+    const { prelude, prefer, select } = options;
+    const tableSql = `public.${ident(name, 'table')}`;
+    const returning = prefer.get('return') === 'representation';
+    // Read before the transaction, as procOf is (PGlite would deadlock on a query outside it from inside one).
+    await assertTable(db, name);
+    const rows = Array.isArray(body) ? body : body === undefined ? [] : [body];
+    if (rows.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) throw pgrst(400, 'PGRST102', 'All object keys must match');
+    const columnsParam = query.get('columns');
+    const keys = columnsParam ? splitTop(columnsParam).map(unquote) : [...new Set(rows.flatMap((row) => Object.keys(row as object)))];
+    if (rows.length === 0) return send(res, 201, returning ? [] : undefined);
+    const conflict = query.get('on_conflict');
+    const resolution = prefer.get('resolution');
+    const target = conflict ? splitTop(conflict).map((c) => ident(c)).join(', ') : null;
+    let onConflict = '';
+    if (resolution === 'merge-duplicates' || resolution === 'ignore-duplicates') {
+      const conflictTarget = target ?? (await primaryKey(db, name));
+      const updates = keys.filter((key) => !conflictTarget.includes(`"${key}"`)).map((key) => `${ident(key)} = excluded.${ident(key)}`);
+      onConflict = resolution === 'ignore-duplicates' || updates.length === 0 ? ` on conflict (${conflictTarget}) do nothing` : ` on conflict (${conflictTarget}) do update set ${updates.join(', ')}`;
+    }
+    // Missing keys become NULL, as in PostgREST; with Prefer: missing=default each group of rows
+    // with the same keys is inserted on its own, so absent columns take their defaults.
+    const groups = prefer.get('missing') === 'default' ? groupByKeys(rows as Record<string, unknown>[]) : [{ keys, rows }];
+    const insertSql = (group: (typeof groups)[number], value: (v: SqlValue) => string) => {
+      const columns = group.keys.map((key) => ident(key)).join(', ');
+      // Rows with no keys (`{}`) take every column's default, as PostgREST inserts them.
+      const source =
+        group.keys.length === 0
+          ? `select from jsonb_array_elements(${value(JSON.stringify(group.rows))}::jsonb)`
+          : `(${columns}) select ${columns} from jsonb_populate_recordset(null::${tableSql}, ${value(JSON.stringify(group.rows))}::jsonb)`;
+      return `with written as (insert into ${tableSql} as t ${source}${onConflict} returning *)
+              select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
+    };
+    const [only] = groups;
+    const written: unknown[] =
+      groups.length === 1 && only
+        ? ((await db.statement<{ rows: unknown[] }>(prelude, (value) => insertSql(only, value))).rows[0]?.rows ?? [])
+        : await db.transaction(async (tx) => {
+            const all: unknown[] = [];
+            for (const group of groups) {
+              const params = new Params();
+              all.push(...((await tx.query<{ rows: unknown[] }>(insertSql(group, (value) => params.add(value)), params.values)).rows[0]?.rows ?? []));
+            }
+            return all;
+          }, { prelude });
+    if (!returning) return send(res, 201, undefined);
+    return respondRows(req, res, 201, written);
+  }
+
+  async function primaryKey(tx: Pick<Tx, 'query'>, table: string): Promise<string> {
     const { rows } = await tx.query<{ name: string }>(
       `select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
        where i.indrelid = format('public.%I', $1::text)::regclass and i.indisprimary`,
@@ -446,23 +463,18 @@ export function createRest(db: Database, keys: Keys) {
     const readOnly = method === 'GET' || proc.volatility !== 'v';
     if (method === 'GET' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', 'A volatile function cannot be called with GET');
     const prelude = await requestSettings(req, role, claims, `/rest/v1/rpc/${fn}`, readOnly);
-    await db.transaction(async (tx) => {
-      const params = new Params();
-      const named = Object.entries(args).map(([name, value]) => `${ident(name, 'argument')} => ${params.add(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}`);
+    // As PostgREST does, a JSON result goes out as the database wrote it.
+    const asText = !proc.retset && (proc.rettype === 'json' || proc.rettype === 'jsonb');
+    const { rows } = await db.statement<{ r: unknown }>(prelude, (value) => {
+      const named = Object.entries(args).map(([name, arg]) => `${ident(name, 'argument')} => ${value(typeof arg === 'object' && arg !== null ? JSON.stringify(arg) : (arg as SqlValue))}`);
       const call = `public.${ident(fn, 'function')}(${named.join(', ')})`;
-      if (proc.rettype === 'void') {
-        await tx.query(`select ${call}`, params.values);
-        return send(res, 204, undefined);
-      }
-      if (!proc.retset && (proc.rettype === 'json' || proc.rettype === 'jsonb')) {
-        // As PostgREST does: the function's JSON goes out as the database wrote it.
-        const text = (await tx.query<{ r: string | null }>(`select (${call})::text as r`, params.values)).rows[0]?.r ?? null;
-        return sendJsonText(res, 200, text ?? 'null');
-      }
-      const sql = proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;
-      const result = (await tx.query<{ r: unknown }>(sql, params.values)).rows[0]?.r ?? null;
-      return send(res, 200, result);
-    }, { prelude });
+      if (proc.rettype === 'void') return `select ${call}`;
+      if (asText) return `select (${call})::text as r`;
+      return proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;
+    });
+    if (proc.rettype === 'void') return send(res, 204, undefined);
+    if (asText) return sendJsonText(res, 200, (rows[0]?.r as string | null | undefined) ?? 'null');
+    return send(res, 200, rows[0]?.r ?? null);
   }
 
   return {
