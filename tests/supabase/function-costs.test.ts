@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlBackends, type SqlBackend } from '../support/sql-backends';
+
+/*
+ * Migration 20261130000500 rewrote sync.json_fits and sync.is_tombstoned in PL/pgSQL (compiled once
+ * per session, plans kept) instead of SQL (set up and planned again on every statement that calls
+ * them, once per mutation of a push). Same answers: the former SQL expression of json_fits is kept
+ * here and compared over every kind of value and column type; is_tombstoned is asked about a real
+ * tombstone and its near misses.
+ */
+
+/** sync.json_fits as the SQL function of 20261129000500_daily_goals.sql computed it. */
+const FORMER_JSON_FITS = `case
+    when jsonb_typeof(v) = 'null' then true
+    when t in ('jsonb', 'json') then true
+    when t in ('boolean') then jsonb_typeof(v) = 'boolean'
+    when t in ('smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision') then jsonb_typeof(v) = 'number'
+    when t in ('smallint[]', 'integer[]', 'bigint[]', 'numeric[]') then jsonb_typeof(v) = 'array'
+      and not exists (select 1 from jsonb_array_elements(v) e where jsonb_typeof(e) <> 'number')
+    when t like '%[]' then jsonb_typeof(v) = 'array'
+      and not exists (select 1 from jsonb_array_elements(v) e where jsonb_typeof(e) <> 'string')
+    else jsonb_typeof(v) = 'string'
+  end`;
+
+const VALUES = [null, 'null', 'true', '0', '1.5', '"text"', '""', '{}', '{"a": 1}', '[]', '["a", "b"]', '[1, 2]', '["a", 1]', '[["a"]]', '[null]', '[{}]', '[true]'];
+const TYPES = [null, 'jsonb', 'json', 'boolean', 'smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision', 'smallint[]', 'integer[]', 'numeric[]', 'text[]', 'uuid[]', 'text', 'uuid', 'date', 'timestamp with time zone'];
+
+for (const backend of sqlBackends()) {
+  describe(`helpers a push calls per mutation, on ${backend.name}`, () => {
+    let db: SqlBackend;
+
+    beforeAll(async () => {
+      db = await backend.open();
+    }, 120_000);
+    afterAll(async () => db?.close());
+
+    it('sync.json_fits answers as its former SQL expression for every kind of value and column type', async () => {
+      const rows = await db.query<{ v: string | null; t: string | null; now: boolean | null; before: boolean | null }>(
+        `select v::text, t, sync.json_fits(v, t) as now, ${FORMER_JSON_FITS} as before
+         from unnest($1::jsonb[]) as v cross join unnest($2::text[]) as t`,
+        [VALUES, TYPES],
+      );
+      expect(rows).toHaveLength(VALUES.length * TYPES.length);
+      expect(rows.filter((row) => row.now !== row.before)).toEqual([]);
+      // And the answers are the rules: text arrays hold strings, number arrays numbers, nothing nests.
+      const answer = (v: string, t: string) => rows.find((row) => row.v === JSON.stringify(JSON.parse(v)).replace(/,/g, ', ') && row.t === t)?.now;
+      expect([answer('["a", "b"]', 'text[]'), answer('[1, 2]', 'integer[]'), answer('null', 'uuid'), answer('"text"', 'text')]).toEqual([true, true, true, true]);
+      expect([answer('[["a"]]', 'text[]'), answer('["a", 1]', 'text[]'), answer('[1, 2]', 'text[]'), answer('{}', 'text'), answer('"text"', 'integer')]).toEqual([false, false, false, false, false]);
+    });
+
+    it('sync.is_tombstoned is true for the member’s own hard-deleted id of that table only', async () => {
+      const [alice, bob] = [await db.createUser(), await db.createUser()];
+      const id = crypto.randomUUID();
+      await db.query(`insert into public.contacts (id, member_id, first_name) values ($1, $2, 'Gone')`, [id, alice]);
+      await db.query('delete from public.contacts where id = $1', [id]);
+      const ask = async (table: string, rowId: string, member: string) => (await db.query<{ r: boolean }>('select sync.is_tombstoned($1, $2, $3) as r', [table, rowId, member]))[0]?.r;
+      expect(await ask('contacts', id, alice)).toBe(true);
+      expect(await ask('contacts', id, bob)).toBe(false);
+      expect(await ask('member_activities', id, alice)).toBe(false);
+      expect(await ask('contacts', crypto.randomUUID(), alice)).toBe(false);
+    });
+
+    it('both are PL/pgSQL, with the volatility they had, and still refused to anon', async () => {
+      const rows = await db.query<{ name: string; lang: string; volatility: string; anon: boolean }>(
+        `select p.proname as name, l.lanname as lang, p.provolatile as volatility, has_function_privilege('anon', p.oid, 'execute') as anon
+         from pg_proc p join pg_language l on l.oid = p.prolang
+         where p.oid in ('sync.json_fits(jsonb, text)'::regprocedure, 'sync.is_tombstoned(text, uuid, uuid)'::regprocedure) order by 1`,
+      );
+      expect(rows).toEqual([
+        { name: 'is_tombstoned', lang: 'plpgsql', volatility: 's', anon: false },
+        { name: 'json_fits', lang: 'plpgsql', volatility: 'i', anon: false },
+      ]);
+    });
+  });
+}
