@@ -48,16 +48,19 @@ export function createPuller(
   const pullFrom: Puller['pullFrom'] = async (start, onPage) => {
     const fetchPage = (cursor: PullCursor) => {
       const startedAt = time.now();
-      return remote.pull(cursor, PULL_PAGE_SIZE).then((page) => ({ page, startedAt }));
+      return remote.pull(cursor, PULL_PAGE_SIZE).then((page) => {
+        // Timed on arrival: a page fetched ahead may then wait for the one before it to apply.
+        if (page.ok) ctx.learnOffset(startedAt, page.value.server_time);
+        return page;
+      });
     };
     let next = fetchPage(start);
     for (;;) {
-      const { page, startedAt } = await next;
+      const page = await next;
       if (!page.ok) {
         ctx.failed('pull', backoff, page.error);
         return false;
       }
-      ctx.learnOffset(startedAt, page.value.server_time);
       if (page.value.has_more && ctx.running()) next = fetchPage(page.value.next_cursor);
       await onPage(page.value.rows, page.value.next_cursor);
       if (!page.value.has_more) return true;

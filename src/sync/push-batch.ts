@@ -23,7 +23,7 @@ function withinBytes(mutations: readonly CoalescedMutation[], maxBytes: number):
 
 export type PushBatchResult =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'pushed'; readonly acknowledged: number; readonly rejected: number; readonly serverTime: number; readonly rows: readonly RemoteRow[] }
+  | { readonly kind: 'pushed'; readonly acknowledged: number; readonly rejected: number; readonly rows: readonly RemoteRow[] }
   | { readonly kind: 'failed'; readonly error: RemoteError };
 
 /*
@@ -56,5 +56,5 @@ export async function pushBatch(outbox: OutboxPort, remote: Pick<RemotePort, 'pu
   if (rejected.length > 0) await outbox.reject(rejected);
   if (acknowledged.length > 0) await outbox.acknowledge(acknowledged, response.value.rows);
   const acknowledgedEntries = acknowledged.reduce((sum, mutation) => sum + mutation.entry_ids.length, 0);
-  return { kind: 'pushed', acknowledged: acknowledgedEntries, rejected: rejected.length, serverTime: response.value.server_time, rows: response.value.rows };
+  return { kind: 'pushed', acknowledged: acknowledgedEntries, rejected: rejected.length, rows: response.value.rows };
 }

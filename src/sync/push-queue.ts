@@ -18,6 +18,15 @@ export type PushQueue = {
 export function createPushQueue(ctx: EngineContext, options: { readonly batchSize?: number; readonly onRetryAtChange: () => void }): PushQueue {
   const { local, remote, time, log } = ctx;
   const backoff = createLaneBackoff({ time, random: ctx.random, retry: () => ctx.request('push'), onChange: options.onRetryAtChange });
+  // The server's clock is read from the request's own round trip, not the outbox work around it.
+  const timedRemote: Pick<typeof remote, 'push'> = {
+    push: async (mutations) => {
+      const startedAt = time.now();
+      const answer = await remote.push(mutations);
+      if (answer.ok) ctx.learnOffset(startedAt, answer.value.server_time);
+      return answer;
+    },
+  };
 
   const run = async () => {
     if (!ctx.canTalk() || backoff.waiting()) return;
@@ -30,7 +39,7 @@ export function createPushQueue(ctx: EngineContext, options: { readonly batchSiz
         const startedAt = time.now();
         let result: Awaited<ReturnType<typeof pushBatch>>;
         try {
-          result = await pushBatch(local, remote, options.batchSize ?? PUSH_BATCH_SIZE);
+          result = await pushBatch(local, timedRemote, options.batchSize ?? PUSH_BATCH_SIZE);
         } catch (error) {
           countsFresh = false;
           throw error;
@@ -41,7 +50,6 @@ export function createPushQueue(ctx: EngineContext, options: { readonly batchSiz
           ctx.failed('push', backoff, result.error);
           break;
         }
-        ctx.learnOffset(startedAt, result.serverTime);
         ctx.received(result.rows, false);
         log?.info(`pushed ${result.acknowledged} change(s)${result.rejected > 0 ? `, ${result.rejected} rejected` : ''}`, { ms: time.now() - startedAt });
         ctx.succeeded(backoff);

@@ -111,4 +111,64 @@ describe('the server-time offset survives a restart (SPEC CK2)', () => {
     restarted.stop();
     expect(second.saved).toEqual([]);
   });
+
+  it('[CK2] a page fetched ahead, then kept waiting while the one before it applies, is timed by its own round trip', async () => {
+    const time = createFakeTime();
+    const db = openDb();
+    // A server whose clock is the test's, answering three pages at once; applying a page takes 10 s.
+    let asked = 0;
+    const remote: RemotePort = {
+      ...serverClock(time, () => 0),
+      pull: () => {
+        asked += 1;
+        return Promise.resolve(ok({ rows: [], has_more: asked < 3, next_cursor: { page: asked }, server_time: time.now() }));
+      },
+    };
+    const local = countingLocal(db);
+    const slow: LocalPort = {
+      ...local.port,
+      applyRemote: async (rows, cursor, run) => {
+        // The next page's answer arrives first (a macrotask later), then the apply takes its time.
+        await new Promise((resolve) => setImmediate(resolve));
+        await time.advance(10_000);
+        return local.port.applyRemote(rows, cursor, run);
+      },
+    };
+    const clock = await createDeviceClock(db, { now: time.now, node: 'dev1' });
+    const engine = createSyncEngine({ remote, local: slow, clock, time: time.port, random: () => 0.5 });
+    engine.start();
+    await engine.idle();
+    engine.stop();
+    expect(asked).toBeGreaterThanOrEqual(3);
+    // The clocks agree: no page may make the device think the server is seconds behind.
+    expect(local.saved.filter((offset) => Math.abs(offset) > 1_000)).toEqual([]);
+  });
+
+  it('[CK2] a push is timed by its request alone, not by the outbox work after it', async () => {
+    const time = createFakeTime();
+    const db = openDb();
+    const remote: RemotePort = {
+      ...serverClock(time, () => 0),
+      push: (mutations) => Promise.resolve(ok({ results: mutations.map(({ mutation_id }) => ({ mutation_id, status: 'applied' as const })), rows: [], server_time: time.now() })),
+    };
+    const local = countingLocal(db);
+    let acknowledged = 0;
+    const slow: LocalPort = {
+      ...local.port,
+      acknowledge: async (mutations, rows) => {
+        await time.advance(10_000); // a big batch on a slow phone
+        acknowledged += mutations.length;
+        return local.port.acknowledge(mutations, rows);
+      },
+    };
+    const clock = await createDeviceClock(db, { now: time.now, node: 'dev1' });
+    const store = createLocalStore(db, { memberId: MEMBER, clock, now: time.now, newId: () => crypto.randomUUID() });
+    expect((await store.addContact(contactInput())).ok).toBe(true);
+    const engine = createSyncEngine({ remote, local: slow, clock, time: time.port, random: () => 0.5 });
+    engine.start();
+    await engine.idle();
+    engine.stop();
+    expect(acknowledged).toBeGreaterThan(0);
+    expect(local.saved.filter((offset) => Math.abs(offset) > 1_000)).toEqual([]);
+  });
 });
