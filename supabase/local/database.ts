@@ -17,7 +17,11 @@ export type Tx = {
 /** A value a statement carries: as a parameter, or as a literal (see Database.statement). */
 export type SqlValue = string | number | boolean | null;
 
-/** A text as an SQL literal, whatever standard_conforming_strings says. */
+/**
+ * A text as an SQL literal, whatever standard_conforming_strings says. Safe because the connection's
+ * encoding is UTF-8 (node-postgres always asks for it), where no quote or backslash byte can be part
+ * of another character; in GBK or SJIS it would not be.
+ */
 export const sqlLiteral = (value: string) => `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**
@@ -64,7 +68,8 @@ export type Database = Tx & {
    * committed. `build` writes the statement, each value through `value()`. On a server the values
    * travel as literals, so that BEGIN, the prelude, the statement and COMMIT are one round trip (the
    * statement runs after the prelude, unlike a single statement that sets its own role); a value that
-   * cannot be a literal sends it the usual way, with parameters.
+   * cannot be a literal sends it the usual way, with parameters. A statement that fails is logged by
+   * the server with its values (log_min_error_statement): the local stack's log is the developer's own.
    */
   readonly statement: <T = Record<string, unknown>>(prelude: string, build: (value: (v: SqlValue) => string) => string) => Promise<Rows<T>>;
   /** Calls back with each notification's payload, delivered after the notifying transaction commits. */

@@ -22,12 +22,13 @@ const unsupported = (what: string) => pgrst(400, 'PGRST100', `Unsupported by the
 
 /**
  * A column (or table, argument) name as SQL. Plain names are letters, digits and underscores; a name
- * in double quotes, as PostgREST accepts them ("_modified"), may hold anything but stays one name.
+ * in double quotes, as PostgREST accepts them ("_modified"), may hold anything but NUL (which no
+ * PostgreSQL name can hold) and stays one name.
  */
 const ident = (name: string, what = 'column') => {
   const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
   const bare = quoted ? name.slice(1, -1).replace(/\\"/g, '"') : name;
-  if (quoted ? bare === '' : !IDENT.test(bare)) throw pgrst(400, 'PGRST100', `"${name}" is not a valid ${what} name`);
+  if (quoted ? bare === '' || bare.includes('\0') : !IDENT.test(bare)) throw pgrst(400, 'PGRST100', `"${name}" is not a valid ${what} name`);
   return `"${bare.replace(/"/g, '""')}"`;
 };
 
@@ -453,6 +454,9 @@ export function createRest(db: Database, keys: Keys) {
 
   async function rpc(req: IncomingMessage, res: ServerResponse, fn: string, query: URLSearchParams, role: string, claims: JWTPayload) {
     const method = req.method ?? 'POST';
+    // As PostgREST: POST, and GET or HEAD for a function that changes nothing.
+    if (method !== 'POST' && method !== 'GET' && method !== 'HEAD') throw pgrst(405, 'PGRST117', `Unsupported HTTP method ${method}`);
+    const fnSql = `public.${ident(fn, 'function')}`;
     const body = method === 'POST' ? await readJson(req) : undefined;
     const args: Record<string, unknown> = method === 'POST' ? ((body ?? {}) as Record<string, unknown>) : Object.fromEntries(query);
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw pgrst(400, 'PGRST102', 'RPC arguments must be a JSON object');
@@ -460,14 +464,14 @@ export function createRest(db: Database, keys: Keys) {
     if (!proc) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn} in the schema cache`);
     const unknownArg = Object.keys(args).find((name) => !proc.args.includes(name));
     if (unknownArg) throw pgrst(404, 'PGRST202', `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache`);
-    const readOnly = method === 'GET' || proc.volatility !== 'v';
-    if (method === 'GET' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', 'A volatile function cannot be called with GET');
+    const readOnly = method !== 'POST' || proc.volatility !== 'v';
+    if (method !== 'POST' && proc.volatility === 'v') throw pgrst(405, 'PGRST101', `A volatile function cannot be called with ${method}`);
     const prelude = await requestSettings(req, role, claims, `/rest/v1/rpc/${fn}`, readOnly);
     // As PostgREST does, a JSON result goes out as the database wrote it.
     const asText = !proc.retset && (proc.rettype === 'json' || proc.rettype === 'jsonb');
     const { rows } = await db.statement<{ r: unknown }>(prelude, (value) => {
       const named = Object.entries(args).map(([name, arg]) => `${ident(name, 'argument')} => ${value(typeof arg === 'object' && arg !== null ? JSON.stringify(arg) : (arg as SqlValue))}`);
-      const call = `public.${ident(fn, 'function')}(${named.join(', ')})`;
+      const call = `${fnSql}(${named.join(', ')})`;
       if (proc.rettype === 'void') return `select ${call}`;
       if (asText) return `select (${call})::text as r`;
       return proc.retset ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]') as r from ${call} r` : `select to_jsonb(${call}) as r`;

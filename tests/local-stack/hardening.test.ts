@@ -55,6 +55,37 @@ describe('requests the stack must refuse without falling over', () => {
     expect(await response.json()).toMatchObject({ code: expect.any(String) as unknown, message: expect.any(String) as unknown, details: null, hint: null });
     await stillServing();
   });
+
+  it('refuses a name holding NUL (a column in the body, a quoted table) with a PostgREST-shaped 400', async () => {
+    const member = await signedInClient(stack, 'nul');
+    const token = (await member.client.auth.getSession()).data.session?.access_token ?? '';
+    const headers = { apikey: stack.anonKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const column = await fetch(`${stack.url}/rest/v1/contacts`, { method: 'POST', headers, body: JSON.stringify({ '"a\u0000b"': 1 }) });
+    expect(column.status).toBe(400);
+    expect(await column.json()).toMatchObject({ code: 'PGRST100' });
+    const table = await fetch(`${stack.url}/rest/v1/%22con%00tacts%22`, { headers });
+    expect(table.status).toBe(400);
+    expect(await table.json()).toMatchObject({ code: 'PGRST100' });
+    await stillServing();
+  });
+
+  it('calls a function by POST, or by GET and HEAD when it changes nothing, as PostgREST does; any other method runs nothing', async () => {
+    const member = await signedInClient(stack, 'methods');
+    const token = (await member.client.auth.getSession()).data.session?.access_token ?? '';
+    const headers = { apikey: stack.anonKey, Authorization: `Bearer ${token}` };
+    const contact = { id: crypto.randomUUID(), first_name: 'Never' };
+    const mutations = encodeURIComponent(JSON.stringify([{ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: contact.id, op: 'insert', changes: contact, stamp: '0001700000000000:0000:dev' }]));
+    for (const method of ['PATCH', 'PUT', 'DELETE']) {
+      const response = await fetch(`${stack.url}/rest/v1/rpc/sync_push?mutations=${mutations}`, { method, headers });
+      expect(response.status).toBe(405);
+      expect(await response.json()).toMatchObject({ code: 'PGRST117' });
+    }
+    for (const method of ['GET', 'HEAD']) expect((await fetch(`${stack.url}/rest/v1/rpc/sync_push?mutations=${mutations}`, { method, headers })).status).toBe(405);
+    expect((await member.client.from('contacts').select('id')).data).toEqual([]);
+    const pulled = await fetch(`${stack.url}/rest/v1/rpc/sync_pull_columns?page_size=10`, { headers });
+    expect(pulled.status).toBe(200);
+    expect(await pulled.json()).toMatchObject({ has_more: false });
+  });
 });
 
 describe('tokens without an expiry are refused everywhere', () => {
