@@ -4,9 +4,9 @@ import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 /*
  * Migration 20261130000500 rewrote sync.json_fits and sync.is_tombstoned in PL/pgSQL (compiled once
  * per session, plans kept) instead of SQL (set up and planned again on every statement that calls
- * them, once per mutation of a push). Same answers: the former SQL expression of json_fits is kept
- * here and compared over every kind of value and column type; is_tombstoned is asked about a real
- * tombstone and its near misses.
+ * them, once per mutation of a push); 20261130000600 gave sync.shared_stamp (once per pulled row) a
+ * cheaper test. Same answers: the former expressions are kept here and compared over every kind of
+ * value; is_tombstoned is asked about a real tombstone and its near misses.
  */
 
 /** sync.json_fits as the SQL function of 20261129000500_daily_goals.sql computed it. */
@@ -26,7 +26,7 @@ const VALUES = [null, 'null', 'true', '0', '1.5', '"text"', '""', '{}', '{"a": 1
 const TYPES = [null, 'jsonb', 'json', 'boolean', 'smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision', 'smallint[]', 'integer[]', 'numeric[]', 'text[]', 'uuid[]', 'text', 'uuid', 'date', 'timestamp with time zone'];
 
 for (const backend of sqlBackends()) {
-  describe(`helpers a push calls per mutation, on ${backend.name}`, () => {
+  describe(`helpers a push calls per mutation, and a pull per row, on ${backend.name}`, () => {
     let db: SqlBackend;
 
     beforeAll(async () => {
@@ -46,6 +46,35 @@ for (const backend of sqlBackends()) {
       const answer = (v: string, t: string) => rows.find((row) => row.v === JSON.stringify(JSON.parse(v)).replace(/,/g, ', ') && row.t === t)?.now;
       expect([answer('["a", "b"]', 'text[]'), answer('[1, 2]', 'integer[]'), answer('null', 'uuid'), answer('"text"', 'text')]).toEqual([true, true, true, true]);
       expect([answer('[["a"]]', 'text[]'), answer('["a", 1]', 'text[]'), answer('[1, 2]', 'text[]'), answer('{}', 'text'), answer('"text"', 'integer')]).toEqual([false, false, false, false, false]);
+    });
+
+    it('sync.shared_stamp shares a stamp exactly when its former expression did, and only text', async () => {
+      const stamped = ['first_name', 'tags', 'deleted_at'];
+      const s = '"0001764000000000:0000:dev"';
+      const t = '"0001764000000001:0000:dev"';
+      const cases = [
+        `{"first_name": ${s}, "tags": ${s}, "deleted_at": ${s}}`, // written once: shared
+        `{"first_name": ${s}, "tags": ${t}, "deleted_at": ${s}}`, // one field edited later
+        `{"first_name": ${t}, "tags": ${t}, "deleted_at": ${s}}`,
+        `{"first_name": ${s}, "tags": ${s}}`, // a stamped key missing
+        `{"first_name": ${s}, "tags": ${s}, "deleted_at": ${s}, "notes": ${s}}`, // a key not stamped here
+        `{"first_name": 5, "tags": 5, "deleted_at": 5}`, // not text
+        `{"first_name": null, "tags": null, "deleted_at": null}`,
+        '{}',
+        'null',
+      ];
+      // As text, so that SQL NULL (nothing shared) and JSON null stay apart.
+      const rows = await db.query<{ stamps: string; now: string | null; before: string | null }>(
+        `select c::text as stamps, sync.shared_stamp(c, $2)::text as now,
+                (case when c ?& $2 and c - $2 = '{}'::jsonb and not jsonb_path_exists(c, '$.* ? (@ != $b)', jsonb_build_object('b', c -> 'deleted_at')) then c -> 'deleted_at' end)::text as before
+         from unnest($1::jsonb[]) as c`,
+        [cases, stamped],
+      );
+      expect(rows.map((row) => row.now)).toEqual([s, null, null, null, null, null, null, null, null]);
+      // The former expression also "shared" stamps that are not text (5, JSON null), which the client refuses.
+      const notText = rows.filter((row) => row.before !== null && !row.before.startsWith('"'));
+      expect(notText.map((row) => row.before)).toEqual(['5', 'null']);
+      expect(rows.filter((row) => !notText.includes(row)).every((row) => row.now === row.before)).toBe(true);
     });
 
     it('sync.is_tombstoned is true for the member’s own hard-deleted id of that table only', async () => {
