@@ -13,13 +13,16 @@ import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remot
 import { pullPageSchema } from '../../src/domain/sync-wire-schema';
 import { createFieldbookDb } from '../../src/db/fieldbook-db';
 import { countWaiting } from '../../src/db/outbox';
+import { createSyncLocal } from '../../src/db/sync-local';
 import { formatHlc } from '../../src/domain/hlc';
+import { coalesceOutbox } from '../../src/sync/coalesce';
 import type { PullCursor } from '../../src/sync/ports';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { signedInClient, type StackAddress } from '../support/local-stack';
 import { postgresAvailability, startPostgres } from '../support/postgres-server';
 import { connectSyncDevice } from '../support/sync-client';
 import { startStackProcess, type StackProcess } from '../support/stack-process';
+import { createTestDevice, realTime } from '../support/sync-device';
 import { contactInput } from '../support/test-store';
 
 /** A stack the benchmark can reach, and whose database it can prepare. */
@@ -71,12 +74,14 @@ async function propagation(label: string, target: BenchStack) {
     `propagation A → B live query (${label}), ${rounds} writes: p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 12, ratio ${(percentile(latencies, 50) / 12).toFixed(2)}), p95 ${percentile(latencies, 95).toFixed(1)} ms (target ≤ 25, ratio ${(percentile(latencies, 95) / 25).toFixed(2)}), p99 ${percentile(latencies, 99).toFixed(1)} ms`,
   );
 
-  // One pushed mutation against a plain REST insert of the same row, through the same client.
+  // One pushed mutation against a plain REST insert of the same row, through the same client: a
+  // contact as the app writes it, every column.
   const pushTimes: number[] = [];
   const insertTimes: number[] = [];
   const remote = createSupabaseRemote(a.client, who.userId);
+  const template = await appContactRow(who.userId);
   for (let i = 0; i < rounds; i += 1) {
-    const row = { id: crypto.randomUUID(), member_id: who.userId, first_name: `Cost${i}`, phone: '555 010 0100', notes: 'Met at the fair' };
+    const row = { ...template, id: crypto.randomUUID(), first_name: `Cost${i}` };
     const stamp = formatHlc({ physical: Date.now() - 10, counter: i, node: 'bench' });
     let started = performance.now();
     const pushed = await remote.push([{ mutation_id: crypto.randomUUID(), table: 'contacts', row_id: row.id, op: 'insert', changes: row, stamp, stamps: {}, entry_ids: [] }]);
@@ -92,6 +97,20 @@ async function propagation(label: string, target: BenchStack) {
   );
   await a.dispose();
   await b.dispose();
+}
+
+/** A contact row as the app pushes it (every column, as its outbox holds it). */
+async function appContactRow(memberId: string): Promise<Record<string, unknown>> {
+  const device = createTestDevice({ memberId, remote: {} as never, time: realTime });
+  try {
+    const added = await device.store.addContact(contactInput({ first_name: 'Cost' }));
+    if (!added.ok) throw new Error(added.error.message);
+    const contact = coalesceOutbox(await createSyncLocal(device.db).listPending(10)).find((mutation) => mutation.table === 'contacts');
+    if (!contact) throw new Error('the added contact is not in the outbox');
+    return { ...contact.changes };
+  } finally {
+    await device.close();
+  }
 }
 
 /**

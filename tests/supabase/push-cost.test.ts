@@ -1,7 +1,12 @@
+import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSyncLocal } from '../../src/db/sync-local';
 import { formatHlc } from '../../src/domain/hlc';
+import { coalesceOutbox } from '../../src/sync/coalesce';
 import { member, type PushResult } from '../support/schema-db';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
+import { createTestDevice, realTime } from '../support/sync-device';
+import { contactInput } from '../support/test-store';
 
 /*
  * The inserts at the head of a small push go a short way first (migration 20261130000300): one
@@ -9,7 +14,9 @@ import { sqlBackends, type SqlBackend } from '../support/sql-backends';
  * answer itself, the rest go the long way (sync.push_each, the sync_push of 20261130000100). Whatever
  * the mutations, the answers and the rows must be what the long way gives: the same pushes go
  * through sync_push for one member and straight through sync.push_each for another, and the two are
- * compared.
+ * compared. One difference is meant (20261130000700): a row the short way inserted exactly as pushed
+ * stays out of the answer, as the device holds it already; the story's inserts all leave fields out,
+ * so their rows come back.
  */
 
 const stampAt = (ms: number, node = 'dev', counter = 0) => formatHlc({ physical: ms, counter, node });
@@ -199,6 +206,52 @@ for (const backend of sqlBackends()) {
         expect(both.rows.map((row) => row.table)).toEqual(['contacts', 'member_activities']);
         expect(await executions(query)).toBe(counted + 2);
       });
+    });
+
+    /** The push the app makes when a contact is added (the contact and its activity), as its outbox holds it. */
+    async function addedContactPush(sub: string, options: { skewMs?: number } = {}) {
+      const device = createTestDevice({ memberId: sub, remote: {} as never, time: realTime, ...options });
+      try {
+        const added = await device.store.addContact(contactInput({ first_name: 'Answered' }));
+        if (!added.ok) throw new Error(added.error.message);
+        const entries = await createSyncLocal(device.db).listPending(100);
+        return coalesceOutbox(entries).map(({ mutation_id, table, row_id, op, changes, stamp, stamps }) => ({ mutation_id, table, row_id, op, changes, stamp, stamps }));
+      } finally {
+        await device.close();
+      }
+    }
+
+    it('leaves out of the answer a row inserted as it came, which would teach the device nothing; a row with any other stamp goes back', async () => {
+      const sub = await db.createUser();
+      // The app's own push: every stamped column, each with the push's stamp.
+      const plain = await addedContactPush(sub);
+      expect(plain.map((mutation) => mutation.table)).toEqual(['contacts', 'member_activities']);
+      const answer = await db.push(sub, plain);
+      expect(answer.results.map((result) => result.status)).toEqual(['applied', 'applied']);
+      expect(answer.rows).toEqual([]);
+      // Stored as pushed: the values, and the push's stamp on every stamped column.
+      const [contact] = await db.query<{ first_name: string; field_stamps: Record<string, string> }>('select first_name, field_stamps from public.contacts where id = $1', [plain[0]!.row_id]);
+      expect(contact?.first_name).toBe('Answered');
+      expect(new Set(Object.values(contact?.field_stamps ?? {}))).toEqual(new Set([plain[0]!.stamp]));
+
+      // A clock two hours fast: the server clamps the stamps, and the device must learn them.
+      const fast = await addedContactPush(sub, { skewMs: 2 * 3_600_000 });
+      const clamped = await db.push(sub, fast);
+      expect(clamped.results.map((result) => result.status)).toEqual(['applied', 'applied']);
+      expect(clamped.rows.map((row) => row.table)).toEqual(['contacts', 'member_activities']);
+      expect(clamped.rows[0]?.row['field_stamps']).not.toMatchObject({ first_name: fast[0]!.stamp });
+
+      // A field the push left out gets the server's stamp, which the device does not hold.
+      const [partial] = await addedContactPush(sub);
+      const changes = Object.fromEntries(Object.entries(partial!.changes).filter(([field]) => field !== 'notes'));
+      const leftOut = await db.push(sub, [{ ...partial!, changes }]);
+      expect(leftOut.results[0]?.status).toBe('applied');
+      expect(leftOut.rows.map((row) => row.row['id'])).toEqual([partial!.row_id]);
+
+      // The long way answers with the row, as it always has.
+      const other = await db.createUser();
+      const long = await longWay(other, await addedContactPush(other));
+      expect(long.rows.map((row) => row.table)).toEqual(['contacts', 'member_activities']);
     });
 
     it('prepares a statement again after DEALLOCATE ALL', async () => {
