@@ -30,8 +30,6 @@ export type EngineContext = {
   readonly request: (lane: Lane) => void;
   /** Runs server work one job at a time; a job never throws out of the chain. */
   readonly serial: <T>(job: () => Promise<T>) => Promise<T>;
-  /** Every answer carries the server time: correct the clock by it (SPEC CK2). */
-  readonly learnOffset: (startedAt: number, serverTime: number) => void;
   /** Rows came from the server: move the clock past their stamps, and tell listeners of remote changes. */
   readonly received: (rows: readonly RemoteRow[], remoteChange?: boolean) => void;
   /** Re-reads the pending, oldest and rejected counts into the status. */

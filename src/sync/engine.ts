@@ -213,7 +213,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine & { rea
   };
 
   const ctx: EngineContext = {
-    remote: measuredRemote(remote, metrics, time),
+    remote: measuredRemote(remote, metrics, time, learnOffset),
     local,
     time,
     random: options.random ?? Math.random,
@@ -225,7 +225,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine & { rea
     canTalk,
     request,
     serial,
-    learnOffset,
     received,
     refreshSummary,
     failed,

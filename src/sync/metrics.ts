@@ -311,22 +311,36 @@ export function createSyncMetrics(options: { readonly time: TimePort }): SyncMet
 }
 
 /**
- * The remote port with the round trip of every successful sync_push and sync_pull (per page) timed.
- * Failed requests are not timed: an offline failure answers at once and would flatter the figure.
+ * The remote port with the round trip of every successful sync_push and sync_pull (per page) timed,
+ * and each answer's server time handed to `answered` with the time its request went out: the round
+ * trip of the request alone, not of the outbox work around a push, nor of the wait of a page fetched
+ * ahead (SPEC CK2). Failed requests are not timed: an offline failure answers at once and would
+ * flatter the figure.
  */
-export function measuredRemote(remote: RemotePort, metrics: MetricsRecorder, time: Pick<TimePort, 'now'>): RemotePort {
+export function measuredRemote(
+  remote: RemotePort,
+  metrics: MetricsRecorder,
+  time: Pick<TimePort, 'now'>,
+  answered: (startedAt: number, serverTime: number) => void = () => undefined,
+): RemotePort {
   return {
     ...remote,
     push: async (mutations) => {
       const startedAt = time.now();
       const answer = await remote.push(mutations);
-      if (answer.ok) metrics.latency('push', time.now() - startedAt);
+      if (answer.ok) {
+        metrics.latency('push', time.now() - startedAt);
+        answered(startedAt, answer.value.server_time);
+      }
       return answer;
     },
     pull: async (cursor, pageSize) => {
       const startedAt = time.now();
       const answer = await remote.pull(cursor, pageSize);
-      if (answer.ok) metrics.latency('pull', time.now() - startedAt);
+      if (answer.ok) {
+        metrics.latency('pull', time.now() - startedAt);
+        answered(startedAt, answer.value.server_time);
+      }
       return answer;
     },
   };

@@ -46,14 +46,8 @@ export function createPuller(
   let caughtUpSinceStart = false;
 
   const pullFrom: Puller['pullFrom'] = async (start, onPage) => {
-    const fetchPage = (cursor: PullCursor) => {
-      const startedAt = time.now();
-      return remote.pull(cursor, PULL_PAGE_SIZE).then((page) => {
-        // Timed on arrival: a page fetched ahead may then wait for the one before it to apply.
-        if (page.ok) ctx.learnOffset(startedAt, page.value.server_time);
-        return page;
-      });
-    };
+    // The remote learns the server's clock from each answer on arrival (engine.ts, measuredRemote).
+    const fetchPage = (cursor: PullCursor) => remote.pull(cursor, PULL_PAGE_SIZE);
     let next = fetchPage(start);
     for (;;) {
       const page = await next;

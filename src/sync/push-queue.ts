@@ -18,15 +18,6 @@ export type PushQueue = {
 export function createPushQueue(ctx: EngineContext, options: { readonly batchSize?: number; readonly onRetryAtChange: () => void }): PushQueue {
   const { local, remote, time, log } = ctx;
   const backoff = createLaneBackoff({ time, random: ctx.random, retry: () => ctx.request('push'), onChange: options.onRetryAtChange });
-  // The server's clock is read from the request's own round trip, not the outbox work around it.
-  const timedRemote: Pick<typeof remote, 'push'> = {
-    push: async (mutations) => {
-      const startedAt = time.now();
-      const answer = await remote.push(mutations);
-      if (answer.ok) ctx.learnOffset(startedAt, answer.value.server_time);
-      return answer;
-    },
-  };
 
   const run = async () => {
     if (!ctx.canTalk() || backoff.waiting()) return;
@@ -39,7 +30,7 @@ export function createPushQueue(ctx: EngineContext, options: { readonly batchSiz
         const startedAt = time.now();
         let result: Awaited<ReturnType<typeof pushBatch>>;
         try {
-          result = await pushBatch(local, timedRemote, options.batchSize ?? PUSH_BATCH_SIZE);
+          result = await pushBatch(local, remote, options.batchSize ?? PUSH_BATCH_SIZE);
         } catch (error) {
           countsFresh = false;
           throw error;

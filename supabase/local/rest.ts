@@ -350,7 +350,7 @@ export function createRest(db: Database, keys: Keys) {
     const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
 
     const prelude = await requestSettings(req, role, claims, `/rest/v1/${name}`, method === 'GET' || method === 'HEAD');
-    if (method === 'POST') return insert(req, res, name, query, body, { prelude, prefer, select });
+    if (method === 'POST') return insert(req, res, name, query, body, { prelude, prefer, select, tableSql, returning });
     await db.transaction(async (tx) => {
       await assertTable(tx, name);
       if (method === 'GET' || method === 'HEAD') {
@@ -394,10 +394,15 @@ export function createRest(db: Database, keys: Keys) {
    * POST /rest/v1/<table>: inserts the body's row or rows, as one statement (one round trip on a
    * server) unless Prefer: missing=default splits them into groups by their keys.
    */
-  async function insert(req: IncomingMessage, res: ServerResponse, name: string, query: URLSearchParams, body: unknown, options: { prelude: string; prefer: Map<string, string>; select: string }) {
-    const { prelude, prefer, select } = options;
-    const tableSql = `public.${ident(name, 'table')}`;
-    const returning = prefer.get('return') === 'representation';
+  async function insert(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    query: URLSearchParams,
+    body: unknown,
+    options: { prelude: string; prefer: Map<string, string>; select: string; tableSql: string; returning: boolean },
+  ) {
+    const { prelude, prefer, select, tableSql, returning } = options;
     // Read before the transaction, as procOf is (PGlite would deadlock on a query outside it from inside one).
     await assertTable(db, name);
     const rows = Array.isArray(body) ? body : body === undefined ? [] : [body];

@@ -13,16 +13,14 @@ import { createSupabaseRemote } from '../../src/adapters/supabase/supabase-remot
 import { pullPageSchema } from '../../src/domain/sync-wire-schema';
 import { createFieldbookDb } from '../../src/db/fieldbook-db';
 import { countWaiting } from '../../src/db/outbox';
-import { createSyncLocal } from '../../src/db/sync-local';
 import { formatHlc } from '../../src/domain/hlc';
-import { coalesceOutbox } from '../../src/sync/coalesce';
 import type { PullCursor } from '../../src/sync/ports';
 import { startLocalStack, type LocalStack } from '../../supabase/local/server';
 import { signedInClient, type StackAddress } from '../support/local-stack';
 import { postgresAvailability, startPostgres } from '../support/postgres-server';
 import { connectSyncDevice } from '../support/sync-client';
 import { startStackProcess, type StackProcess } from '../support/stack-process';
-import { createTestDevice, realTime } from '../support/sync-device';
+import { addedContactMutations } from '../support/sync-device';
 import { contactInput } from '../support/test-store';
 
 /** A stack the benchmark can reach, and whose database it can prepare. */
@@ -79,7 +77,7 @@ async function propagation(label: string, target: BenchStack) {
   const pushTimes: number[] = [];
   const insertTimes: number[] = [];
   const remote = createSupabaseRemote(a.client, who.userId);
-  const template = await appContactRow(who.userId);
+  const template = (await addedContactMutations(who.userId)).find((mutation) => mutation.table === 'contacts')?.changes ?? {};
   for (let i = 0; i < rounds; i += 1) {
     const row = { ...template, id: crypto.randomUUID(), first_name: `Cost${i}` };
     const stamp = formatHlc({ physical: Date.now() - 10, counter: i, node: 'bench' });
@@ -97,20 +95,6 @@ async function propagation(label: string, target: BenchStack) {
   );
   await a.dispose();
   await b.dispose();
-}
-
-/** A contact row as the app pushes it (every column, as its outbox holds it). */
-async function appContactRow(memberId: string): Promise<Record<string, unknown>> {
-  const device = createTestDevice({ memberId, remote: {} as never, time: realTime });
-  try {
-    const added = await device.store.addContact(contactInput({ first_name: 'Cost' }));
-    if (!added.ok) throw new Error(added.error.message);
-    const contact = coalesceOutbox(await createSyncLocal(device.db).listPending(10)).find((mutation) => mutation.table === 'contacts');
-    if (!contact) throw new Error('the added contact is not in the outbox');
-    return { ...contact.changes };
-  } finally {
-    await device.close();
-  }
 }
 
 /**

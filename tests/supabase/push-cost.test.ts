@@ -1,12 +1,8 @@
-import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncLocal } from '../../src/db/sync-local';
 import { formatHlc } from '../../src/domain/hlc';
-import { coalesceOutbox } from '../../src/sync/coalesce';
 import { member, type PushResult } from '../support/schema-db';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
-import { createTestDevice, realTime } from '../support/sync-device';
-import { contactInput } from '../support/test-store';
+import { addedContactMutations } from '../support/sync-device';
 
 /*
  * The inserts at the head of a small push go a short way first (migration 20261130000300): one
@@ -209,17 +205,7 @@ for (const backend of sqlBackends()) {
     });
 
     /** The push the app makes when a contact is added (the contact and its activity), as its outbox holds it. */
-    async function addedContactPush(sub: string, options: { skewMs?: number } = {}) {
-      const device = createTestDevice({ memberId: sub, remote: {} as never, time: realTime, ...options });
-      try {
-        const added = await device.store.addContact(contactInput({ first_name: 'Answered' }));
-        if (!added.ok) throw new Error(added.error.message);
-        const entries = await createSyncLocal(device.db).listPending(100);
-        return coalesceOutbox(entries).map(({ mutation_id, table, row_id, op, changes, stamp, stamps }) => ({ mutation_id, table, row_id, op, changes, stamp, stamps }));
-      } finally {
-        await device.close();
-      }
-    }
+    const addedContactPush = (sub: string, options: { skewMs?: number } = {}) => addedContactMutations(sub, { ...options, input: { first_name: 'Answered' } });
 
     it('leaves out of the answer a row inserted as it came, which would teach the device nothing; a row with any other stamp goes back', async () => {
       const sub = await db.createUser();

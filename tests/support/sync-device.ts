@@ -5,6 +5,7 @@ import { createHlcClock, type HlcClock } from '../../src/domain/hlc';
 import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore, type LocalStore } from '../../src/db/local-store';
 import { createSyncLocal, type Overwritten } from '../../src/db/sync-local';
+import { coalesceOutbox } from '../../src/sync/coalesce';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../src/sync/engine';
 import type { RemotePort, TimePort } from '../../src/sync/ports';
 
@@ -126,4 +127,20 @@ export async function addContact(device: TestDevice, overrides: Partial<ContactI
   const result = await device.store.addContact(contactInput(overrides));
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
+}
+
+/**
+ * The mutations the app pushes when a contact is added (the contact, then its activity), as they
+ * leave a fresh device's outbox, in the wire's shape. The device is gone afterwards.
+ */
+export async function addedContactMutations(memberId: string, options: { skewMs?: number; input?: Partial<ContactInput> } = {}) {
+  const device = createTestDevice({ memberId, remote: {} as never, time: realTime, ...(options.skewMs === undefined ? {} : { skewMs: options.skewMs }) });
+  try {
+    const added = await device.store.addContact(contactInput(options.input));
+    if (!added.ok) throw new Error(added.error.message);
+    const entries = await createSyncLocal(device.db).listPending(100);
+    return coalesceOutbox(entries).map(({ mutation_id, table, row_id, op, changes, stamp, stamps }) => ({ mutation_id, table, row_id, op, changes, stamp, stamps }));
+  } finally {
+    await device.close();
+  }
 }
