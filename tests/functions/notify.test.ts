@@ -137,6 +137,9 @@ describe('notify: the schedule', () => {
     await click(member, (await sentMessage(member, 'Cora', 'Cron')).link, 'person');
     const now = new Date();
     now.setUTCSeconds(0, 0);
+    // At :05 the digest is due as well, and its answer would be the last one read below: a minute
+    // when only notify is due (a minute ahead still delivers the click, made just now).
+    if (now.getUTCMinutes() === 5) now.setUTCMinutes(6);
     const runs = await stack.cron.runDue(now);
     expect(runs.find((r) => r.jobname === 'fieldbook-notify')?.status).toBe('succeeded');
     await stack.net.drain();
