@@ -199,12 +199,17 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     const requested = Array.isArray(config['postgres_changes']) ? (config['postgres_changes'] as Record<string, unknown>[]) : [];
     const bindings: Binding[] = [];
     const problems: string[] = [];
+    // Every table the join names is checked in one query (a device joins with one binding per synced table).
+    const readable = await selectableTables(
+      roleOf(checked.claims),
+      requested.map((raw) => raw['table']).filter((table): table is string => typeof table === 'string' && table !== '*'),
+    );
     for (const raw of requested) {
       const table = typeof raw['table'] === 'string' ? raw['table'] : '*';
       const schema = typeof raw['schema'] === 'string' ? raw['schema'] : 'public';
       const filter = parseFilter(raw['filter']);
       if (filter === 'invalid') problems.push(`Unsupported filter "${String(raw['filter'])}": use column=op.value with eq, neq, lt, lte, gt, gte or in`);
-      else if (schema !== 'public' || (table !== '*' && (!(await infoFor(table)) || !(await canSelect(roleOf(checked.claims), table)))))
+      else if (schema !== 'public' || (table !== '*' && (!readable.has(table) || !(await infoFor(table)))))
         problems.push(`Unable to subscribe to changes with given parameters. Please check Realtime is enabled for ${schema}.${table} and that the role may select from it`);
       bindings.push({ id: bindingId(raw), event: (typeof raw['event'] === 'string' ? raw['event'] : '*').toUpperCase(), schema, table, filter: filter === 'invalid' ? null : filter, raw });
     }
@@ -228,6 +233,10 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
       broadcastAck: broadcast['ack'] === true,
       presenceKey: presenceConfig['enabled'] === true ? (typeof presenceConfig['key'] === 'string' && presenceConfig['key'] !== '' ? presenceConfig['key'] : crypto.randomUUID()) : null,
     };
+    // Checked again: the checks above wait on the database, and joins sent meanwhile on this socket
+    // passed the first check too.
+    if (!client.channels.has(topic) && client.channels.size >= MAX_CHANNELS_PER_SOCKET)
+      return reply(client, joinRef, ref, topic, 'error', { reason: `Too many channels on one connection (max ${MAX_CHANNELS_PER_SOCKET})` });
     // Subscribed before replying, so no change between the reply and the subscription is lost.
     client.channels.set(topic, channel);
     reply(client, joinRef, ref, topic, 'ok', { postgres_changes: bindings.map((binding) => ({ ...binding.raw, id: binding.id })) });
@@ -401,7 +410,22 @@ export function createRealtime(db: Database, keys: Keys, options: RealtimeOption
     if (before && readWasRevoked(before, policies)) expire(client, channel, readRevoked(subTopicOf(channel.topic)));
   }
 
-  /** May this role SELECT from the table at all? Checked at join and for every change. */
+  /** Which of these public tables the role may SELECT from at all (a table that does not exist is not). */
+  async function selectableTables(role: string, tables: readonly string[]): Promise<Set<string>> {
+    if (tables.length === 0) return new Set();
+    try {
+      const { rows } = await db.query<{ name: string }>(
+        `select c.relname as name from pg_class c
+         where c.relnamespace = 'public'::regnamespace and c.relname = any($2::text[]) and has_table_privilege($1, c.oid, 'SELECT')`,
+        [role, [...new Set(tables)]],
+      );
+      return new Set(rows.map((row) => row.name));
+    } catch {
+      return new Set();
+    }
+  }
+
+  /** May this role SELECT from the table at all? Checked for every DELETE change. */
   async function canSelect(role: string, table: string): Promise<boolean> {
     try {
       const { rows } = await db.query<{ ok: boolean }>(`select has_table_privilege($1, format('public.%I', $2::text), 'SELECT') as ok`, [role, table]);

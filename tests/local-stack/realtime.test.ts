@@ -168,6 +168,23 @@ describe('realtime robustness', () => {
     calm.close();
   });
 
+  it('holds the channel limit when a flood of joins waits on the database (joins with postgres_changes)', async () => {
+    const noisy = await open();
+    const join = { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'contacts' }] } };
+    for (let i = 0; i < 105; i += 1) noisy.send(JSON.stringify([String(i), String(i), `realtime:bound-${i}`, 'phx_join', join]));
+    const replies: string[] = [];
+    await new Promise<void>((resolve) => {
+      noisy.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as [string, string, string, string, { status: string }];
+        if (frame[3] === 'phx_reply') replies.push(frame[4].status);
+        if (replies.length === 105) resolve();
+      });
+    });
+    expect(replies.filter((status) => status === 'ok')).toHaveLength(100);
+    expect(replies.filter((status) => status === 'error')).toHaveLength(5);
+    noisy.close();
+  });
+
   it('closes a connection that stops sending heartbeats', async () => {
     const silent = await open();
     const closedAt = await new Promise<number>((resolve) => silent.once('close', () => resolve(Date.now())));
