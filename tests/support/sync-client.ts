@@ -19,7 +19,11 @@ export type Link = { offline: boolean; dropNextPushAnswer: boolean; pushes: numb
 export async function connectSyncDevice(
   stack: StackAddress,
   who: { readonly email: string; readonly userId: string },
-  options: { engine?: Partial<SyncEngineOptions> } = {},
+  options: {
+    engine?: Partial<SyncEngineOptions>;
+    /** Answers a request in place of the stack when it returns a response (a benchmark's pages served from memory). */
+    answer?: (url: string) => Response | undefined;
+  } = {},
 ) {
   const link: Link = { offline: false, dropNextPushAnswer: false, pushes: 0 };
   const client = createClient<Database>(stack.url, stack.anonKey, {
@@ -28,8 +32,9 @@ export async function connectSyncDevice(
     global: {
       fetch: async (input, init) => {
         if (link.offline) throw new TypeError('fetch failed');
-        const response = await fetch(input, init);
-        if (String(input instanceof Request ? input.url : input).includes('/rpc/sync_push')) {
+        const url = String(input instanceof Request ? input.url : input);
+        const response = options.answer?.(url) ?? (await fetch(input, init));
+        if (url.includes('/rpc/sync_push')) {
           link.pushes += 1;
           if (link.dropNextPushAnswer) {
             link.dropNextPushAnswer = false;
