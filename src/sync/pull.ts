@@ -4,6 +4,13 @@ import type { PullCursor, RemoteRow } from './ports';
 import type { RealtimeInbox } from './realtime-inbox';
 
 export const PULL_PAGE_SIZE = 1000;
+/**
+ * A pull's first page is this small and each next one twice the last, up to PULL_PAGE_SIZE (PL1): the
+ * device waits for the first page only (each next one is fetched while the one before is applied),
+ * and a small page comes back sooner. Once pages are full size, applying one takes longer than
+ * fetching the next.
+ */
+export const FIRST_PULL_PAGE_SIZE = 250;
 export const PULL_INTERVAL_MS = 5 * 60_000;
 /** While realtime is down, changes from other devices still arrive by polling this often. */
 export const FALLBACK_POLL_MS = 10_000;
@@ -47,7 +54,12 @@ export function createPuller(
 
   const pullFrom: Puller['pullFrom'] = async (start, onPage) => {
     // The remote learns the server's clock from each answer on arrival (engine.ts, measuredRemote).
-    const fetchPage = (cursor: PullCursor) => remote.pull(cursor, PULL_PAGE_SIZE);
+    let pageSize = FIRST_PULL_PAGE_SIZE;
+    const fetchPage = (cursor: PullCursor) => {
+      const page = remote.pull(cursor, pageSize);
+      pageSize = Math.min(PULL_PAGE_SIZE, pageSize * 2);
+      return page;
+    };
     let next = fetchPage(start);
     for (;;) {
       const page = await next;

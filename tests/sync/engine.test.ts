@@ -265,6 +265,19 @@ describe('sync engine against the in-memory server', () => {
     expect((await contactOn(b, '22222222-2222-4222-8222-222222222222'))?.first_name).toBe('Missed');
   });
 
+  it('[PL1] a catch-up asks for pages of 250, 500, then 1,000 rows, and applies every row', async () => {
+    const { time, server, device } = setup();
+    for (let i = 0; i < 2600; i += 1)
+      server.write('contacts', crypto.randomUUID(), { first_name: `Row${i}`, created_at: new Date(time.now()).toISOString(), deleted_at: null, member_id: MEMBER });
+    const link = server.connect();
+    const asked: number[] = [];
+    const b = device({ remote: { ...link.port, pull: (cursor, pageSize) => (asked.push(pageSize), link.port.pull(cursor, pageSize)) } });
+    b.engine.start();
+    await settle(time, b);
+    expect(asked.slice(0, 4)).toEqual([250, 500, 1000, 1000]);
+    expect(await b.db.contacts.count()).toBe(2600);
+  });
+
   it('[G7] while realtime is down, changes from elsewhere still arrive by polling', async () => {
     const { time, server, device } = setup();
     const b = device();
