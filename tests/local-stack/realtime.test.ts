@@ -46,6 +46,20 @@ async function subscribe(client: Client, name: string, filter?: string, table = 
 
 const contact = (first_name: string) => ({ id: crypto.randomUUID(), first_name });
 
+/** Sends 105 joins of topics `prefix-0`… at once (the limit is 100 a socket) and resolves with their reply statuses. */
+function floodOfJoins(socket: WebSocket, prefix: string, config: Record<string, unknown>): Promise<string[]> {
+  const replies: string[] = [];
+  const all = new Promise<string[]>((resolve) => {
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as [string, string, string, string, { status: string }];
+      if (frame[3] === 'phx_reply') replies.push(frame[4].status);
+      if (replies.length === 105) resolve(replies);
+    });
+  });
+  for (let i = 0; i < 105; i += 1) socket.send(JSON.stringify([String(i), String(i), `realtime:${prefix}-${i}`, 'phx_join', { config }]));
+  return all;
+}
+
 describe('realtime postgres_changes with the real supabase-js client', () => {
   it('delivers INSERT and UPDATE to the owner, never to another member; a hard DELETE only if the publication publishes deletes', async () => {
     const mine = await subscribe(alice.client, 'alice-own', `member_id=eq.${alice.userId}`);
@@ -148,15 +162,7 @@ describe('realtime robustness', () => {
     noisy.send('{not json');
     noisy.send(JSON.stringify(['1', '1', 'realtime:nowhere', 'broadcast', { event: 'x' }]));
     expect(await nextFrame(noisy)).toEqual(['1', '1', 'realtime:nowhere', 'phx_reply', { status: 'error', response: { reason: 'unmatched topic' } }]);
-    for (let i = 0; i < 105; i += 1) noisy.send(JSON.stringify([String(i), String(i), `realtime:flood-${i}`, 'phx_join', { config: {} }]));
-    const replies: unknown[] = [];
-    await new Promise<void>((resolve) => {
-      noisy.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString()) as [string, string, string, string, { status: string }];
-        if (frame[3] === 'phx_reply') replies.push(frame[4].status);
-        if (replies.length === 105) resolve();
-      });
-    });
+    const replies = await floodOfJoins(noisy, 'flood', {});
     expect(replies.filter((status) => status === 'error')).toHaveLength(5);
     const closed = new Promise<number>((resolve) => noisy.once('close', (code) => resolve(code)));
     noisy.send('x'.repeat(1024 * 1024 + 10));
@@ -170,16 +176,7 @@ describe('realtime robustness', () => {
 
   it('holds the channel limit when a flood of joins waits on the database (joins with postgres_changes)', async () => {
     const noisy = await open();
-    const join = { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'contacts' }] } };
-    for (let i = 0; i < 105; i += 1) noisy.send(JSON.stringify([String(i), String(i), `realtime:bound-${i}`, 'phx_join', join]));
-    const replies: string[] = [];
-    await new Promise<void>((resolve) => {
-      noisy.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString()) as [string, string, string, string, { status: string }];
-        if (frame[3] === 'phx_reply') replies.push(frame[4].status);
-        if (replies.length === 105) resolve();
-      });
-    });
+    const replies = await floodOfJoins(noisy, 'bound', { postgres_changes: [{ event: '*', schema: 'public', table: 'contacts' }] });
     expect(replies.filter((status) => status === 'ok')).toHaveLength(100);
     expect(replies.filter((status) => status === 'error')).toHaveLength(5);
     noisy.close();
