@@ -429,7 +429,11 @@ export function createRest(db: Database, keys: Keys) {
         group.keys.length === 0
           ? `select from jsonb_array_elements(${value(JSON.stringify(group.rows))}::jsonb)`
           : `(${columns}) select ${columns} from jsonb_populate_recordset(null::${tableSql}, ${value(JSON.stringify(group.rows))}::jsonb)`;
-      return `with written as (insert into ${tableSql} as t ${source}${onConflict} returning *)
+      const insert = `insert into ${tableSql} as t ${source}${onConflict}`;
+      // As PostgREST: RETURNING only when the rows go back. RETURNING needs the new rows to pass the
+      // SELECT policies, and an insert-only table (a lead form's) has an INSERT policy alone.
+      if (!returning) return insert;
+      return `with written as (${insert} returning *)
               select coalesce(jsonb_agg(to_jsonb(r)), '[]') as rows from (select ${select} from written) r`;
     };
     const [only] = groups;

@@ -126,6 +126,24 @@ describe.each(backends)('hosted Supabase fidelity on $name', ({ name, migrationR
     }
   });
 
+  it('an insert without return=representation needs only an INSERT policy, as PostgREST sends no RETURNING', async () => {
+    await stack.db.exec(`create table public.local_stack_probe_leads (id uuid primary key default gen_random_uuid(), email text not null);
+                         alter table public.local_stack_probe_leads enable row level security;
+                         grant insert, select on public.local_stack_probe_leads to anon;
+                         create policy leads_insert on public.local_stack_probe_leads for insert to anon with check (true)`);
+    try {
+      const anon = clientFor(stack) as unknown as SupabaseClient;
+      // supabase-js asks for return=minimal unless .select() follows.
+      expect((await anon.from('local_stack_probe_leads').insert({ email: 'lead@example.com' })).error).toBeNull();
+      // Reading the row back needs a SELECT policy, which this table has not: PostgreSQL refuses the RETURNING.
+      const { error } = await anon.from('local_stack_probe_leads').insert({ email: 'peek@example.com' }).select();
+      expect(error?.code).toBe('42501');
+      expect(await query(`select email from public.local_stack_probe_leads`)).toEqual([{ email: 'lead@example.com' }]);
+    } finally {
+      await stack.db.exec('drop table public.local_stack_probe_leads');
+    }
+  });
+
   // These two guard the migrations: hosted's default privileges grant the API roles ALL on whatever
   // the migration role creates in public, so each migration must revoke what they should not hold.
   it('anon can execute no function in public or sync outside an explicit allowlist', async () => {
