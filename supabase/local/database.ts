@@ -47,14 +47,14 @@ function inlined(build: (value: (v: SqlValue) => string) => string): string | nu
   return refused || size > INLINE_LIMIT ? null : sql;
 }
 
-/** `build`'s statement with each value as a parameter $n. */
-function parameterised(build: (value: (v: SqlValue) => string) => string): { sql: string; values: SqlValue[] } {
+/** Database.statement the usual way: the statement with its values as parameters $n, in a transaction after the prelude. */
+function parameterisedStatement<T>(transaction: Database['transaction'], prelude: string, build: (value: (v: SqlValue) => string) => string): Promise<Rows<T>> {
   const values: SqlValue[] = [];
   const sql = build((value) => {
     values.push(value);
     return `$${values.length}`;
   });
-  return { sql, values };
+  return transaction((tx) => tx.query<T>(sql, values), { prelude });
 }
 
 export type Database = Tx & {
@@ -159,19 +159,15 @@ export function databaseFromPglite(db: PGlite, onClose: () => void = () => undef
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await target.query<T>(sql, params)).rows }),
     exec: (sql) => target.exec(sql),
   });
+  const transaction: Database['transaction'] = (run, options) =>
+    db.transaction(async (tx) => {
+      if (options?.prelude) await tx.exec(options.prelude);
+      return run(wrap(tx));
+    });
   return {
     ...wrap(db),
-    transaction: (run, options) =>
-      db.transaction(async (tx) => {
-        if (options?.prelude) await tx.exec(options.prelude);
-        return run(wrap(tx));
-      }),
-    statement: <T,>(prelude: string, build: (value: (v: SqlValue) => string) => string) =>
-      db.transaction(async (tx) => {
-        await tx.exec(prelude);
-        const { sql, values } = parameterised(build);
-        return { rows: (await tx.query<T>(sql, values)).rows };
-      }),
+    transaction,
+    statement: (prelude, build) => parameterisedStatement(transaction, prelude, build),
     listen: async (channel, callback) => {
       const unlisten = await db.listen(channel, callback);
       return () => unlisten();
@@ -210,13 +206,15 @@ export function openPostgres(url: string): Database {
     query: async <T,>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
     exec: (sql) => client.query(sql),
   });
-  const transaction: Database['transaction'] = async (run, options) => {
+  /**
+   * Runs `work` on a pooled connection that opens a transaction. When it fails, the transaction may
+   * still be open (an error in a multi-statement query skips the rest, COMMIT included): it is rolled
+   * back before the connection goes back to the pool.
+   */
+  const inTransaction = async <T,>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query(options?.prelude ? `begin; ${options.prelude}` : 'begin');
-      const result = await run(wrap(client));
-      await client.query('commit');
-      return result;
+      return await work(client);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
@@ -224,27 +222,24 @@ export function openPostgres(url: string): Database {
       client.release();
     }
   };
+  const transaction: Database['transaction'] = (run, options) =>
+    inTransaction(async (client) => {
+      await client.query(options?.prelude ? `begin; ${options.prelude}` : 'begin');
+      const result = await run(wrap(client));
+      await client.query('commit');
+      return result;
+    });
   return {
     ...wrap(pool),
     transaction,
-    statement: async <T,>(prelude: string, build: (value: (v: SqlValue) => string) => string) => {
+    statement: <T,>(prelude: string, build: (value: (v: SqlValue) => string) => string) => {
       const sql = inlined(build);
-      if (sql === null) {
-        const { sql: withParameters, values } = parameterised(build);
-        return transaction((tx) => tx.query<T>(withParameters, values), { prelude });
-      }
-      const client = await pool.connect();
-      try {
+      if (sql === null) return parameterisedStatement<T>(transaction, prelude, build);
+      return inTransaction(async (client) => {
         // Several statements in one query: their results in order, COMMIT's last.
         const results = (await client.query(`begin; ${prelude}; ${sql}; commit`)) as unknown as pg.QueryResult[];
         return { rows: (results.at(-2)?.rows ?? []) as T[] };
-      } catch (error) {
-        // An error skipped the rest, COMMIT included: the transaction is still open, and aborted.
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     listen: async (channel, callback) => {
       const client = await pool.connect();

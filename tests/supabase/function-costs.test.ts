@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlBackends, type SqlBackend } from '../support/sql-backends';
 
@@ -5,22 +7,18 @@ import { sqlBackends, type SqlBackend } from '../support/sql-backends';
  * Migration 20261130000500 rewrote sync.json_fits and sync.is_tombstoned in PL/pgSQL (compiled once
  * per session, plans kept) instead of SQL (set up and planned again on every statement that calls
  * them, once per mutation of a push); 20261130000600 gave sync.shared_stamp (once per pulled row) a
- * cheaper test. Same answers: the former expressions are kept here and compared over every kind of
- * value; is_tombstoned is asked about a real tombstone and its near misses.
+ * cheaper test. Same answers: the former definitions, read from the landed migrations that made
+ * them, are created beside the new ones and compared over every kind of value; is_tombstoned is asked
+ * about a real tombstone and its near misses.
  */
 
-/** sync.json_fits as the SQL function of 20261129000500_daily_goals.sql computed it. */
-const FORMER_JSON_FITS = `case
-    when jsonb_typeof(v) = 'null' then true
-    when t in ('jsonb', 'json') then true
-    when t in ('boolean') then jsonb_typeof(v) = 'boolean'
-    when t in ('smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision') then jsonb_typeof(v) = 'number'
-    when t in ('smallint[]', 'integer[]', 'bigint[]', 'numeric[]') then jsonb_typeof(v) = 'array'
-      and not exists (select 1 from jsonb_array_elements(v) e where jsonb_typeof(e) <> 'number')
-    when t like '%[]' then jsonb_typeof(v) = 'array'
-      and not exists (select 1 from jsonb_array_elements(v) e where jsonb_typeof(e) <> 'string')
-    else jsonb_typeof(v) = 'string'
-  end`;
+/** `fn` as `migration` defined it, renamed `former` (landed migrations never change: this is the exact text that ran). */
+function formerDefinition(migration: string, fn: string, former: string): string {
+  const text = readFileSync(join(import.meta.dirname, '..', '..', 'supabase', 'migrations', migration), 'utf8');
+  const definition = new RegExp(`create (?:or replace )?function ${fn.replace('.', '\\.')}\\([\\s\\S]*?\\n\\$\\$;`).exec(text)?.[0];
+  if (!definition) throw new Error(`${migration} does not define ${fn}`);
+  return definition.replace(fn, former);
+}
 
 const VALUES = [null, 'null', 'true', '0', '1.5', '"text"', '""', '{}', '{"a": 1}', '[]', '["a", "b"]', '[1, 2]', '["a", 1]', '[["a"]]', '[null]', '[{}]', '[true]'];
 const TYPES = [null, 'jsonb', 'json', 'boolean', 'smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision', 'smallint[]', 'integer[]', 'numeric[]', 'text[]', 'uuid[]', 'text', 'uuid', 'date', 'timestamp with time zone'];
@@ -31,12 +29,14 @@ for (const backend of sqlBackends()) {
 
     beforeAll(async () => {
       db = await backend.open();
+      await db.query(formerDefinition('20261129000500_daily_goals.sql', 'sync.json_fits', 'sync.former_json_fits'));
+      await db.query(formerDefinition('20261130000400_pull_columns.sql', 'sync.shared_stamp', 'sync.former_shared_stamp'));
     }, 120_000);
     afterAll(async () => db?.close());
 
     it('sync.json_fits answers as its former SQL expression for every kind of value and column type', async () => {
       const rows = await db.query<{ v: string | null; t: string | null; now: boolean | null; before: boolean | null }>(
-        `select v::text, t, sync.json_fits(v, t) as now, ${FORMER_JSON_FITS} as before
+        `select v::text, t, sync.json_fits(v, t) as now, sync.former_json_fits(v, t) as before
          from unnest($1::jsonb[]) as v cross join unnest($2::text[]) as t`,
         [VALUES, TYPES],
       );
@@ -66,7 +66,7 @@ for (const backend of sqlBackends()) {
       // As text, so that SQL NULL (nothing shared) and JSON null stay apart.
       const rows = await db.query<{ stamps: string; now: string | null; before: string | null }>(
         `select c::text as stamps, sync.shared_stamp(c, $2)::text as now,
-                (case when c ?& $2 and c - $2 = '{}'::jsonb and not jsonb_path_exists(c, '$.* ? (@ != $b)', jsonb_build_object('b', c -> 'deleted_at')) then c -> 'deleted_at' end)::text as before
+                sync.former_shared_stamp(c, $2)::text as before
          from unnest($1::jsonb[]) as c`,
         [cases, stamped],
       );

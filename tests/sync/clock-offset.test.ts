@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFieldbookDb, type FieldbookDb } from '../../src/db/fieldbook-db';
 import { createLocalStore } from '../../src/db/local-store';
 import { createDeviceClock, createSyncLocal } from '../../src/db/sync-local';
-import { parseHlc } from '../../src/domain/hlc';
+import { parseHlc, type HlcClock } from '../../src/domain/hlc';
 import { ok } from '../../src/shared/result';
 import { createSyncEngine } from '../../src/sync/engine';
 import type { LocalPort, RemotePort } from '../../src/sync/ports';
@@ -58,17 +58,23 @@ function countingLocal(db: FieldbookDb) {
   return { port, saved };
 }
 
+/** Starts an engine over `db` (with a clock of its own unless given one), lets it sync, and stops it. */
+async function syncOnce(db: FieldbookDb, time: FakeTime, remote: RemotePort, local: LocalPort, options: { now?: () => number; clock?: HlcClock } = {}) {
+  const now = options.now ?? time.now;
+  const clock = options.clock ?? (await createDeviceClock(db, { now, node: 'dev1' }));
+  const engine = createSyncEngine({ remote, local, clock, time: { ...time.port, now }, random: () => 0.5 });
+  engine.start();
+  await engine.idle();
+  engine.stop();
+}
+
 describe('the server-time offset survives a restart (SPEC CK2)', () => {
   it('[CK2] a device an hour slow, restarted offline, stamps its next write with the corrected time', async () => {
     const time = createFakeTime();
     const deviceNow = () => time.now() - HOUR;
     const db = openDb();
 
-    const firstClock = await createDeviceClock(db, { now: deviceNow, node: 'dev1' });
-    const engine = createSyncEngine({ remote: serverClock(time, () => 0), local: createSyncLocal(db), clock: firstClock, time: { ...time.port, now: deviceNow }, random: () => 0.5 });
-    engine.start();
-    await engine.idle();
-    engine.stop();
+    await syncOnce(db, time, serverClock(time, () => 0), createSyncLocal(db), { now: deviceNow });
 
     // The restart: a new clock and store over the same database, no engine, no network.
     const clock = await createDeviceClock(db, { now: deviceNow, node: 'dev1' });
@@ -134,11 +140,7 @@ describe('the server-time offset survives a restart (SPEC CK2)', () => {
         return local.port.applyRemote(rows, cursor, run);
       },
     };
-    const clock = await createDeviceClock(db, { now: time.now, node: 'dev1' });
-    const engine = createSyncEngine({ remote, local: slow, clock, time: time.port, random: () => 0.5 });
-    engine.start();
-    await engine.idle();
-    engine.stop();
+    await syncOnce(db, time, remote, slow);
     expect(asked).toBeGreaterThanOrEqual(3);
     // The clocks agree: no page may make the device think the server is seconds behind.
     expect(local.saved.filter((offset) => Math.abs(offset) > 1_000)).toEqual([]);
@@ -164,10 +166,7 @@ describe('the server-time offset survives a restart (SPEC CK2)', () => {
     const clock = await createDeviceClock(db, { now: time.now, node: 'dev1' });
     const store = createLocalStore(db, { memberId: MEMBER, clock, now: time.now, newId: () => crypto.randomUUID() });
     expect((await store.addContact(contactInput())).ok).toBe(true);
-    const engine = createSyncEngine({ remote, local: slow, clock, time: time.port, random: () => 0.5 });
-    engine.start();
-    await engine.idle();
-    engine.stop();
+    await syncOnce(db, time, remote, slow, { clock });
     expect(acknowledged).toBeGreaterThan(0);
     expect(local.saved.filter((offset) => Math.abs(offset) > 1_000)).toEqual([]);
   });
